@@ -1,0 +1,247 @@
+"""The `kpi` command line (CONTRACT.md §3). Exit codes: 0 ok, 2 input rejected (nothing
+written), 1 any other failure. Messages go to stderr in the language of --lang (default zh)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kpi import demo, engine, queries, store
+from kpi.definitions import INDICATOR_ORDER
+from kpi.errors import KpiError, UnknownScope
+from kpi.ingest import IngestResult, ingest_stats
+from kpi.messages import text
+from kpi.platforms import ingest_clusters, ingest_platforms
+from kpi.reference import targets
+from kpi.report import Report
+
+EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS lets the options stand before or after the sub-command without overriding each other
+    p.add_argument(
+        "--db", default=argparse.SUPPRESS, help="database file (default $KPI_DB or data/kpi.duckdb)"
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="message language")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kpi", description="中试驾驶舱 data and KPI command line")
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _common(sub.add_parser("init", help="create or migrate the database and load the reference tables"))
+    d = sub.add_parser("demo", help="load the bundled synthetic demo data set")
+    d.add_argument("--force", action="store_true", help="load even where real (non-demo) data exist")
+    d.add_argument("--if-empty", action="store_true", help="load only into a database without statistics")
+    _common(d)
+    ing = sub.add_parser("ingest", help="validate and store files")
+    isub = ing.add_subparsers(dest="kind", required=True)
+    for kind in ("stats", "platforms", "clusters"):
+        k = isub.add_parser(kind)
+        k.add_argument("files", nargs="+" if kind == "stats" else 1, type=Path)
+        k.add_argument("--by", help="who uploads (recorded with the upload)")
+        if kind == "clusters":
+            k.add_argument("--replace", action="store_true", help="the file replaces the whole taxonomy")
+        _common(k)
+    st = sub.add_parser("status", help="the KPIs for one scope")
+    st.add_argument("--period")
+    st.add_argument("--region")
+    st.add_argument("--cluster")
+    st.add_argument("--json", action="store_true")
+    _common(st)
+    tg = sub.add_parser("targets", help="list targets, or change one with --set")
+    tg.add_argument("indicator", nargs="?")
+    tg.add_argument("--value", type=float, help="new value (a fraction for ratios: 0.0315)")
+    tg.add_argument("--source", help="the document the value comes from")
+    tg.add_argument("--band-pp", type=float, help="half-width of a band target, in percentage points")
+    _common(tg)
+    rb = sub.add_parser("rollback", help="withdraw an upload; its rows revert to the previous values")
+    rb.add_argument("upload_id", type=int)
+    _common(rb)
+    up = sub.add_parser("uploads", help="the upload history")
+    _common(up)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = getattr(args, "lang", "zh")
+    db = store.db_path(getattr(args, "db", None))
+    handler: Callable[[argparse.Namespace, Path, str], int] = _HANDLERS[args.command]
+    try:
+        return handler(args, db, lang)
+    except UnknownScope as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return EXIT_REJECTED
+    except KpiError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # no traceback for users; KPI_DEBUG=1 shows it
+        if os.environ.get("KPI_DEBUG"):
+            raise
+        print(text("failed", lang, detail=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _init(args: argparse.Namespace, db: Path, lang: str) -> int:
+    with store.connect(db) as con:
+        version = store.schema_version(con)
+    print(text("init_done", lang, db=db, version=version))
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace, db: Path, lang: str) -> int:
+    with store.connect(db) as con:
+        if args.if_empty and queries.latest_period(con) is not None:
+            return EXIT_OK
+        rows, platforms = demo.load(con, force=args.force)
+    print(text("demo_done", lang, rows=rows, platforms=platforms))
+    return EXIT_OK
+
+
+def print_report(report: Report, lang: str, stored: bool) -> None:
+    if not stored:
+        print(text("rejected", lang, file=report.file_name, n=len(report.errors)), file=sys.stderr)
+        for issue in report.sorted_issues():
+            if issue.severity == "error":
+                print("  " + issue.describe(lang), file=sys.stderr)
+    if report.warnings:
+        print(text("warnings", lang, n=len(report.warnings)), file=sys.stderr)
+        for issue in report.warnings:
+            print("  " + issue.describe(lang), file=sys.stderr)
+
+
+def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
+    files: list[Path] = list(args.files)
+    for f in files:
+        if not f.is_file():
+            print(text("not_found", lang, file=f), file=sys.stderr)
+            return EXIT_REJECTED
+    worst = EXIT_OK
+    with store.connect(db) as con:
+        for f in files:  # one transaction per file
+            data = f.read_bytes()
+            result: IngestResult
+            if args.kind == "stats":
+                result = ingest_stats(con, data, f.name, uploaded_by=args.by)
+            elif args.kind == "platforms":
+                result = ingest_platforms(con, data, f.name, uploaded_by=args.by)
+            else:
+                result = ingest_clusters(con, data, f.name, replace=args.replace, uploaded_by=args.by)
+            print_report(result.report, lang, result.stored)
+            if not result.stored:
+                worst = EXIT_REJECTED
+                continue
+            key = {"stats": "stored", "platforms": "platforms_stored"}.get(args.kind)
+            if key:
+                print(
+                    text(
+                        key,
+                        lang,
+                        file=f.name,
+                        rows=result.rows,
+                        new=result.new_rows,
+                        revised=result.revised_rows,
+                        upload_id=result.upload_id,
+                    )
+                )
+            else:
+                print(text("clusters_done", lang, n=result.rows))
+    return worst
+
+
+def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
+    with store.connect(db) as con:
+        out = engine.kpi_status(con, args.period, args.region, args.cluster, lang=lang)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(_status_table(out, lang))
+    return EXIT_OK
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{v * 100:.2f}%"
+
+
+def _status_table(out: dict[str, Any], lang: str) -> str:
+    zh = lang == "zh"
+    head = f"{out['period_label']}  {out['region'] or ('全市' if zh else 'city')}"
+    if out["cluster"]:
+        head += f" × {out['cluster']}"
+    if out["demo"]:
+        head += "  【演示数据】" if zh else "  [DEMO DATA]"
+    target_word, yoy_word = ("目标", "同比") if zh else ("target", "y/y")
+    lines = [head]
+    for code in INDICATOR_ORDER:
+        e = out["indicators"][code]
+        if "numerator" in e:
+            change = "—" if e["change_pp"] is None else f"{e['change_pp']:+.2f}"
+            lines.append(
+                f"  {e['label']}: {_pct(e['value'])}  {target_word} {_pct(e['target'])}  "
+                f"{yoy_word} {change} pp  [{e['status']}]"
+            )
+        elif code == "cluster_coverage":
+            lines.append(
+                f"  {e['label']}: {_pct(e['value'])} ({e['covered']}/{e['total']})  "
+                f"{target_word} {_pct(e['target'])}  [{e['status']}]"
+            )
+        else:
+            tgt = "—" if e["target"] is None else f"{e['target']:g}"
+            lines.append(f"  {e['label']}: {e['value']}  {target_word} {tgt}  [{e['status']}]")
+    return "\n".join(lines)
+
+
+def _targets(args: argparse.Namespace, db: Path, lang: str) -> int:
+    with store.connect(db) as con:
+        if args.indicator and (args.value is not None or args.source or args.band_pp is not None):
+            with store.transaction(con):
+                ok = store.set_target(
+                    con, args.indicator, value=args.value, source=args.source, band_pp=args.band_pp
+                )
+            if not ok:
+                print(text("unknown_indicator", lang, value=args.indicator), file=sys.stderr)
+                return EXIT_REJECTED
+            print(text("target_set", lang, indicator=args.indicator, value=args.value))
+        frame = targets(con)
+    print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def _rollback(args: argparse.Namespace, db: Path, lang: str) -> int:
+    with store.connect(db) as con:
+        n = store.rollback_upload(con, args.upload_id)
+    if n is None:
+        print(text("unknown_upload", lang, upload_id=args.upload_id), file=sys.stderr)
+        return EXIT_REJECTED
+    print(text("rolled_back", lang, upload_id=args.upload_id, rows=n))
+    return EXIT_OK
+
+
+def _uploads(args: argparse.Namespace, db: Path, lang: str) -> int:
+    from kpi.queries import uploads
+
+    with store.connect(db) as con:
+        print(uploads(con).to_string(index=False))
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
+    "init": _init,
+    "demo": _demo,
+    "ingest": _ingest,
+    "status": _status,
+    "targets": _targets,
+    "rollback": _rollback,
+    "uploads": _uploads,
+}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""Small named exceptions; each carries what the person who can fix it needs to know."""
+
+from __future__ import annotations
+
+from kpi.messages import text
+
+
+class KpiError(Exception):
+    """Base class: an expected failure with a message for the user (exit code 1)."""
+
+    key = "failed"
+
+    def __init__(self, **params: object) -> None:
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        return text(self.key, lang, **self.params)
+
+
+class DatabaseBusy(KpiError):
+    key = "db_busy"
+
+    def __init__(self, db: str) -> None:
+        super().__init__(db=db)
+
+
+class UnknownScope(KpiError):
+    """A region, cluster or period given on the command line or in a URL that does not exist."""
+
+    def __init__(self, what: str, value: str) -> None:
+        self.key = f"unknown_scope_{what}"
+        super().__init__(value=value)
+
+
+class DemoRefused(KpiError):
+    """`kpi demo` on a database that holds real uploads: demo rows would revise real ones."""
+
+    key = "demo_refused"

@@ -1,0 +1,167 @@
+"""User-facing message templates, Chinese first, English on request.
+
+Each validation problem has a stable code; its message is rendered from the template here so
+the command line, the upload page and the stored report all say the same words.
+"""
+
+from __future__ import annotations
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    # --- errors: the file is rejected, nothing is stored ---
+    "EMPTY_FILE": ("文件为空：没有表头或没有数据行", "the file is empty: no header or no data rows"),
+    "UNREADABLE": (
+        "无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030），或不是文本 CSV 文件",
+        "cannot decode the file (UTF-8, UTF-8 with BOM, GBK/GB18030 are accepted) or it is not a CSV text file",
+    ),
+    "BAD_CSV": ("CSV 格式错误：{detail}", "malformed CSV: {detail}"),
+    "FIELD_COUNT": (
+        "字段个数不对：表头有 {expected} 列，此行有 {found} 个值（含逗号的数值请加引号）",
+        "wrong number of fields: the header has {expected} columns, this line has {found} values (quote numbers with commas)",
+    ),
+    "MISSING_COLUMN": (
+        "缺少必填列“{field}”（可用表头：{aliases}）",
+        "required column “{field}” is missing (accepted headers: {aliases})",
+    ),
+    "DUPLICATE_COLUMN": (
+        "列“{column}”与第 {other} 列表示同一字段“{field}”",
+        "column “{column}” means the same field “{field}” as column {other}",
+    ),
+    "UNKNOWN_UNIT": (
+        "列“{column}”的单位“{unit}”无法识别（应为 元、万元 或 亿元）",
+        "unit “{unit}” of column “{column}” is not known (use 元, 万元 or 亿元)",
+    ),
+    "UNKNOWN_PERIOD": (
+        "无法识别的统计期“{value}”（示例：2025Q3、2025-Q3、2025年1-9月、2025年三季度）",
+        "unknown period “{value}” (examples: 2025Q3, 2025-Q3, 2025年1-9月, 2025年三季度)",
+    ),
+    "UNKNOWN_REGION": (
+        "未知的地区“{value}”（应为九个统计单位或全市的代码或名称，如 330402 或 南湖区）",
+        "unknown region “{value}” (use the code or name of one of the nine units or the city, e.g. 330402 or 南湖区)",
+    ),
+    "UNKNOWN_CLUSTER": (
+        "未知的产业集群“{value}”（应为集群表中的代码或名称；全行业请留空或填“合计”）",
+        "unknown cluster “{value}” (use a code or name from the cluster table; leave empty or write 合计 for all industry)",
+    ),
+    "NOT_A_NUMBER": ("“{value}”不是数字", "“{value}” is not a number"),
+    "NEGATIVE": ("金额不能为负数：{value}", "an amount cannot be negative: {value}"),
+    "NUMERATOR_ABOVE_DENOMINATOR": (
+        "{numerator}（{num_value}）大于{denominator}（{den_value}）",
+        "{numerator} ({num_value}) is above {denominator} ({den_value})",
+    ),
+    "DUPLICATE_ROW": (
+        "统计期 × 地区 × 集群 与第 {first} 行重复（{key}）",
+        "the same period × region × cluster as line {first} ({key})",
+    ),
+    "MISSING_VALUE": ("必填项“{field}”为空", "required value “{field}” is empty"),
+    "UNKNOWN_LEVEL": (
+        "未知的平台级别“{value}”（应为 市级培育库/市级/省级/工信部重点培育/国家级）",
+        "unknown platform level “{value}” (use pool, city, provincial, miit_key or national)",
+    ),
+    "UNKNOWN_BUILD_MODEL": (
+        "未知的建设模式“{value}”（应为 政府牵头/龙头企业开放/高校院所/专业机构/多主体共建）",
+        "unknown build model “{value}” (use 政府牵头, 龙头企业开放, 高校院所, 专业机构 or 多主体共建)",
+    ),
+    "UNKNOWN_STATUS": (
+        "未知的状态“{value}”（应为 在建/运行/撤销）",
+        "unknown status “{value}” (use 在建, 运行 or 撤销)",
+    ),
+    "BAD_DATE": (
+        "无法识别的日期“{value}”（示例：2025-06-30、2025/6/30、2025年6月30日、2025-06）",
+        "unknown date “{value}” (examples: 2025-06-30, 2025/6/30, 2025年6月30日, 2025-06)",
+    ),
+    "DUPLICATE_PLATFORM": (
+        "平台名称 + 依托单位 与第 {first} 行重复（{key}）",
+        "the same platform name + host as line {first} ({key})",
+    ),
+    "BAD_TIER": ("层级“{value}”应为 1、3、5 或 N", "tier “{value}” must be 1, 3, 5 or N"),
+    "BAD_GROUP": (
+        "类别“{value}”应为 traditional/emerging/future（传统/新兴/未来）",
+        "group “{value}” must be traditional, emerging or future",
+    ),
+    "BAD_BOOL": ("“{value}”应为 true/false（是/否）", "“{value}” must be true or false"),
+    "DUPLICATE_CLUSTER": (
+        "集群代码“{value}”与第 {first} 行重复",
+        "cluster code “{value}” repeats line {first}",
+    ),
+    "CLUSTER_IN_USE": (
+        "替换后将删除仍被引用的集群“{value}”（{uses}）",
+        "replacing would drop cluster “{value}”, which is still referenced ({uses})",
+    ),
+    # --- warnings: stored with the upload and shown, never blocking ---
+    "IGNORED_COLUMN": ("未识别的列“{column}”已忽略", "unrecognised column “{column}” was ignored"),
+    "YTD_DECREASE": (
+        "累计值低于同年上一季度（{previous_period}：{previous}，本期：{value}）",
+        "year-to-date value below the previous quarter of the same year ({previous_period}: {previous}, now {value})",
+    ),
+    "CITY_TOTAL_MISMATCH": (
+        "{period} 全市合计（{city}）与九个单位之和（{units}）相差 {diff_pct}%，超过 0.1%",
+        "{period} city total ({city}) differs from the sum of the nine units ({units}) by {diff_pct}%, more than 0.1%",
+    ),
+    "RATIO_OUTLIER": (
+        "{indicator} {value} 偏离自身历史均值 {mean} 超过 3 个标准差（z = {z}）",
+        "{indicator} {value} is more than 3 standard deviations from its own history mean {mean} (z = {z})",
+    ),
+    "FUTURE_PERIOD": (
+        "统计期 {value} 尚未结束，请确认",
+        "period {value} has not ended yet; please check",
+    ),
+}
+
+CLI_TEXT: dict[str, tuple[str, str]] = {
+    "rejected": ("文件 {file} 未入库：发现 {n} 个问题", "{file} was rejected: {n} problem(s)"),
+    "stored": (
+        "文件 {file} 已入库：{rows} 行（新增 {new} 行，修订 {revised} 行），上传编号 {upload_id}",
+        "{file} stored: {rows} rows ({new} new, {revised} revised), upload {upload_id}",
+    ),
+    "warnings": ("{n} 条提示（已随上传记录保存）：", "{n} warning(s), stored with the upload:"),
+    "line": ("第 {line} 行", "line {line}"),
+    "column": ("列“{column}”", "column “{column}”"),
+    "not_found": ("找不到文件：{file}", "file not found: {file}"),
+    "unknown_scope_region": ("未知的地区：{value}", "unknown region: {value}"),
+    "unknown_scope_cluster": ("未知的产业集群：{value}", "unknown cluster: {value}"),
+    "unknown_scope_period": ("无法识别的统计期：{value}", "unknown period: {value}"),
+    "db_busy": (
+        "数据库 {db} 正被另一个进程占用，请稍后重试",
+        "database {db} is in use by another process; try again shortly",
+    ),
+    "failed": ("失败：{detail}", "failed: {detail}"),
+    "init_done": (
+        "数据库已就绪：{db}（结构版本 {version}）",
+        "database ready: {db} (schema version {version})",
+    ),
+    "demo_done": (
+        "已载入演示数据（合成数据，非真实统计）：{rows} 行统计数据，{platforms} 个平台",
+        "demo data loaded (synthetic, not real statistics): {rows} statistics rows, {platforms} platforms",
+    ),
+    "no_data": (
+        "数据库中还没有统计数据：请先运行 kpi demo 或 kpi ingest stats",
+        "no statistics yet: run kpi demo or kpi ingest stats",
+    ),
+    "demo_refused": (
+        "数据库中已有真实上传数据，演示数据会覆盖它们：如确需载入请加 --force",
+        "the database holds real uploads that demo data would revise; add --force to load anyway",
+    ),
+    "clusters_done": ("已载入 {n} 个产业集群", "{n} clusters loaded"),
+    "platforms_stored": (
+        "名录 {file} 已入库：{rows} 个平台（新增 {new}，更新 {revised}），上传编号 {upload_id}",
+        "register {file} stored: {rows} platforms ({new} new, {revised} updated), upload {upload_id}",
+    ),
+    "target_set": ("已更新目标 {indicator} = {value}", "target {indicator} set to {value}"),
+    "unknown_indicator": ("未知的指标：{value}", "unknown indicator: {value}"),
+    "rolled_back": (
+        "已撤回上传 {upload_id}：{rows} 行恢复为之前的值",
+        "upload {upload_id} rolled back: {rows} rows reverted",
+    ),
+    "unknown_upload": ("没有可撤回的上传 {upload_id}", "no committed upload {upload_id} to roll back"),
+}
+
+
+def render(code: str, lang: str = "zh", **params: object) -> str:
+    """Render a validation message; unknown codes fall back to the code itself."""
+    zh, en = TEMPLATES.get(code, (code, code))
+    return (en if lang == "en" else zh).format(**params)
+
+
+def text(key: str, lang: str = "zh", **params: object) -> str:
+    zh, en = CLI_TEXT[key]
+    return (en if lang == "en" else zh).format(**params)

@@ -1,0 +1,117 @@
+"""Year-to-date quarterly periods: parsing every spelling the contract allows, and arithmetic.
+
+A period `2025Q3` means the cumulative value from January to the end of September 2025
+(1—9月). Values are compared with the same period one year earlier, never with the
+previous quarter, because year-to-date ratios are seasonal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_MONTHS_TO_Q = {3: 1, 6: 2, 9: 3, 12: 4}
+
+# Normalised forms (spaces removed, full-width dashes folded to '-', upper-case Q).
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("q", r"^(?P<y>\d{4})-?Q(?P<q>[1-4])$"),  # 2025Q3, 2025-Q3
+    ("q", r"^(?P<y>\d{4})年?第?(?P<q>[1-4一二三四])季度?$"),  # 2025年三季度, 2025年第3季度
+    ("m", r"^(?P<y>\d{4})年1-(?P<m>3|6|9|12|03|06|09)月?$"),  # 2025年1-9月
+    ("h", r"^(?P<y>\d{4})年上半年$"),
+    ("t", r"^(?P<y>\d{4})年前三季度$"),
+    ("a", r"^(?P<y>\d{4})年(?:全年|1-12月)$"),
+    ("a", r"^(?P<y>\d{4})年度$"),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    quarter: int
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def end_date(self) -> dt.date:
+        month = self.quarter * 3
+        nxt = dt.date(self.year + (month == 12), month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+
+    def previous_year(self) -> Period:
+        return Period(self.year - 1, self.quarter)
+
+    def previous_quarter(self) -> Period | None:
+        """The earlier quarter of the same year (None for Q1: YTD restarts in January)."""
+        return Period(self.year, self.quarter - 1) if self.quarter > 1 else None
+
+    def label(self, lang: str = "zh") -> str:
+        """`2025年1—9月` in Chinese statistical style; `Jan–Sep 2025` in English."""
+        if lang == "en":
+            months = ("Mar", "Jun", "Sep", "Dec")[self.quarter - 1]
+            return f"Jan–{months} {self.year}" if self.quarter > 1 else f"Jan–Mar {self.year}"
+        return f"{self.year}年1—{self.quarter * 3}月"
+
+    @staticmethod
+    def latest_complete(today: dt.date | None = None) -> Period:
+        today = today or dt.date.today()
+        q = (today.month - 1) // 3  # quarters fully ended this year
+        return Period(today.year, q) if q else Period(today.year - 1, 4)
+
+
+def _normalise(values: pd.Series) -> pd.Series:
+    s = values.astype("string").fillna("").str.strip().str.upper()
+    s = s.str.replace(r"\s+", "", regex=True)
+    s = s.str.replace(r"[—–－~～至到_/]", "-", regex=True)
+    return s
+
+
+def parse_periods(values: pd.Series) -> pd.Series:
+    """Vectorised: each spelling → period code `YYYYQn`, or <NA> when it is not a period."""
+    s = _normalise(values)
+    out = pd.Series(pd.NA, index=values.index, dtype="string")
+    for kind, pattern in _PATTERNS:
+        m = s.str.extract(pattern)
+        hit = m["y"].notna() & out.isna()
+        if not hit.any():
+            continue
+        year = m.loc[hit, "y"]
+        if kind == "q":
+            q = m.loc[hit, "q"].map(_CN_DIGITS).astype("Int64").astype("string")
+        elif kind == "m":
+            q = m.loc[hit, "m"].astype(int).map(_MONTHS_TO_Q).astype("Int64").astype("string")
+        elif kind == "h":
+            q = pd.Series("2", index=year.index, dtype="string")
+        elif kind == "t":
+            q = pd.Series("3", index=year.index, dtype="string")
+        else:
+            q = pd.Series("4", index=year.index, dtype="string")
+        out.loc[hit] = year.astype("string") + "Q" + q
+    years = out.str.slice(0, 4).astype("Float64")
+    out = out.where(~((years < 1990) | (years > 2100)), pd.NA)  # a typo, not a period
+    return out
+
+
+def parse_period(value: str) -> Period | None:
+    code = parse_periods(pd.Series([value])).iloc[0]
+    return None if pd.isna(code) else from_code(str(code))
+
+
+def from_code(code: str) -> Period:
+    m = re.fullmatch(r"(\d{4})Q([1-4])", code)
+    if not m:
+        raise ValueError(f"not a period code: {code!r}")
+    return Period(int(m.group(1)), int(m.group(2)))
+
+
+def quarters_between(start: Period, end: Period) -> list[Period]:
+    out, p = [], start
+    while p <= end:
+        out.append(p)
+        p = Period(p.year + (p.quarter == 4), p.quarter % 4 + 1)
+    return out

@@ -1,0 +1,281 @@
+"""Pilot-platform register and cluster taxonomy: ingestion with the same guarantees as statistics.
+
+A re-imported platform (same name + host) is a revision: the new row counts, the old one stays
+in the history with the upload that brought it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pandas as pd
+
+from kpi import store
+from kpi.csvfile import LINE, read_table, resolve_columns
+from kpi.definitions import (
+    BUILD_MODEL_WORDS,
+    LEVEL,
+    LEVEL_WORDS,
+    PLATFORM_FIELDS,
+    PLATFORM_SEPARATORS,
+    PLATFORM_STATUS_WORDS,
+    Field,
+)
+from kpi.ingest import Checked, IngestResult, flag, issues_frame
+from kpi.reference import cluster_lookup, fold, fold_series, region_lookup
+from kpi.report import Report
+
+_DATE_RE = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*(?:[-/.月]\s*(?:(?P<d>\d{1,2})\s*日?)?)?$"
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`2025-06-30`, `2025/6/30`, `2025年6月30日`, `2025-06` → dates; (dates, mask of bad cells)."""
+    text = values.astype("string").fillna("").str.strip()
+    m = text.str.extract(_DATE_RE)
+    iso = m["y"] + "-" + m["m"].str.zfill(2) + "-" + m["d"].fillna("1").str.zfill(2)
+    dates = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    bad = (text != "") & dates.isna()
+    return dates.dt.date.astype(object).where(dates.notna(), None), bad
+
+
+def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checked:
+    report = Report(file_name)
+    sha = hashlib.sha256(data).hexdigest()
+    frame = read_table(data, report)
+    if frame is None:
+        return Checked(report, None, sha)
+    cols = resolve_columns([c for c in frame.columns if c != LINE], PLATFORM_FIELDS, report)
+    lines = frame[LINE]
+    report.rows = len(frame)
+    rows = pd.DataFrame({"line": lines.astype("int64")})
+
+    def raw(name: str) -> pd.Series:
+        return frame[cols[name].header] if name in cols else pd.Series("", index=frame.index)
+
+    for name in ("name", "host"):
+        if name in cols:
+            flag(report, raw(name) == "", lines, "MISSING_VALUE", cols[name].header, field=cols[name].header)
+            rows[name] = raw(name)
+    if "region" in cols:
+        region = fold_series(raw("region")).map(region_lookup(con)).astype("string")
+        flag(report, region.isna(), lines, "UNKNOWN_REGION", cols["region"].header, value=raw("region"))
+        rows["region"] = region
+    if "clusters" in cols:
+        lookup = {k: v for k, v in cluster_lookup(con).items() if v != "ALL"}
+        parts = raw("clusters").str.split(PLATFORM_SEPARATORS, regex=True).explode().str.strip()
+        parts = parts[parts != ""]
+        codes = fold_series(parts).map(lookup)
+        unknown = codes.isna()
+        for idx, value in parts[unknown].items():  # problems only
+            report.error("UNKNOWN_CLUSTER", int(lines.loc[idx]), cols["clusters"].header, value=value)
+        listed = codes.dropna().groupby(level=0).agg(lambda s: sorted(set(s)))
+        rows["clusters"] = listed.reindex(frame.index)
+        empty = rows["clusters"].isna() & ~frame.index.isin(parts[unknown].index)
+        flag(report, empty, lines, "MISSING_VALUE", cols["clusters"].header, field=cols["clusters"].header)
+    rows["level"] = _words(
+        report, raw("level"), LEVEL_WORDS, lines, cols.get("level"), "UNKNOWN_LEVEL", required=True
+    )
+    rows["build_model"] = _words(
+        report, raw("build_model"), BUILD_MODEL_WORDS, lines, cols.get("build_model"), "UNKNOWN_BUILD_MODEL"
+    )
+    rows["status"] = _words(
+        report, raw("status"), PLATFORM_STATUS_WORDS, lines, cols.get("status"), "UNKNOWN_STATUS"
+    ).fillna("running")
+    dates, bad = parse_dates(raw("recognised_on"))
+    if "recognised_on" in cols:
+        flag(report, bad, lines, "BAD_DATE", cols["recognised_on"].header, value=raw("recognised_on"))
+    rows["recognised_on"] = dates
+
+    if {"name", "host"} <= set(rows.columns):
+        keyed = rows[(rows["name"] != "") & (rows["host"] != "")]
+        dup = keyed.duplicated(["name", "host"], keep="first")
+        first = keyed.groupby(["name", "host"])["line"].transform("min")
+        flag(
+            report,
+            dup,
+            lines,
+            "DUPLICATE_PLATFORM",
+            None,
+            first=first,
+            key=keyed["name"] + " / " + keyed["host"],
+        )
+
+    if not report.ok:
+        return Checked(report, None, sha, cols)
+    rows = rows[
+        ["line", "name", "host", "region", "clusters", "level", "build_model", "recognised_on", "status"]
+    ]
+    return Checked(report, rows.reset_index(drop=True), sha, cols)
+
+
+def _words(
+    report: Report,
+    values: pd.Series,
+    words: dict[str, str],
+    lines: pd.Series,
+    column: object,
+    code: str,
+    required: bool = False,
+) -> pd.Series:
+    folded = {fold(k): v for k, v in words.items()}
+    mapped = fold_series(values).map(folded).astype("string")
+    if column is None:
+        return pd.Series(pd.NA, index=values.index, dtype="string")
+    header = column.header  # type: ignore[attr-defined]
+    empty = values == ""
+    flag(report, mapped.isna() & ~empty, lines, code, header, value=values)
+    if required:
+        flag(report, empty, lines, "MISSING_VALUE", header, field=header)
+    return mapped.where(~empty, pd.NA) if not required else mapped
+
+
+def ingest_platforms(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    *,
+    uploaded_by: str | None = None,
+    is_demo: bool = False,
+) -> IngestResult:
+    checked = check_platforms(con, data, file_name)
+    if checked.rows is None:
+        return IngestResult(checked.report)
+    with store.transaction(con):
+        uid = store.new_upload(
+            con,
+            kind="platforms",
+            file_name=file_name,
+            sha256=checked.sha256,
+            encoding=checked.report.encoding,
+            uploaded_by=uploaded_by,
+            is_demo=is_demo,
+        )
+        new, revised = store.write_platforms(con, uid, checked.rows)
+        store.store_issues(con, uid, issues_frame(checked.report.warnings))
+        store.finish_upload(con, uid, len(checked.rows), new, revised)
+    return IngestResult(checked.report, uid, len(checked.rows), new, revised)
+
+
+def current_platforms(con: duckdb.DuckDBPyConnection, region: str | None = None) -> pd.DataFrame:
+    """The register as it stands: one row per platform (its current version)."""
+    return con.execute(
+        """SELECT p.name, p.host, p.region, p.clusters, p.level, p.build_model, p.recognised_on,
+                  p.status, p.upload_id, u.is_demo
+           FROM platform_versions p JOIN uploads u ON u.id = p.upload_id
+           WHERE p.is_current AND ($region IS NULL OR p.region = $region)
+           ORDER BY p.region, p.name""",
+        {"region": region},
+    ).df()
+
+
+def level_rank(level: str) -> int:
+    return LEVEL[level].rank
+
+
+# ---------------------------------------------------------------- cluster taxonomy
+
+_TAXONOMY_FIELDS: tuple[Field, ...] = (
+    Field("code", ("代码", "集群代码", "code")),
+    Field("name", ("名称", "集群名称", "name")),
+    Field("name_en", ("英文名称", "name_en"), required=False),
+    Field("tier", ("层级", "tier")),
+    Field("group", ("类别", "分组", "group")),
+    Field("confirmed", ("已确认", "confirmed"), required=False),
+)
+_GROUPS = {
+    "traditional": "traditional",
+    "emerging": "emerging",
+    "future": "future",
+    "传统": "traditional",
+    "传统产业": "traditional",
+    "新兴": "emerging",
+    "新兴产业": "emerging",
+    "未来": "future",
+    "未来产业": "future",
+}
+_BOOLS = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "yes": True,
+    "no": False,
+    "是": True,
+    "否": False,
+    "": False,
+}
+
+
+def check_clusters(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, replace: bool) -> Checked:
+    report = Report(file_name)
+    sha = hashlib.sha256(data).hexdigest()
+    frame = read_table(data, report)
+    if frame is None:
+        return Checked(report, None, sha)
+    cols = resolve_columns([c for c in frame.columns if c != LINE], _TAXONOMY_FIELDS, report)
+    if not report.ok:
+        return Checked(report, None, sha, cols)
+    lines = frame[LINE]
+    report.rows = len(frame)
+
+    def raw(name: str) -> pd.Series:
+        return frame[cols[name].header] if name in cols else pd.Series("", index=frame.index)
+
+    out = pd.DataFrame({"code": raw("code"), "name": raw("name"), "name_en": raw("name_en")})
+    for name in ("code", "name"):
+        flag(report, raw(name) == "", lines, "MISSING_VALUE", cols[name].header, field=cols[name].header)
+    tier = raw("tier").str.upper()
+    flag(report, ~tier.isin(["1", "3", "5", "N"]), lines, "BAD_TIER", cols["tier"].header, value=raw("tier"))
+    group = fold_series(raw("group")).map(_GROUPS)
+    flag(report, group.isna(), lines, "BAD_GROUP", cols["group"].header, value=raw("group"))
+    confirmed = fold_series(raw("confirmed")).map(_BOOLS)
+    if "confirmed" in cols:
+        flag(report, confirmed.isna(), lines, "BAD_BOOL", cols["confirmed"].header, value=raw("confirmed"))
+    dup = out["code"].duplicated(keep="first") & (out["code"] != "")
+    first = lines.groupby(out["code"]).transform("min")
+    flag(report, dup, lines, "DUPLICATE_CLUSTER", cols["code"].header, value=out["code"], first=first)
+    out["tier"], out["group"], out["confirmed"] = tier, group, confirmed.fillna(False)
+    if replace and report.ok:
+        _check_drop(con, set(out["code"]), report)
+    if not report.ok:
+        return Checked(report, None, sha, cols)
+    return Checked(report, out.reset_index(drop=True), sha, cols)
+
+
+def _check_drop(con: duckdb.DuckDBPyConnection, keep: set[str], report: Report) -> None:
+    used = con.execute(
+        """SELECT cluster, 'statistics' AS what, count(*) FROM stat_values WHERE is_current AND cluster <> 'ALL'
+           GROUP BY ALL
+           UNION ALL
+           SELECT c, 'platforms', count(*) FROM (SELECT unnest(clusters) AS c FROM platform_versions
+                                                 WHERE is_current) GROUP BY ALL"""
+    ).fetchall()
+    for code, what, n in sorted(used):
+        if code not in keep:
+            report.error("CLUSTER_IN_USE", None, "code", value=code, uses=f"{what}: {n}")
+
+
+def ingest_clusters(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    *,
+    replace: bool = False,
+    uploaded_by: str | None = None,
+) -> IngestResult:
+    checked = check_clusters(con, data, file_name, replace)
+    if checked.rows is None:
+        return IngestResult(checked.report)
+    with store.transaction(con):
+        uid = store.new_upload(
+            con,
+            kind="clusters",
+            file_name=file_name,
+            sha256=checked.sha256,
+            encoding=checked.report.encoding,
+            uploaded_by=uploaded_by,
+        )
+        store.replace_clusters(con, checked.rows, replace=replace)
+        store.finish_upload(con, uid, len(checked.rows), len(checked.rows), 0)
+    return IngestResult(checked.report, uid, len(checked.rows), len(checked.rows), 0)

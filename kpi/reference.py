@@ -1,0 +1,87 @@
+"""Reference tables read from the database: regions, clusters, targets, and name lookups.
+
+Regions and clusters are matched by code or by name, with case, spaces and full-width brackets
+ignored; a region also matches without its 区/县/市 suffix.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from kpi.definitions import ALL_CLUSTER, ALL_CLUSTER_WORDS, CITY_CODE
+from kpi.errors import UnknownScope
+
+_FOLD = str.maketrans({"（": "(", "）": ")", "　": "", " ": ""})
+
+
+def fold(value: str) -> str:
+    return str(value).strip().translate(_FOLD).lower()
+
+
+def fold_series(values: pd.Series) -> pd.Series:
+    s = values.astype("string").fillna("").str.strip().str.lower()
+    return s.str.replace("（", "(").str.replace("）", ")").str.replace(r"\s+", "", regex=True)
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "SELECT code, name, short_name, name_en, kind, sort, aliases FROM regions ORDER BY sort"
+    ).df()
+
+
+def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The nine reporting units (the city excluded)."""
+    frame = regions(con)
+    return frame[frame["code"] != CITY_CODE].reset_index(drop=True)
+
+
+def clusters(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        'SELECT code, name, name_en, tier, grp AS "group", confirmed FROM clusters ORDER BY sort, code'
+    ).df()
+
+
+def targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM targets ORDER BY indicator").df()
+
+
+def region_lookup(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in regions(con).itertuples():
+        names = [r.code, r.name, r.short_name, r.name_en, *str(r.aliases or "").split("|")]
+        if r.name[-1:] in "区县市" and len(r.name) > 2:
+            names.append(r.name[:-1])
+        for n in names:
+            if n:
+                out[fold(n)] = r.code
+    return out
+
+
+def cluster_lookup(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    out: dict[str, str] = {fold(w): ALL_CLUSTER for w in ALL_CLUSTER_WORDS}
+    for r in clusters(con).itertuples():
+        for n in (r.code, r.name, r.name_en):
+            if n:
+                out[fold(n)] = r.code
+    return out
+
+
+def resolve_region(con: duckdb.DuckDBPyConnection, value: str | None) -> str | None:
+    """A code or name → the region code; None or the city → None (the city scope)."""
+    if value is None or str(value).strip() == "":
+        return None
+    code = region_lookup(con).get(fold(value))
+    if code is None:
+        raise UnknownScope("region", str(value))
+    return code
+
+
+def resolve_cluster(con: duckdb.DuckDBPyConnection, value: str | None) -> str:
+    """A code or name → the cluster code; None or an all-industry word → ALL."""
+    if value is None:
+        return ALL_CLUSTER
+    code = cluster_lookup(con).get(fold(value))
+    if code is None:
+        raise UnknownScope("cluster", str(value))
+    return code

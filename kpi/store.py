@@ -1,0 +1,433 @@
+"""The DuckDB store: connections, schema and migrations, reference tables, and all writes.
+
+Every statement binds its values as parameters. Identifiers that appear in SQL text come only
+from the declarations in `kpi.definitions` (never from user input).
+
+Connections are short-lived: a process that keeps the file open blocks every other process
+(TRAPS.md 8), so each operation opens, works and closes, retrying while another process holds
+the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kpi.definitions import CITY_CODE, MONEY_FIELDS
+from kpi.errors import DatabaseBusy
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path("data") / "kpi.duckdb"
+
+STAT_KEY = ("period", "region", "cluster")
+STAT_VALUE_COLUMNS = (*MONEY_FIELDS, "enterprises")
+
+_MIGRATIONS: dict[int, str] = {
+    1: f"""
+    CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    CREATE TABLE regions (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR, name_en VARCHAR,
+        kind VARCHAR NOT NULL, sort INTEGER, aliases VARCHAR
+    );
+    CREATE TABLE clusters (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, name_en VARCHAR,
+        tier VARCHAR NOT NULL, grp VARCHAR NOT NULL, confirmed BOOLEAN NOT NULL, sort INTEGER
+    );
+    CREATE TABLE targets (
+        indicator VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, value DOUBLE NOT NULL,
+        comparator VARCHAR, band_pp DOUBLE, green_pp DOUBLE, amber_pp DOUBLE,
+        deadline DATE NOT NULL, plan_start DATE NOT NULL, source VARCHAR, note VARCHAR,
+        updated_at TIMESTAMP, updated_by VARCHAR
+    );
+    CREATE SEQUENCE upload_id_seq START 1;
+    CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, file_name VARCHAR, sha256 VARCHAR,
+        encoding VARCHAR, uploaded_at TIMESTAMP NOT NULL, uploaded_by VARCHAR,
+        rows INTEGER, new_rows INTEGER, revised_rows INTEGER,
+        status VARCHAR NOT NULL, is_demo BOOLEAN NOT NULL DEFAULT false,
+        rolled_back_at TIMESTAMP, rolled_back_by VARCHAR
+    );
+    CREATE TABLE upload_issues (
+        upload_id INTEGER NOT NULL, severity VARCHAR NOT NULL, line INTEGER, column_name VARCHAR,
+        code VARCHAR NOT NULL, message_zh VARCHAR, message_en VARCHAR
+    );
+    -- every vintage of every statistic; is_current marks the one that counts
+    CREATE TABLE stat_values (
+        upload_id INTEGER NOT NULL, line INTEGER,
+        period VARCHAR NOT NULL, year SMALLINT NOT NULL, quarter TINYINT NOT NULL,
+        region VARCHAR NOT NULL, cluster VARCHAR NOT NULL,
+        {", ".join(f"{c} DOUBLE" for c in MONEY_FIELDS)}, enterprises BIGINT,
+        is_current BOOLEAN NOT NULL
+    );
+    CREATE TABLE platform_versions (
+        upload_id INTEGER NOT NULL, line INTEGER,
+        name VARCHAR NOT NULL, host VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        clusters VARCHAR[] NOT NULL, level VARCHAR NOT NULL, build_model VARCHAR,
+        recognised_on DATE, status VARCHAR NOT NULL, is_current BOOLEAN NOT NULL
+    );
+    """,
+}
+
+_local_lock = threading.RLock()  # one writer at a time inside a process (TRAPS.md 11)
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--db, else $KPI_DB, else data/kpi.duckdb (CONTRACT.md §3)."""
+    return Path(explicit or os.environ.get("KPI_DB") or DEFAULT_DB)
+
+
+def _raw_connect(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = {
+        # nothing may reach for the network (TRAPS.md 7)
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), config=config)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                if "lock" in str(exc).lower():
+                    raise DatabaseBusy(str(path)) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextlib.contextmanager
+def connect(
+    path: str | os.PathLike[str] | None = None, *, timeout: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database (creating and migrating it), yield a connection, close it again."""
+    p = db_path(path)
+    wait = float(os.environ.get("KPI_LOCK_TIMEOUT", "20")) if timeout is None else timeout
+    with _local_lock:
+        con = _raw_connect(p, wait)
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema to SCHEMA_VERSION, each step in its own transaction; seed references."""
+    version = schema_version(con)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema {version} is newer than this program ({SCHEMA_VERSION})")
+    while version < SCHEMA_VERSION:
+        version += 1
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(_MIGRATIONS[version])
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(version)})
+            if version == 1:
+                _seed_reference(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return version
+
+
+def reference_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a bundled reference CSV (kpi/reference/NAME.csv)."""
+    text = resources.files("kpi").joinpath("reference", f"{name}.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _seed_reference(con: duckdb.DuckDBPyConnection) -> None:
+    for r in reference_rows("regions"):
+        con.execute(
+            "INSERT INTO regions VALUES ($code, $name, $short, $en, $kind, $sort, $aliases)",
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "short": r["short_name"],
+                "en": r["name_en"],
+                "kind": r["kind"],
+                "sort": int(r["sort"]),
+                "aliases": r["aliases"],
+            },
+        )
+    clusters = pd.DataFrame(reference_rows("clusters"))
+    replace_clusters(con, clusters)
+    for r in reference_rows("targets"):
+        con.execute(
+            """INSERT INTO targets VALUES ($indicator, $kind, $value, $comparator, $band, $green,
+                   $amber, $deadline, $start, $source, $note, now(), 'reference')""",
+            {
+                "indicator": r["indicator"],
+                "kind": r["kind"],
+                "value": float(r["value"]),
+                "comparator": r["comparator"],
+                "band": _float_or_none(r["band_pp"]),
+                "green": _float_or_none(r["green_pp"]),
+                "amber": _float_or_none(r["amber_pp"]),
+                "deadline": r["deadline"],
+                "start": r["plan_start"],
+                "source": r["source"],
+                "note": r["note"],
+            },
+        )
+
+
+def _float_or_none(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
+
+
+def replace_clusters(con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame, replace: bool = True) -> None:
+    """Upsert the taxonomy (code, name, name_en, tier, group, confirmed); `replace` drops others."""
+    frame = clusters.assign(sort=range(len(clusters)))[
+        ["code", "name", "name_en", "tier", "group", "confirmed", "sort"]
+    ].copy()
+    frame["confirmed"] = frame["confirmed"].map(
+        lambda v: str(v).strip().lower() in ("true", "1", "yes", "是", "y")
+    )
+    con.register("incoming_clusters", frame)
+    try:
+        if replace:
+            con.execute("DELETE FROM clusters")
+        con.execute(
+            """INSERT OR REPLACE INTO clusters
+               SELECT code, name, name_en, tier, "group", confirmed, sort FROM incoming_clusters"""
+        )
+    finally:
+        con.unregister("incoming_clusters")
+
+
+# ---------------------------------------------------------------- uploads and revisions
+
+
+def _failpoint(name: str) -> None:
+    """Fault injection for the crash tests: KPI_FAILPOINT=NAME pauses here so a test can kill us."""
+    if os.environ.get("KPI_FAILPOINT") == name:
+        print(f"KPI_FAILPOINT {name}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("KPI_FAILPOINT_SLEEP", "60")))
+
+
+def new_upload(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    encoding: str | None,
+    uploaded_by: str | None,
+    is_demo: bool = False,
+) -> int:
+    return int(
+        con.execute(
+            """INSERT INTO uploads (id, kind, file_name, sha256, encoding, uploaded_at, uploaded_by,
+                                    status, is_demo)
+               VALUES (nextval('upload_id_seq'), $kind, $file, $sha, $enc, now(), $by, 'committed', $demo)
+               RETURNING id""",
+            {
+                "kind": kind,
+                "file": file_name,
+                "sha": sha256,
+                "enc": encoding,
+                "by": uploaded_by or _whoami(),
+                "demo": is_demo,
+            },
+        ).fetchall()[0][0]
+    )
+
+
+def _whoami() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER") or "unknown"
+
+
+def store_issues(con: duckdb.DuckDBPyConnection, upload_id: int, issues: pd.DataFrame) -> None:
+    """issues: severity, line, column_name, code, message_zh, message_en."""
+    if issues.empty:
+        return
+    con.register("incoming_issues", issues)
+    try:
+        con.execute(
+            """INSERT INTO upload_issues
+               SELECT $id, severity, line, column_name, code, message_zh, message_en FROM incoming_issues""",
+            {"id": upload_id},
+        )
+    finally:
+        con.unregister("incoming_issues")
+
+
+def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame) -> tuple[int, int]:
+    """Insert a validated frame as a new vintage; older vintages of the same keys stop counting.
+
+    Runs inside the caller's transaction. Returns (new rows, revised rows).
+    """
+    con.register("incoming_stats", rows)
+    try:
+        revised = con.execute(
+            """SELECT count(*) FROM stat_values s JOIN incoming_stats i USING (period, region, cluster)
+               WHERE s.is_current"""
+        ).fetchall()[0][0]
+        con.execute(
+            """UPDATE stat_values SET is_current = false FROM incoming_stats i
+               WHERE stat_values.is_current AND stat_values.period = i.period
+                 AND stat_values.region = i.region AND stat_values.cluster = i.cluster"""
+        )
+        cols = ", ".join(STAT_VALUE_COLUMNS)  # identifiers from kpi.definitions only
+        con.execute(
+            f"""INSERT INTO stat_values
+                SELECT $id, line, period, year, quarter, region, cluster, {cols}, true
+                FROM incoming_stats""",  # noqa: S608 - column names come from definitions
+            {"id": upload_id},
+        )
+    finally:
+        con.unregister("incoming_stats")
+    return len(rows) - int(revised), int(revised)
+
+
+def write_platforms(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame) -> tuple[int, int]:
+    con.register("incoming_platforms", rows)
+    try:
+        revised = con.execute(
+            """SELECT count(*) FROM platform_versions p JOIN incoming_platforms i USING (name, host)
+               WHERE p.is_current"""
+        ).fetchall()[0][0]
+        con.execute(
+            """UPDATE platform_versions SET is_current = false FROM incoming_platforms i
+               WHERE platform_versions.is_current AND platform_versions.name = i.name
+                 AND platform_versions.host = i.host"""
+        )
+        con.execute(
+            """INSERT INTO platform_versions
+               SELECT $id, line, name, host, region, clusters, level, build_model, recognised_on, status, true
+               FROM incoming_platforms""",
+            {"id": upload_id},
+        )
+    finally:
+        con.unregister("incoming_platforms")
+    return len(rows) - int(revised), int(revised)
+
+
+def finish_upload(con: duckdb.DuckDBPyConnection, upload_id: int, rows: int, new: int, revised: int) -> None:
+    con.execute(
+        "UPDATE uploads SET rows = $rows, new_rows = $new, revised_rows = $rev WHERE id = $id",
+        {"rows": rows, "new": new, "rev": revised, "id": upload_id},
+    )
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: a failure (or a killed process) before COMMIT leaves no trace."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        _failpoint("before_commit")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | None = None) -> int | None:
+    """Withdraw a committed upload: its rows stop counting, the previous vintages count again.
+
+    History is kept (the upload is marked rolled back, nothing is deleted). Returns the number
+    of rows withdrawn, or None when there is no such committed upload.
+    """
+    found = con.execute(
+        "SELECT kind FROM uploads WHERE id = $id AND status = 'committed'", {"id": upload_id}
+    ).fetchall()
+    if not found:
+        return None
+    kind = found[0][0]
+    table, key = (
+        ("stat_values", STAT_KEY) if kind in ("stats", "demo") else ("platform_versions", ("name", "host"))
+    )
+    on = " AND ".join(f"t.{k} = k.{k}" for k in key)
+    keys = ", ".join(key)
+    with transaction(con):
+        con.execute(
+            "UPDATE uploads SET status = 'rolled_back', rolled_back_at = now(), rolled_back_by = $by "
+            "WHERE id = $id",
+            {"id": upload_id, "by": by or _whoami()},
+        )
+        n = con.execute(
+            f"SELECT count(*) FROM {table} WHERE upload_id = $id",  # noqa: S608 - fixed identifiers
+            {"id": upload_id},
+        ).fetchall()[0][0]
+        # recompute the current vintage of every key the upload touched
+        con.execute(
+            f"""UPDATE {table} AS t SET is_current = (t.upload_id = k.best)
+                FROM (SELECT {keys}, max(CASE WHEN u.status = 'committed' THEN s.upload_id END) AS best
+                      FROM {table} s JOIN uploads u ON u.id = s.upload_id
+                      WHERE ({keys}) IN (SELECT ({keys}) FROM {table} WHERE upload_id = $id)
+                      GROUP BY {keys}) k
+                WHERE {on}""",  # noqa: S608 - fixed identifiers
+            {"id": upload_id},
+        )
+    return int(n)
+
+
+def set_target(
+    con: duckdb.DuckDBPyConnection,
+    indicator: str,
+    *,
+    value: float | None = None,
+    source: str | None = None,
+    deadline: dt.date | None = None,
+    band_pp: float | None = None,
+    by: str | None = None,
+) -> bool:
+    rows = con.execute(
+        """UPDATE targets SET value = coalesce($value, value), source = coalesce($source, source),
+               deadline = coalesce($deadline, deadline), band_pp = coalesce($band, band_pp),
+               updated_at = now(), updated_by = $by
+           WHERE indicator = $ind RETURNING indicator""",
+        {
+            "value": value,
+            "source": source,
+            "deadline": deadline,
+            "band": band_pp,
+            "by": by or _whoami(),
+            "ind": indicator,
+        },
+    ).fetchall()
+    return bool(rows)
+
+
+def data_version(path: str | os.PathLike[str] | None = None) -> tuple[int, int]:
+    """A cheap fingerprint that changes whenever any process writes the database (for caches)."""
+    p = db_path(path)
+    out = []
+    for f in (p, p.with_name(p.name + ".wal")):
+        try:
+            out.append(f.stat().st_mtime_ns)
+        except FileNotFoundError:
+            out.append(0)
+    return out[0], out[1]
+
+
+__all__ = ["CITY_CODE", "SCHEMA_VERSION", "connect", "db_path", "migrate"]

@@ -1,0 +1,281 @@
+"""The only kpi module that imports streamlit: language, cached reads, formatting, shared widgets.
+
+Pages render only: they call the functions here (which call the kpi core) and draw. Reads open a
+short-lived connection and close it at once, so the app never keeps the DuckDB file locked
+(`kpi ingest` from a shell keeps working while the app runs). Cached results are keyed on the
+database file's modification stamp, so a write by any process invalidates them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from kpi import engine, queries, reference, store
+from kpi.definitions import Status
+from kpi.errors import KpiError
+from kpi.i18n import UI_TEXT
+from kpi.periods import from_code
+
+log = logging.getLogger("kpi.ui")
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- language
+
+
+def lang() -> str:
+    value = st.session_state.get("lang")
+    if value not in ("zh", "en"):
+        value = "en" if st.query_params.get("lang") == "en" else "zh"
+        st.session_state["lang"] = value
+    return value
+
+
+def t(key: str, **params: object) -> str:
+    """UI text in the current language (kpi.i18n.UI_TEXT)."""
+    zh, en = UI_TEXT.get(key, (key, key))
+    return (en if lang() == "en" else zh).format(**params)
+
+
+def language_switch() -> None:
+    st.sidebar.radio(
+        "语言 / Language",
+        options=("zh", "en"),
+        format_func=lambda v: "中文" if v == "zh" else "English",
+        key="lang",
+        horizontal=True,
+    )
+
+
+# ---------------------------------------------------------------- cached reads
+
+
+def db_path() -> Path:
+    return store.db_path()
+
+
+def _version() -> tuple[str, int, int]:
+    p = db_path()
+    return (str(p.resolve()), *store.data_version(p))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read(version: tuple[str, int, int], name: str, args: tuple[Any, ...]) -> Any:
+    # `version` is part of the key: any write to the file (app or shell) gives a new key
+    with store.connect(version[0]) as con:
+        return _READERS[name](con, *args)
+
+
+def read(name: str, *args: Any) -> Any:
+    """A cached read through the kpi core; `name` is a key of _READERS."""
+    return _read(_version(), name, args)
+
+
+def clear_cache() -> None:
+    _read.clear()
+
+
+_READERS: dict[str, Callable[..., Any]] = {
+    "status": lambda con, period, region, cluster, lng: engine.kpi_status(
+        con, period, region, cluster, lang=lng
+    ),
+    "series": lambda con, region, cluster: engine.ratio_series(con, region, cluster),
+    "ranking": lambda con, period, cluster: engine.unit_ranking(con, period, cluster),
+    "periods": lambda con: queries.periods(con),
+    "latest": lambda con: queries.latest_period(con),
+    "regions": lambda con: reference.regions(con),
+    "units": lambda con: reference.units(con),
+    "clusters": lambda con: reference.clusters(con),
+    "targets": lambda con: reference.targets(con),
+    "uploads": lambda con: queries.uploads(con),
+    "upload_issues": lambda con, uid: queries.upload_issues(con, uid),
+    "cluster_regions": lambda con: queries.cluster_regions(con),
+    "platforms": lambda con: engine.current_platforms(con),
+}
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def pct(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value * 100:.{digits}f}%"
+
+
+def pp(value: float | None, digits: int = 2, signed: bool = True) -> str:
+    """Percentage points, 百分点 in Chinese."""
+    if value is None or pd.isna(value):
+        return "—"
+    number = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    return f"{number}{'个百分点' if lang() == 'zh' else ' pp'}"
+
+
+def money(value_wan: float | None) -> str:
+    """万元 in, shown in 亿元 from 1 亿 up (Chinese statistical tables' convention)."""
+    if value_wan is None or pd.isna(value_wan):
+        return "—"
+    if abs(value_wan) >= 10_000:
+        return f"{value_wan / 10_000:,.2f}{'亿元' if lang() == 'zh' else ' 100m yuan'}"
+    return f"{value_wan:,.1f}{'万元' if lang() == 'zh' else ' 10k yuan'}"
+
+
+def period_label(code: str | None) -> str:
+    return "—" if not code else from_code(code).label(lang())
+
+
+# Okabe–Ito colours, each with a symbol and a word: never colour alone.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    Status.ACHIEVED: ("#0072B2", "✔"),
+    Status.ON_TRACK: ("#009E73", "●"),
+    Status.AT_RISK: ("#E69F00", "▲"),
+    Status.OFF_TRACK: ("#D55E00", "✖"),
+    Status.NO_DATA: ("#999999", "○"),
+    Status.NO_TARGET: ("#999999", "–"),
+}
+
+
+def status_word(status: str) -> str:
+    return t(f"status.{status}")
+
+
+def status_badge(status: str) -> str:
+    """HTML for a coloured pill with symbol and word (the word is the meaning; colour helps)."""
+    colour, symbol = STATUS_STYLE.get(status, ("#999999", "?"))
+    return (
+        f'<span style="background:{colour};color:white;border-radius:0.8em;padding:0.1em 0.6em;'
+        f'font-size:0.85em;white-space:nowrap">{symbol} {status_word(status)}</span>'
+    )
+
+
+def region_name(code: str | None, short: bool = True) -> str:
+    if code is None:
+        return t("city")
+    frame = read("regions")
+    row = frame[frame["code"] == code]
+    if row.empty:
+        return code
+    if lang() == "en":
+        return str(row["name_en"].iloc[0])
+    return str(row["short_name" if short else "name"].iloc[0])
+
+
+def cluster_name(code: str | None) -> str:
+    if not code:
+        return t("all_industry")
+    frame = read("clusters")
+    row = frame[frame["code"] == code]
+    return code if row.empty else str(row["name" if lang() == "zh" else "name_en"].iloc[0])
+
+
+# ---------------------------------------------------------------- page scaffolding
+
+
+def page_header(title: str, period: str | None = None, demo: bool | None = None) -> None:
+    """Title plus the data period and a demo banner: every page states both."""
+    st.title(title)
+    latest = read("latest")
+    shown = period or latest
+    if shown:
+        st.caption(t("data_period", period=period_label(shown), latest=period_label(latest)))
+    if demo if demo is not None else _has_demo():
+        st.warning(t("demo_banner"), icon="🧪")
+
+
+def _has_demo() -> bool:
+    frame = read("uploads")
+    return bool(not frame.empty and (frame["is_demo"] & (frame["status"] == "committed")).any())
+
+
+def empty_state() -> bool:
+    """Show what to do when there are no statistics yet; True when the page should stop."""
+    if read("latest") is None:
+        st.info(t("empty_state"), icon="📭")
+        return True
+    return False
+
+
+def guarded(body: Callable[[], None]) -> None:
+    """Run a page body; a failure shows a plain message, never a traceback."""
+    try:
+        body()
+    except KpiError as exc:
+        st.error(exc.message(lang()))
+    except Exception:
+        log.exception("page failed")
+        st.error(t("page_failed"))
+
+
+# ---------------------------------------------------------------- indicator cards
+
+
+def target_of(code: str) -> engine.Target:
+    frame = read("targets")
+    row = frame[frame["indicator"] == code].iloc[0]
+    return engine.Target(
+        indicator=code,
+        kind=engine.TargetKind(row["kind"]),
+        value=float(row["value"]),
+        comparator=str(row["comparator"]),
+        deadline=pd.Timestamp(row["deadline"]).date(),
+        plan_start=pd.Timestamp(row["plan_start"]).date(),
+        band_pp=None if pd.isna(row["band_pp"]) else float(row["band_pp"]),
+        green_pp=None if pd.isna(row["green_pp"]) else float(row["green_pp"]),
+        amber_pp=None if pd.isna(row["amber_pp"]) else float(row["amber_pp"]),
+        source=str(row["source"] or ""),
+    )
+
+
+def chart_labels() -> dict[str, str]:
+    return {"band": t("band"), "floor": t("floor"), "target_line": t("target_line")}
+
+
+def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFrame | None, key: str) -> None:
+    """One target card: value with its period, target, gap (pp), y/y change, light and rule."""
+    from kpi import charts
+
+    with st.container(border=True):
+        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        st.metric(
+            t("card.as_of", period=period_label(period)),
+            pct(entry["value"]),
+            delta=None if entry["change_pp"] is None else t("card.yoy", change=pp(entry["change_pp"])),
+            delta_color="normal",
+        )
+        target = target_of(code)
+        band = f"±{target.band_pp:g}" if target.band_pp else ""
+        st.caption(
+            f"{t('target')} {target.comparator} {pct(target.value)}{band}（{target.deadline:%Y}） · "
+            + t(
+                "card.gap",
+                gap=pp(entry["gap_pp"], signed=False)
+                if entry["gap_pp"] and entry["gap_pp"] > 0
+                else ("✔ " + pp(entry["gap_pp"]) if entry["gap_pp"] is not None else "—"),
+            )
+        )
+        if series is not None and not series.empty:
+            st.plotly_chart(
+                charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
+            )
+        st.caption(f"{t('rule')}：{entry['status_rule']}")
+
+
+def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        if code == "cluster_coverage":
+            st.metric(t("card.platforms_as_of", date=as_of), pct(entry["value"], 1))
+            st.caption(t("card.covered", covered=entry["covered"], total=entry["total"]))
+            if entry["uncovered_names"]:
+                st.caption(t("card.uncovered", names="、".join(entry["uncovered_names"])))
+        else:
+            target = "—" if entry["target"] is None else f"{entry['target']:g}"
+            st.metric(
+                t("card.platforms_as_of", date=as_of), t("card.count", value=entry["value"], target=target)
+            )
+        st.caption(t("card.elapsed", elapsed=pct(entry.get("elapsed"), 0)))
+        st.caption(f"{t('rule')}：{entry['status_rule']}")

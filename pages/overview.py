@@ -1,0 +1,72 @@
+"""总览 Overview: where the city stands against each target, the nine units' ranking, what is off track."""
+
+import streamlit as st
+
+from kpi import charts, ui
+from kpi.definitions import RATIOS, Status
+
+
+def body() -> None:
+    ui.page_header(ui.t("nav.overview"))
+    if ui.empty_state():
+        return
+    periods = ui.read("periods")
+    period = st.sidebar.selectbox(
+        ui.t("period"), periods[::-1], format_func=ui.period_label, key="overview_period"
+    )
+    status = ui.read("status", period, None, None, ui.lang())
+    series = ui.read("series", None, None)
+    ind = status["indicators"]
+
+    st.subheader(ui.t("overview.cards"))
+    cols = st.columns(3)
+    for i, r in enumerate(RATIOS):
+        with cols[i]:
+            mine = series[(series["indicator"] == r.code) & (series["period"] <= period)]
+            ui.ratio_card(r.code, ind[r.code], period, mine, key=r.code)
+    cols = st.columns(3)
+    for i, code in enumerate(("cluster_coverage", "provincial_platforms", "national_platforms")):
+        with cols[i]:
+            ui.count_card(code, ind[code], status["platforms_as_of"])
+
+    st.subheader(ui.t("overview.off_track"))
+    ranking = ui.read("ranking", period, None)
+    problems = []
+    for code, entry in ind.items():
+        if entry["status"] in (Status.AT_RISK, Status.OFF_TRACK):
+            problems.append(f"{ui.status_badge(entry['status'])} **{entry['label']}**：{_why(code, entry)}")
+    for r in RATIOS:
+        target = ui.target_of(r.code)
+        low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < target.value)]
+        if not low.empty:
+            names = "、".join(ui.region_name(c) for c in low.sort_values("value")["region"])
+            problems.append(f"▲ **{ind[r.code]['label']}** {ui.t('target')} {ui.pct(target.value)}：{names}")
+    if problems:
+        st.markdown("\n".join(f"- {p}" for p in problems), unsafe_allow_html=True)
+    else:
+        st.success(ui.t("overview.all_good"))
+
+    st.subheader(ui.t("overview.ranking"))
+    ranking = ranking.assign(label=[ui.region_name(c) for c in ranking["region"]])
+    tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
+    for tab, r in zip(tabs, RATIOS, strict=True):
+        with tab:
+            frame = ranking[ranking["indicator"] == r.code]
+            st.plotly_chart(
+                charts.ranking(frame, ui.target_of(r.code), ui.chart_labels()),
+                key=f"rank-{r.code}",
+                config={"displayModeBar": False},
+            )
+
+
+def _why(code: str, entry: dict) -> str:
+    if "gap_pp" in entry and entry["gap_pp"] is not None:
+        return (
+            f"{ui.t('gap')} {ui.pp(entry['gap_pp'], signed=False)}，{ui.t('yoy')} {ui.pp(entry['change_pp'])}"
+        )
+    if code == "cluster_coverage":
+        return ui.t("card.uncovered", names="、".join(entry["uncovered_names"]))
+    return ui.t("card.count", value=entry["value"], target=entry["target"])
+
+
+ui.guarded(body)

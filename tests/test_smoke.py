@@ -1,0 +1,17 @@
+from kpi import demo, engine, store
+
+
+def test_demo_loads_and_status_has_every_indicator(db):
+    with store.connect(db) as con:
+        rows, platforms = demo.load(con)
+        out = engine.kpi_status(con)
+    assert rows > 500 and platforms == 10
+    assert out["demo"] is True
+    assert set(out["indicators"]) == {
+        "rd_intensity",
+        "new_product_rate",
+        "hightech_share",
+        "cluster_coverage",
+        "provincial_platforms",
+        "national_platforms",
+    }
