@@ -66,3 +66,10 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "band": ("目标区间", "target band"),
     "floor": ("底线", "floor"),
 }
+
+# Page-specific texts live beside their pages' owners; one dictionary for the app.
+from kpi.i18n_methods import METHODS_TEXT  # noqa: E402
+from kpi.i18n_upload import UPLOAD_TEXT  # noqa: E402
+
+UI_TEXT.update(UPLOAD_TEXT)
+UI_TEXT.update(METHODS_TEXT)

@@ -1,0 +1,8 @@
+"""Placeholder: being written."""
+
+import streamlit as st
+
+from kpi import ui
+
+ui.page_header(ui.t("nav.regions"))
+st.info("…")
