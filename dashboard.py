@@ -7,15 +7,22 @@ import streamlit as st
 
 from kpi import ui
 
-st.set_page_config(page_title="中试驾驶舱", page_icon="🏭", layout="wide")
+ui.entry_guard()
+st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
 ui.language_switch()
 
 pages = [
-    st.Page("pages/overview.py", title=ui.t("nav.overview"), icon="🎯", url_path="overview", default=True),
-    st.Page("pages/regions.py", title=ui.t("nav.regions"), icon="🗺️", url_path="regions"),
-    st.Page("pages/clusters.py", title=ui.t("nav.clusters"), icon="🏭", url_path="clusters"),
-    st.Page("pages/upload.py", title=ui.t("nav.upload"), icon="📤", url_path="upload"),
-    st.Page("pages/methods.py", title=ui.t("nav.methods"), icon="📐", url_path="methods"),
+    st.Page(
+        "pages/overview.py",
+        title=ui.t("nav.overview"),
+        icon=":material/target:",
+        url_path="overview",
+        default=True,
+    ),
+    st.Page("pages/regions.py", title=ui.t("nav.regions"), icon=":material/map:", url_path="regions"),
+    st.Page("pages/clusters.py", title=ui.t("nav.clusters"), icon=":material/factory:", url_path="clusters"),
+    st.Page("pages/upload.py", title=ui.t("nav.upload"), icon=":material/upload_file:", url_path="upload"),
+    st.Page("pages/methods.py", title=ui.t("nav.methods"), icon=":material/menu_book:", url_path="methods"),
 ]
 st.sidebar.caption(ui.t("app_title"))
 st.navigation(pages).run()

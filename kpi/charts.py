@@ -24,7 +24,7 @@ def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
         title={"text": title, "font": {"size": 15}} if title else None,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         hoverlabel={"font": {"family": FONT}},
     )
     fig.update_xaxes(showgrid=False)
@@ -89,7 +89,10 @@ def trend(
         hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
     )
     add_target(fig, target, labels)
-    fig.update_xaxes(type="category")
+    periods = list(series["period"])
+    # YTD values restart each January: label the year ends only, so the axis stays readable
+    ticks = [p for p in periods if p.endswith("Q4")] or periods[-1:]
+    fig.update_xaxes(type="category", tickvals=ticks, ticktext=[p[:4] for p in ticks], tickangle=0)
     fig.update_layout(showlegend=compare is not None)
     return _layout(fig, height, title)
 

@@ -117,3 +117,27 @@ def upload_issues(con: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFram
         "WHERE upload_id = $id ORDER BY line NULLS FIRST",
         {"id": upload_id},
     ).df()
+
+
+_CLUSTER_SUMS_SQL = f"""
+SELECT s.cluster, s.period,
+       CASE WHEN $by_region THEN s.region WHEN s.region = $city THEN 'city' ELSE 'units' END AS part,
+       {_SUM_COLUMNS},
+       bool_or(u.is_demo) AS demo,
+       list(DISTINCT s.upload_id ORDER BY s.upload_id) AS uploads
+FROM stat_values s JOIN uploads u ON u.id = s.upload_id
+WHERE s.is_current AND s.cluster <> 'ALL' AND s.period = $period
+  AND ($region IS NULL OR s.region = $region)
+GROUP BY ALL
+ORDER BY ALL
+"""  # noqa: S608 - identifiers from kpi.definitions
+
+
+def cluster_sums(
+    con: duckdb.DuckDBPyConnection, *, period: str, region: str | None = None, by_region: bool = False
+) -> pd.DataFrame:
+    """Cluster rows' sums for one period, per cluster and `part` (as in `sums`)."""
+    return con.execute(
+        _CLUSTER_SUMS_SQL,
+        {"by_region": by_region or region is not None, "city": CITY_CODE, "period": period, "region": region},
+    ).df()

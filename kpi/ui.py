@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from kpi import engine, queries, reference, store
+from kpi import breakdown, engine, queries, reference, store
 from kpi.definitions import Status
 from kpi.errors import KpiError
 from kpi.i18n import UI_TEXT
@@ -51,6 +51,26 @@ def language_switch() -> None:
         key="lang",
         horizontal=True,
     )
+
+
+# ---------------------------------------------------------------- entry guard
+
+
+def entry_guard() -> None:
+    """First call of dashboard.py and of every page: make sure the app runs through dashboard.py.
+
+    With a `pages/` folder, Streamlit starts each process in its old multipage mode, in which a
+    URL such as /regions runs pages/regions.py directly, past dashboard.py's navigation, language
+    switch and (later) sign-in (TRAPS.md 1). Calling st.navigation leaves that mode, but only
+    once the entry script has run. So a page that finds itself in the old mode switches it off
+    and reruns at once: the rerun goes through dashboard.py and lands on the same page (page
+    identity is the URL path in both modes), with nothing of the page drawn before.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 # ---------------------------------------------------------------- cached reads
@@ -124,6 +144,15 @@ def money(value_wan: float | None) -> str:
     return f"{value_wan:,.1f}{'万元' if lang() == 'zh' else ' 10k yuan'}"
 
 
+def gap_text(gap_pp: float | None) -> str:
+    """'距目标 0.06个百分点' below the target; '超出目标 0.36个百分点' at or above it."""
+    if gap_pp is None or pd.isna(gap_pp):
+        return "—"
+    if gap_pp > 0:
+        return t("card.gap", gap=pp(gap_pp, signed=False))
+    return t("card.above", gap=pp(-gap_pp, signed=False))
+
+
 def period_label(code: str | None) -> str:
     return "—" if not code else from_code(code).label(lang())
 
@@ -179,11 +208,12 @@ def page_header(title: str, period: str | None = None, demo: bool | None = None)
     """Title plus the data period and a demo banner: every page states both."""
     st.title(title)
     latest = read("latest")
-    shown = period or latest
-    if shown:
-        st.caption(t("data_period", period=period_label(shown), latest=period_label(latest)))
+    if period:
+        st.caption(t("data_period", period=period_label(period), latest=period_label(latest)))
+    elif latest:
+        st.caption(t("data_latest", latest=period_label(latest)))
     if demo if demo is not None else _has_demo():
-        st.warning(t("demo_banner"), icon="🧪")
+        st.warning(t("demo_banner"), icon=":material/science:")
 
 
 def _has_demo() -> bool:
@@ -194,7 +224,7 @@ def _has_demo() -> bool:
 def empty_state() -> bool:
     """Show what to do when there are no statistics yet; True when the page should stop."""
     if read("latest") is None:
-        st.info(t("empty_state"), icon="📭")
+        st.info(t("empty_state"), icon=":material/inbox:")
         return True
     return False
 
@@ -250,12 +280,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         band = f"±{target.band_pp:g}" if target.band_pp else ""
         st.caption(
             f"{t('target')} {target.comparator} {pct(target.value)}{band}（{target.deadline:%Y}） · "
-            + t(
-                "card.gap",
-                gap=pp(entry["gap_pp"], signed=False)
-                if entry["gap_pp"] and entry["gap_pp"] > 0
-                else ("✔ " + pp(entry["gap_pp"]) if entry["gap_pp"] is not None else "—"),
-            )
+            + gap_text(entry["gap_pp"])
         )
         if series is not None and not series.empty:
             st.plotly_chart(
@@ -279,3 +304,38 @@ def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
             )
         st.caption(t("card.elapsed", elapsed=pct(entry.get("elapsed"), 0)))
         st.caption(f"{t('rule')}：{entry['status_rule']}")
+
+
+# ---------------------------------------------------------------- URL parameters
+
+
+def choose_from_url(param: str, options: list[str], key: str, default: str) -> str:
+    """Initial value of a selector from the URL query (validated against `options`).
+
+    An invalid value (unknown code, typo, hostile text) is never used: the default is shown and
+    the user is told. Region parameters also accept names (南湖区, 嘉兴港区).
+    """
+    if key not in st.session_state:
+        raw = st.query_params.get(param)
+        value = default
+        if raw:
+            candidate = raw
+            if param == "region" and raw not in options:
+                lookup = read("region_lookup")
+                candidate = lookup.get(reference.fold(raw), raw)
+            if candidate in options:
+                value = candidate
+            else:
+                st.warning(t("bad_url_param", param=param))
+        st.session_state[key] = value
+    return str(st.session_state[key])
+
+
+_READERS["region_lookup"] = lambda con: reference.region_lookup(con)
+_READERS["cluster_ratios"] = lambda con, period, region: breakdown.cluster_ratios(con, period, region)
+_READERS["matrix"] = lambda con, period: breakdown.region_cluster_matrix(con, period)
+
+
+def table_height(rows: int) -> int:
+    """Pixel height that shows every row of a st.dataframe without an inner scrollbar."""
+    return 38 + 35 * max(rows, 1)

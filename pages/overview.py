@@ -5,15 +5,19 @@ import streamlit as st
 from kpi import charts, ui
 from kpi.definitions import RATIOS, Status
 
+ui.entry_guard()
+
 
 def body() -> None:
-    ui.page_header(ui.t("nav.overview"))
-    if ui.empty_state():
+    if ui.read("latest") is None:
+        ui.page_header(ui.t("nav.overview"))
+        ui.empty_state()
         return
     periods = ui.read("periods")
     period = st.sidebar.selectbox(
         ui.t("period"), periods[::-1], format_func=ui.period_label, key="overview_period"
     )
+    ui.page_header(ui.t("nav.overview"), period)
     status = ui.read("status", period, None, None, ui.lang())
     series = ui.read("series", None, None)
     ind = status["indicators"]

@@ -1,0 +1,152 @@
+"""AppTest runs of the Overview, Regions and Clusters pages against a real DuckDB file.
+
+The numbers on the pages must equal `kpi status` for the same scope; filters change the numbers;
+an empty database shows what to do; English changes the labels.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import demo, engine, store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
+    with store.connect(path) as con:
+        demo.load(con)
+    return path
+
+
+@pytest.fixture
+def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo database for one test, named by KPI_DB."""
+    path = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("KPI_DB", str(path))
+    return path
+
+
+def start(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def status(db: Path, **scope: str | None) -> dict:
+    with store.connect(db) as con:
+        return engine.kpi_status(con, **scope)
+
+
+def pct(v: float) -> str:
+    return f"{v * 100:.2f}%"
+
+
+def test_overview_cards_equal_kpi_status(app_db: Path) -> None:
+    at = start()
+    expected = status(app_db)
+    metrics = [m.value for m in at.metric]
+    ind = expected["indicators"]
+    assert metrics[:3] == [
+        pct(ind[k]["value"]) for k in ("rd_intensity", "new_product_rate", "hightech_share")
+    ]
+    assert metrics[3] == f"{ind['cluster_coverage']['value'] * 100:.1f}%"
+    assert metrics[4].startswith(f"{ind['provincial_platforms']['value']} 家")
+    assert metrics[5].startswith(f"{ind['national_platforms']['value']} 家")
+    text = " ".join(m.value for m in at.markdown)
+    for code, entry in ind.items():
+        assert entry["label"] in text, code
+    assert any("演示数据" in w.value for w in at.warning)
+    assert "2026年1—9月" in " ".join(c.value for c in at.caption) or expected["period"] != "2026Q3"
+
+
+def test_overview_period_selector_changes_the_numbers(app_db: Path) -> None:
+    at = start()
+    at.sidebar.selectbox(key="overview_period").set_value("2024Q2").run()
+    assert not at.exception
+    ind = status(app_db, period="2024Q2")["indicators"]
+    assert at.metric[0].value == pct(ind["rd_intensity"]["value"])
+    assert "2024年1—6月" in at.metric[0].label
+
+
+def test_overview_ranking_lists_the_nine_units(app_db: Path) -> None:
+    at = start()
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bars = [c for c in charts if c["data"] and c["data"][0].get("type") == "bar"]
+    assert len(bars) == 3
+    names = bars[0]["data"][0]["y"]
+    assert len(names) == 9 and "南湖" in names and "嘉兴港区" in names
+
+
+def test_regions_page_numbers_follow_the_region_filter(app_db: Path) -> None:
+    at = start("pages/regions.py")
+    first = at.selectbox(key="regions_region").value
+    nanhu = status(app_db, region=first)["indicators"]
+    assert at.metric[0].value == pct(nanhu["rd_intensity"]["value"])
+    at.selectbox(key="regions_region").set_value("JX-PORT").run()
+    assert not at.exception
+    port = status(app_db, region="JX-PORT")["indicators"]
+    assert at.metric[0].value == pct(port["rd_intensity"]["value"])
+    assert at.metric[0].value != pct(nanhu["rd_intensity"]["value"])
+    assert at.query_params["region"] in ("JX-PORT", ["JX-PORT"])
+    headers = [h.value for h in at.header]
+    assert "浙江乍浦经济开发区（嘉兴港区）" in headers
+
+
+def test_regions_page_reads_region_and_period_from_the_link(app_db: Path) -> None:
+    at = start("pages/regions.py", {"region": "海宁市", "period": "2025Q1"})
+    assert at.selectbox(key="regions_region").value == "330481"
+    assert at.selectbox(key="regions_period").value == "2025Q1"
+    expected = status(app_db, region="330481", period="2025Q1")["indicators"]
+    assert at.metric[1].value == pct(expected["new_product_rate"]["value"])
+
+
+@pytest.mark.parametrize("bad", ["杭州市", "<script>alert(1)</script>", "' OR 1=1 --"])
+def test_regions_page_refuses_an_unknown_region_in_the_link(app_db: Path, bad: str) -> None:
+    at = start("pages/regions.py", {"region": bad})
+    assert at.selectbox(key="regions_region").value == "330402"  # the default, not the link's text
+    assert any("无效" in w.value for w in at.warning)
+
+
+def test_clusters_page_calls_out_uncovered_clusters_and_unconfirmed_taxonomy(app_db: Path) -> None:
+    at = start("pages/clusters.py")
+    cov = status(app_db)["indicators"]["cluster_coverage"]
+    text = " ".join(m.value for m in at.markdown)
+    for name in cov["uncovered_names"]:
+        assert name in text
+    assert any("占位" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert len(table) == cov["total"]
+    assert (table["平台覆盖"] == "✖ 未覆盖").sum() == len(cov["uncovered"])
+
+
+def test_english_switch_changes_the_labels(app_db: Path) -> None:
+    at = start()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert any("Demo data" in w.value for w in at.warning)
+    assert "R&D expense / operating revenue" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", [None, "pages/regions.py", "pages/clusters.py"])
+def test_empty_database_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None
+) -> None:
+    monkeypatch.setenv("KPI_DB", str(tmp_path / "empty.duckdb"))
+    at = start(page)
+    assert any("kpi demo" in i.value for i in at.info)
+    assert not at.metric
