@@ -42,6 +42,11 @@ class Target:
     amber_pp: float | None = None
     source: str = ""
     note: str = ""
+    # progress analytics (kpi.progress): pp below the glide path still on track / at risk, and
+    # the year whose same quarter is the baseline (None: the module's defaults)
+    glide_green_pp: float | None = None
+    glide_amber_pp: float | None = None
+    baseline_year: int | None = None
 
 
 def shortfall_pp(value: float | None, target: Target) -> float | None:
