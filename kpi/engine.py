@@ -42,6 +42,9 @@ def load_targets(con: duckdb.DuckDBPyConnection) -> dict[str, Target]:
             amber_pp=_num(r["amber_pp"]),
             source=r["source"] or "",
             note=r["note"] or "",
+            glide_green_pp=_num(r.get("glide_green_pp")),
+            glide_amber_pp=_num(r.get("glide_amber_pp")),
+            baseline_year=None if _num(r.get("baseline_year")) is None else int(r["baseline_year"]),
         )
     return out
 

@@ -27,7 +27,7 @@ import pandas as pd
 from kpi.definitions import CITY_CODE, MONEY_FIELDS
 from kpi.errors import DatabaseBusy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = Path("data") / "kpi.duckdb"
 
 STAT_KEY = ("period", "region", "cluster")
@@ -76,6 +76,13 @@ _MIGRATIONS: dict[int, str] = {
         clusters VARCHAR[] NOT NULL, level VARCHAR NOT NULL, build_model VARCHAR,
         recognised_on DATE, status VARCHAR NOT NULL, is_current BOOLEAN NOT NULL
     );
+    """,
+    # progress analytics (kpi.progress): glide-path thresholds in pp and the baseline year, per
+    # target; filled from kpi/reference/targets.csv for databases made at version 1
+    2: """
+    ALTER TABLE targets ADD COLUMN glide_green_pp DOUBLE;
+    ALTER TABLE targets ADD COLUMN glide_amber_pp DOUBLE;
+    ALTER TABLE targets ADD COLUMN baseline_year INTEGER;
     """,
 }
 
@@ -147,6 +154,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(version)})
             if version == 1:
                 _seed_reference(con)
+            if version == 2:
+                _seed_progress_settings(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -192,6 +201,23 @@ def _seed_reference(con: duckdb.DuckDBPyConnection) -> None:
                 "start": r["plan_start"],
                 "source": r["source"],
                 "note": r["note"],
+            },
+        )
+
+
+def _seed_progress_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill the glide-path thresholds and baseline year from the reference file, where empty."""
+    for r in reference_rows("targets"):
+        con.execute(
+            """UPDATE targets SET glide_green_pp = coalesce(glide_green_pp, $green),
+                   glide_amber_pp = coalesce(glide_amber_pp, $amber),
+                   baseline_year = coalesce(baseline_year, $year)
+               WHERE indicator = $indicator""",
+            {
+                "indicator": r["indicator"],
+                "green": _float_or_none(r["glide_green_pp"]),
+                "amber": _float_or_none(r["glide_amber_pp"]),
+                "year": int(r["baseline_year"]) if r["baseline_year"] else None,
             },
         )
 
