@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import compute, queries
+from kpi import compute, progress_entry, queries
 from kpi.compute import Target
 from kpi.definitions import ALL_CLUSTER, LEVEL, RATIOS, Status, TargetKind, indicator_label
 from kpi.errors import UnknownScope
@@ -221,8 +221,15 @@ def kpi_status(
         con,
         cluster=cluster_code,
         region=region_code if region_code != "330400" else None,
-        periods=[p.code, prev.code],
+        periods=None,  # all periods: the progress keys need the baseline year and full years
     )
+    # the nine units' sums at p, for each ratio's region_contributions (city scope only)
+    unit_frame = (
+        queries.sums(con, cluster=cluster_code, periods=[p.code], by_region=True)
+        if region_code in (None, "330400")
+        else None
+    )
+    unit_codes = list(reference_units(con)["code"]) if unit_frame is not None else []
     indicators: dict[str, Any] = {}
     demo = False
     for r in RATIOS:
@@ -231,6 +238,11 @@ def kpi_status(
         demo = demo or bool(now and now["demo"])
         indicators[r.code] = ratio_entry(targets[r.code], now, by_period.get(prev.code), lang)
         indicators[r.code]["previous_period"] = prev.code
+        indicators[r.code].update(
+            progress_entry.enrich(
+                by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
+            )
+        )
     scope_region = None if region_code == "330400" else region_code
     indicators.update(platform_entries(con, targets, scope_region, cluster_code, as_of, lang))
     return {
@@ -244,6 +256,24 @@ def kpi_status(
         "demo": demo,
         "indicators": indicators,
     }
+
+
+def _unit_sums(
+    frame: pd.DataFrame | None, units: list[str], code: str
+) -> list[tuple[str, float | None, float | None]] | None:
+    """(region, numerator, denominator) of each unit for one ratio, from queries.sums(by_region=True)
+    for one period; (region, None, None) for a unit that does not report both parts."""
+    if frame is None:
+        return None
+    rows = {str(r["part"]): r for r in frame.to_dict("records")}
+    out: list[tuple[str, float | None, float | None]] = []
+    for unit in units:
+        r = rows.get(unit)
+        if r is None or not r[f"{code}_n"]:
+            out.append((unit, None, None))
+        else:
+            out.append((unit, _num(r[f"{code}_num"]), _num(r[f"{code}_den"])))
+    return out
 
 
 def ratio_series(
