@@ -87,7 +87,7 @@ def stats_frame(last: Period | None = None) -> pd.DataFrame:
                 def noise(s: float = 0.01, g: np.random.Generator = unit_rng) -> float:
                     return 1 + g.normal(0, s)
 
-                rd_ratio = (rd - 0.05) / 100 * RD_SEASON[q.quarter - 1] * noise()
+                rd_ratio = (rd - 0.05 + 0.02 * t) / 100 * RD_SEASON[q.quarter - 1] * noise()
                 gross = rev * 1.02 * noise(0.005)
                 np_rate = (npr + 0.3 * t) / 100 * noise()
                 iva = gross * 0.20 * noise(0.005)

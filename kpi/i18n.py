@@ -51,6 +51,7 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "source": ("目标来源", "Target source"),
     "overview.ranking": ("九个单位赛马排名", "Ranking of the nine units"),
     "overview.off_track": ("未达序时进度的事项", "What is off track"),
+    "overview.units_below": ("低于目标{target}的单位：{names}", "units below the {target} target: {names}"),
     "overview.all_good": ("所有指标均按序时推进或已达标。", "Every indicator is achieved or on track."),
     "overview.cards": ("目标完成情况", "Targets"),
     "card.as_of": ("截至{period}", "as of {period}"),

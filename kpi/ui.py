@@ -279,14 +279,14 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         target = target_of(code)
         band = f"±{target.band_pp:g}" if target.band_pp else ""
         st.caption(
-            f"{t('target')} {target.comparator} {pct(target.value)}{band}（{target.deadline:%Y}） · "
+            f"{t('target')} {target.comparator} {pct(target.value)}{band} ({target.deadline:%Y}) · "
             + gap_text(entry["gap_pp"])
         )
         if series is not None and not series.empty:
             st.plotly_chart(
                 charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
             )
-        st.caption(f"{t('rule')}：{entry['status_rule']}")
+        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
 
 
 def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
@@ -296,14 +296,14 @@ def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
             st.metric(t("card.platforms_as_of", date=as_of), pct(entry["value"], 1))
             st.caption(t("card.covered", covered=entry["covered"], total=entry["total"]))
             if entry["uncovered_names"]:
-                st.caption(t("card.uncovered", names="、".join(entry["uncovered_names"])))
+                st.caption(t("card.uncovered", names=join(entry["uncovered_names"])))
         else:
             target = "—" if entry["target"] is None else f"{entry['target']:g}"
             st.metric(
                 t("card.platforms_as_of", date=as_of), t("card.count", value=entry["value"], target=target)
             )
         st.caption(t("card.elapsed", elapsed=pct(entry.get("elapsed"), 0)))
-        st.caption(f"{t('rule')}：{entry['status_rule']}")
+        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
 
 
 # ---------------------------------------------------------------- URL parameters
@@ -329,6 +329,42 @@ def choose_from_url(param: str, options: list[str], key: str, default: str) -> s
                 st.warning(t("bad_url_param", param=param))
         st.session_state[key] = value
     return str(st.session_state[key])
+
+
+def select(
+    label: str,
+    options: list[str],
+    name: str,
+    format_func: Callable[[str], str],
+    *,
+    sidebar: bool = False,
+) -> str:
+    """A selectbox whose option labels follow the language switch.
+
+    The browser keeps showing a keyed selectbox's old option labels after a language switch, so
+    the widget key carries the language (`name__zh`) and the chosen value itself lives under
+    `name`, where it survives the switch (and where choose_from_url puts a link's value).
+    """
+    current = st.session_state.get(name)
+    index = options.index(current) if current in options else 0
+    box = st.sidebar if sidebar else st
+    value = box.selectbox(label, options, index=index, format_func=format_func, key=f"{name}__{lang()}")
+    st.session_state[name] = value
+    return value
+
+
+def join(items: list[str]) -> str:
+    """An enumeration: 、 in Chinese, a comma in English."""
+    return ("、" if lang() == "zh" else ", ").join(items)
+
+
+def clauses(items: list[str]) -> str:
+    """Clauses of one sentence: ， in Chinese, a comma in English."""
+    return ("，" if lang() == "zh" else ", ").join(items)
+
+
+def colon() -> str:
+    return "：" if lang() == "zh" else ": "
 
 
 _READERS["region_lookup"] = lambda con: reference.region_lookup(con)

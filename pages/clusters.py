@@ -14,7 +14,7 @@ ui.entry_guard()
 def body() -> None:
     periods = ui.read("periods")[::-1]
     period = (
-        st.sidebar.selectbox(ui.t("period"), periods, key="clusters_period", format_func=ui.period_label)
+        ui.select(ui.t("period"), periods, "clusters_period", ui.period_label, sidebar=True)
         if periods
         else None
     )
@@ -34,10 +34,10 @@ def body() -> None:
     if coverage["uncovered"]:
         for code in coverage["uncovered"]:
             row = taxonomy[taxonomy["code"] == code].iloc[0]
-            where = "、".join(ui.region_name(r) for r in hosts.get(code, []))
+            where = ui.join([ui.region_name(r) for r in hosts.get(code, [])])
             st.markdown(
                 f"- ✖ **{ui.cluster_name(code)}**（{ui.t('tier.' + row['tier'])} · "
-                f"{ui.t('group.' + row['group'])}）{ui.t('col.hosts')}：{where or '—'}"
+                f"{ui.t('group.' + row['group'])}）{ui.t('col.hosts')}{ui.colon()}{where or '—'}"
             )
     else:
         st.success(ui.t("clusters.all_covered"))

@@ -14,9 +14,7 @@ def body() -> None:
         ui.empty_state()
         return
     periods = ui.read("periods")
-    period = st.sidebar.selectbox(
-        ui.t("period"), periods[::-1], format_func=ui.period_label, key="overview_period"
-    )
+    period = ui.select(ui.t("period"), periods[::-1], "overview_period", ui.period_label, sidebar=True)
     ui.page_header(ui.t("nav.overview"), period)
     status = ui.read("status", period, None, None, ui.lang())
     series = ui.read("series", None, None)
@@ -38,13 +36,18 @@ def body() -> None:
     problems = []
     for code, entry in ind.items():
         if entry["status"] in (Status.AT_RISK, Status.OFF_TRACK):
-            problems.append(f"{ui.status_badge(entry['status'])} **{entry['label']}**：{_why(code, entry)}")
+            problems.append(
+                f"{ui.status_badge(entry['status'])} **{entry['label']}**{ui.colon()}{_why(code, entry)}"
+            )
     for r in RATIOS:
         target = ui.target_of(r.code)
         low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < target.value)]
         if not low.empty:
-            names = "、".join(ui.region_name(c) for c in low.sort_values("value")["region"])
-            problems.append(f"▲ **{ind[r.code]['label']}** {ui.t('target')} {ui.pct(target.value)}：{names}")
+            names = ui.join([ui.region_name(c) for c in low.sort_values("value")["region"]])
+            problems.append(
+                f"▲ **{ind[r.code]['label']}**{ui.colon()}"
+                + ui.t("overview.units_below", target=ui.pct(target.value), names=names)
+            )
     if problems:
         st.markdown("\n".join(f"- {p}" for p in problems), unsafe_allow_html=True)
     else:
@@ -65,12 +68,11 @@ def body() -> None:
 
 def _why(code: str, entry: dict) -> str:
     if "gap_pp" in entry and entry["gap_pp"] is not None:
-        return (
-            f"{ui.t('gap')} {ui.pp(entry['gap_pp'], signed=False)}，{ui.t('yoy')} {ui.pp(entry['change_pp'])}"
-        )
+        return ui.clauses([ui.gap_text(entry["gap_pp"]), f"{ui.t('yoy')} {ui.pp(entry['change_pp'])}"])
     if code == "cluster_coverage":
-        return ui.t("card.uncovered", names="、".join(entry["uncovered_names"]))
-    return ui.t("card.count", value=entry["value"], target=entry["target"])
+        return ui.t("card.uncovered", names=ui.join(entry["uncovered_names"]))
+    target = "—" if entry["target"] is None else f"{entry['target']:g}"
+    return ui.t("card.count", value=entry["value"], target=target)
 
 
 ui.guarded(body)

@@ -19,14 +19,14 @@ def body() -> None:
     units = ui.read("units")
     codes = list(units["code"])
     periods = ui.read("periods")[::-1]
-    ui.page_header(ui.t("nav.regions"), st.session_state.get("regions_period"))
+    ui.choose_from_url("region", codes, "regions_region", codes[0])
+    ui.choose_from_url("period", periods, "regions_period", periods[0])
+    ui.page_header(ui.t("nav.regions"), st.session_state["regions_period"])
     c1, c2 = st.columns(2)
-    region = ui.choose_from_url("region", codes, "regions_region", codes[0])
-    period = ui.choose_from_url("period", periods, "regions_period", periods[0])
     with c1:
-        region = st.selectbox(ui.t("region"), codes, key="regions_region", format_func=ui.region_name)
+        region = ui.select(ui.t("region"), codes, "regions_region", ui.region_name)
     with c2:
-        period = st.selectbox(ui.t("period"), periods, key="regions_period", format_func=ui.period_label)
+        period = ui.select(ui.t("period"), periods, "regions_period", ui.period_label)
     st.query_params.update({"region": region, "period": period})
     st.header(ui.region_name(region, short=False), divider="gray")
 
@@ -57,7 +57,7 @@ def body() -> None:
                     ]
                 )
             )
-            st.caption(f"{ui.t('rule')}：{e['status_rule']}")
+            st.caption(f"{ui.t('rule')}{ui.colon()}{e['status_rule']}")
 
     st.subheader(ui.t("regions.trend"))
     series, city_series = ui.read("series", region, None), ui.read("series", None, None)
@@ -119,7 +119,7 @@ def _platforms_table(region: str) -> None:
     table = {
         ui.t("col.platform"): list(plats["name"]),
         ui.t("col.level"): [LEVEL[v].name_zh if zh else LEVEL[v].name_en for v in plats["level"]],
-        ui.t("col.clusters"): ["、".join(ui.cluster_name(c) for c in cs) for cs in plats["clusters"]],
+        ui.t("col.clusters"): [ui.join([ui.cluster_name(c) for c in cs]) for cs in plats["clusters"]],
         ui.t("col.status"): [ui.t(f"platform_status.{s}") for s in plats["status"]],
     }
     st.dataframe(table, hide_index=True, width="stretch")

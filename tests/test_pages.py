@@ -75,7 +75,7 @@ def test_overview_cards_equal_kpi_status(app_db: Path) -> None:
 
 def test_overview_period_selector_changes_the_numbers(app_db: Path) -> None:
     at = start()
-    at.sidebar.selectbox(key="overview_period").set_value("2024Q2").run()
+    at.sidebar.selectbox(key="overview_period__zh").set_value("2024Q2").run()
     assert not at.exception
     ind = status(app_db, period="2024Q2")["indicators"]
     assert at.metric[0].value == pct(ind["rd_intensity"]["value"])
@@ -93,10 +93,10 @@ def test_overview_ranking_lists_the_nine_units(app_db: Path) -> None:
 
 def test_regions_page_numbers_follow_the_region_filter(app_db: Path) -> None:
     at = start("pages/regions.py")
-    first = at.selectbox(key="regions_region").value
+    first = at.selectbox(key="regions_region__zh").value
     nanhu = status(app_db, region=first)["indicators"]
     assert at.metric[0].value == pct(nanhu["rd_intensity"]["value"])
-    at.selectbox(key="regions_region").set_value("JX-PORT").run()
+    at.selectbox(key="regions_region__zh").set_value("JX-PORT").run()
     assert not at.exception
     port = status(app_db, region="JX-PORT")["indicators"]
     assert at.metric[0].value == pct(port["rd_intensity"]["value"])
@@ -108,8 +108,8 @@ def test_regions_page_numbers_follow_the_region_filter(app_db: Path) -> None:
 
 def test_regions_page_reads_region_and_period_from_the_link(app_db: Path) -> None:
     at = start("pages/regions.py", {"region": "海宁市", "period": "2025Q1"})
-    assert at.selectbox(key="regions_region").value == "330481"
-    assert at.selectbox(key="regions_period").value == "2025Q1"
+    assert at.selectbox(key="regions_region__zh").value == "330481"
+    assert at.selectbox(key="regions_period__zh").value == "2025Q1"
     expected = status(app_db, region="330481", period="2025Q1")["indicators"]
     assert at.metric[1].value == pct(expected["new_product_rate"]["value"])
 
@@ -117,7 +117,7 @@ def test_regions_page_reads_region_and_period_from_the_link(app_db: Path) -> Non
 @pytest.mark.parametrize("bad", ["杭州市", "<script>alert(1)</script>", "' OR 1=1 --"])
 def test_regions_page_refuses_an_unknown_region_in_the_link(app_db: Path, bad: str) -> None:
     at = start("pages/regions.py", {"region": bad})
-    assert at.selectbox(key="regions_region").value == "330402"  # the default, not the link's text
+    assert at.selectbox(key="regions_region__zh").value == "330402"  # the default, not the link's text
     assert any("无效" in w.value for w in at.warning)
 
 
