@@ -195,7 +195,7 @@ def test_a_version_1_database_gets_the_progress_settings(db):
             c.execute(f"ALTER TABLE targets DROP COLUMN {col}")
         c.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with store.connect(db) as c:
-        assert store.schema_version(c) == store.SCHEMA_VERSION == 2
+        assert store.schema_version(c) == store.SCHEMA_VERSION >= 2  # later steps may follow
         rd = engine.load_targets(c)["rd_intensity"]
         npr = engine.load_targets(c)["provincial_platforms"]
     assert (rd.glide_green_pp, rd.glide_amber_pp, rd.baseline_year) == (0.05, 0.15, 2024)
