@@ -149,3 +149,30 @@ def ranking(
     fig.update_xaxes(ticksuffix="%", showgrid=True, gridcolor="#eeeeee")
     fig.update_yaxes(ticksuffix="", showgrid=False)
     return fig
+
+
+def contributions(frame: pd.DataFrame, *, value_label: str, height: int = 330) -> go.Figure:
+    """Ranked bars of each unit's gap at the target ratio (万元 in, 亿元 shown).
+
+    Positive bars (a shortfall) are vermillion and marked ▲, negative (a surplus) blue and ▼,
+    so the sign reads without colour.
+    """
+    data = frame.sort_values("gap_money", ascending=True)
+    yi = data["gap_money"] / 10_000
+    fig = go.Figure(
+        go.Bar(
+            x=yi.tolist(),
+            y=data["label"].tolist(),
+            orientation="h",
+            marker_color=[VERMILLION if v > 0 else BLUE for v in yi],
+            text=[f"{'▲' if v > 0 else '▼'} {v:+,.2f}" for v in yi],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
+        )
+    )
+    fig.add_vline(0, line_color=GREY, line_width=1)
+    _layout(fig, height)
+    fig.update_xaxes(ticksuffix="", title_text=value_label, showgrid=True, gridcolor="#eeeeee")
+    fig.update_yaxes(ticksuffix="", showgrid=False)
+    return fig

@@ -287,6 +287,59 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
                 charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
             )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
+        show_work(entry, key)
+
+
+def show_work(entry: dict[str, Any], key: str) -> None:
+    """The panel behind a status: formula and live numbers (issue: show the work)."""
+    with st.popover(t("show_work"), width="stretch"):
+        work = entry.get("work") or {}
+        if entry.get("numerator") is not None:
+            st.markdown(
+                t(
+                    "work.sums",
+                    num=money(entry["numerator"]),
+                    den=money(entry["denominator"]),
+                    basis=t(f"basis.{entry.get('basis')}"),
+                )
+            )
+        glide = entry.get("glide") or {}
+        if glide.get("expected") is not None and glide.get("distance_pp") is not None:
+            dist = glide["distance_pp"]
+            st.markdown(
+                t(
+                    "work.glide",
+                    expected=pct(glide["expected"]),
+                    side=t("work.below" if dist > 0 else "work.above"),
+                    distance=pp(abs(dist), signed=False),
+                )
+            )
+        if entry.get("pace_class"):
+            ratio = entry.get("pace_ratio")
+            st.markdown(
+                t(
+                    "work.pace",
+                    pace=t(f"pace.{entry['pace_class']}"),
+                    ratio="—" if ratio is None else f"{ratio:.2f}",
+                )
+            )
+        if work.get("text"):
+            st.caption(work["text"])
+        catch = entry.get("catch_up") or {}
+        if catch.get("text"):
+            st.markdown(f"**{t('work.catch_up')}**{colon()}{catch['text']}")
+        dec = entry.get("decomposition") or {}
+        if dec.get("text"):
+            st.markdown(f"**{t('work.why')}**{colon()}{dec['text']}")
+        proj = entry.get("projection")
+        if proj and proj.get("value") is not None:
+            st.markdown(t("work.projection", value=pct(proj["value"])))
+            st.caption(proj.get("assumption", ""))
+        elif "projection" in entry:
+            st.caption(t("work.no_projection"))
+        formulas = [f for f in (glide.get("formula"), (entry.get("pace") or {}).get("formula")) if f]
+        if formulas:
+            st.caption(f"{t('work.formula')}{colon()}" + "；".join(formulas))
 
 
 def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:

@@ -1,5 +1,6 @@
 """总览 Overview: where the city stands against each target, the nine units' ranking, what is off track."""
 
+import pandas as pd
 import streamlit as st
 
 from kpi import charts, ui
@@ -53,6 +54,8 @@ def body() -> None:
     else:
         st.success(ui.t("overview.all_good"))
 
+    _contributions(ind)
+
     st.subheader(ui.t("overview.ranking"))
     ranking = ranking.assign(label=[ui.region_name(c) for c in ranking["region"]])
     tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
@@ -66,9 +69,33 @@ def body() -> None:
             )
 
 
+def _contributions(ind: dict) -> None:
+    st.subheader(ui.t("overview.contributions"))
+    tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
+    for tab, r in zip(tabs, RATIOS, strict=True):
+        contrib = ind[r.code].get("region_contributions") or {}
+        with tab:
+            if not contrib.get("regions"):
+                st.caption(ui.t("status.no_data"))
+                continue
+            frame = pd.DataFrame(contrib["regions"])
+            frame["label"] = [ui.region_name(c) for c in frame["region"]]
+            unit = "亿元" if ui.lang() == "zh" else "100m yuan"
+            st.plotly_chart(
+                charts.contributions(frame, value_label=unit),
+                key=f"contrib-{r.code}",
+                config={"displayModeBar": False},
+            )
+            st.caption(ui.t("overview.contrib_note", total=ui.money(contrib["total"])))
+
+
 def _why(code: str, entry: dict) -> str:
     if "gap_pp" in entry and entry["gap_pp"] is not None:
-        return ui.clauses([ui.gap_text(entry["gap_pp"]), f"{ui.t('yoy')} {ui.pp(entry['change_pp'])}"])
+        parts = [ui.gap_text(entry["gap_pp"])]
+        for extra in (entry.get("decomposition"), entry.get("catch_up")):
+            if extra and extra.get("text"):
+                parts.append(extra["text"])
+        return ui.clauses(parts)
     if code == "cluster_coverage":
         return ui.t("card.uncovered", names=ui.join(entry["uncovered_names"]))
     target = "—" if entry["target"] is None else f"{entry['target']:g}"

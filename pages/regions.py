@@ -58,6 +58,9 @@ def body() -> None:
                 )
             )
             st.caption(f"{ui.t('rule')}{ui.colon()}{e['status_rule']}")
+            if (e.get("catch_up") or {}).get("text"):
+                st.caption(e["catch_up"]["text"])
+            ui.show_work(e, f"region-{r.code}")
 
     st.subheader(ui.t("regions.trend"))
     series, city_series = ui.read("series", region, None), ui.read("series", None, None)
