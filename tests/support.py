@@ -1,0 +1,92 @@
+"""Helpers shared by the tests: CSV text, ingestion, the real `kpi` command, a database fingerprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpi import engine, queries, store
+from kpi.ingest import IngestResult, ingest_stats
+from kpi.report import Report
+
+# A fixed "today": every period in the tests has ended by then, so no FUTURE_PERIOD warnings,
+# and platform counts do not depend on the day the suite runs.
+TODAY = dt.date(2026, 1, 15)
+
+HEADER = (
+    "统计期,县(市、区),产业集群,研发费用,营业收入,新产品产值,工业总产值,高新技术产业增加值,规上工业增加值"
+)
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# One valid all-industry row for a region: rd, revenue, new product, gross, high-tech, value added.
+GOOD_ROW = "2025Q1,南湖区,,30,1000,500,1000,70,100"
+
+
+def stats_csv(*rows: str, header: str = HEADER) -> str:
+    return "\n".join((header, *rows)) + "\n"
+
+
+def ingest_bytes(db: Path, data: bytes, name: str = "t.csv") -> IngestResult:
+    with store.connect(db) as con:
+        return ingest_stats(con, data, name, today=TODAY)
+
+
+def ingest_text(db: Path, text: str, name: str = "t.csv", encoding: str = "utf-8") -> IngestResult:
+    return ingest_bytes(db, text.encode(encoding), name)
+
+
+def problems(report: Report) -> list[tuple[str, int | None, str | None]]:
+    """Errors as (code, line, column), in report order."""
+    return [(i.code, i.line, i.column) for i in report.errors]
+
+
+def warnings_of(report: Report) -> list[tuple[str, int | None, str | None]]:
+    return [(i.code, i.line, i.column) for i in report.warnings]
+
+
+def status(db: Path, period: str | None = None, region: str | None = None, cluster: str | None = None):
+    with store.connect(db) as con:
+        return engine.kpi_status(con, period, region, cluster, today=TODAY)
+
+
+def value(db: Path, indicator: str, **scope: Any) -> float | None:
+    return status(db, **scope)["indicators"][indicator]["value"]
+
+
+def fingerprint(db: Path) -> tuple[dict[str, int], str, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Row counts, the KPI JSON, and every stored statistic and platform version."""
+    with store.connect(db) as con:
+        counts = queries.row_counts(con)
+        kpis = json.dumps(engine.kpi_status(con, today=TODAY), sort_keys=True, default=str)
+        stats = con.execute("SELECT * FROM stat_values ORDER BY ALL").fetchall()
+        plats = con.execute(
+            "SELECT upload_id, name, host, level, status, is_current FROM platform_versions ORDER BY ALL"
+        ).fetchall()
+    return counts, kpis, stats, plats
+
+
+def kpi_command() -> str:
+    """The installed `kpi` script of the interpreter running the tests."""
+    beside = Path(sys.executable).parent / "kpi"
+    found = str(beside) if beside.exists() else shutil.which("kpi")
+    assert found, "the kpi command is not installed (pip install -e .)"
+    return found
+
+
+def run_kpi(
+    *args: str, db: Path | None = None, env: dict[str, str] | None = None, module: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess (`kpi ...`, or `python -m kpi ...`)."""
+    cmd = [sys.executable, "-m", "kpi"] if module else [kpi_command()]
+    cmd += list(args)
+    if db is not None:
+        cmd += ["--db", str(db)]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    full_env.update(env or {})
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=full_env, check=False)
