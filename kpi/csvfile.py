@@ -1,8 +1,9 @@
 """Reading uploaded CSV bytes: encoding detection, parsing, header aliases and units.
 
 DuckDB's read_csv cannot decode GBK offline (TRAPS.md 7), so bytes are decoded here
-(UTF-8 with or without BOM first, then GB18030, a superset of GBK) and parsed by pandas' C
-parser with every cell kept as text. Line numbers are file lines with the header as line 1.
+(UTF-8 with or without BOM first, then GB18030, a superset of GBK), split into records by the
+csv module (which knows where each record starts) and put in a pandas frame with every cell kept
+as text. Line numbers are file lines with the header as line 1.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi.definitions import UNIT_FACTORS, Field
@@ -45,54 +47,60 @@ def decode(data: bytes) -> tuple[str, str] | None:
 def read_table(data: bytes, report: Report) -> pd.DataFrame | None:
     """Parse bytes into a frame of stripped strings with a `_line` column; None on failure.
 
-    Blank lines are dropped but keep their line numbers counted; rows with too many fields are
-    all reported (found with the csv module, only on that error path).
+    The header is the first non-blank line. Blank lines are dropped but keep their line numbers
+    counted. Every row whose number of fields differs from the header's is reported (empty
+    cells past the header's end aside): pandas' parser would read one extra field in every row
+    as an index and pad short rows, shifting values into the wrong columns without a word.
     """
     decoded = decode(data)
     if decoded is None:
         report.error("UNREADABLE", None, None)
         return None
     text, report.encoding = decoded
-    if not text.strip():
+    records = _records(text, report)
+    if records is None:
+        return None
+    rows = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
+    if len(rows) < 2:
         report.error("EMPTY_FILE", 1, None)
         return None
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            header=0,
-            engine="c",
-        )
-    except pd.errors.ParserError:
-        _report_field_counts(text, report)
+    header_line, header = rows[0]
+    expected = len(header)
+    # empty cells past the header's end (spreadsheets leave them) shift nothing: drop them
+    rows = [
+        (line, row if len(row) <= expected or any(c.strip() for c in row[expected:]) else row[:expected])
+        for line, row in rows
+    ]
+    wrong = [(line, len(row)) for line, row in rows[1:] if len(row) != expected]
+    for line, found in wrong:  # problems only
+        report.error("FIELD_COUNT", line, None, expected=expected, found=found)
+    names = [c.strip() or f"Unnamed: {i}" for i, c in enumerate(header)]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name in seen:
+            report.error("DUPLICATE_COLUMN", header_line, name, column=name, field=name, other=seen[name])
+        seen.setdefault(name, i)
+    if not report.ok:
         return None
-    except pd.errors.EmptyDataError:
-        report.error("EMPTY_FILE", 1, None)
-        return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = pd.DataFrame([row for _, row in rows[1:]], columns=names, dtype=str)
     frame = frame.apply(lambda col: col.str.strip())
-    frame[LINE] = range(2, len(frame) + 2)  # header is line 1
-    data_cols = [c for c in frame.columns if c != LINE]
-    blank = (frame[data_cols] == "").all(axis=1)
-    frame = frame.loc[~blank].reset_index(drop=True)
-    if frame.empty:
-        report.error("EMPTY_FILE", 1, None)
-        return None
+    frame[LINE] = [line for line, _ in rows[1:]]
     return frame
 
 
-def _report_field_counts(text: str, report: Report) -> None:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    expected = len(header)
-    for row in reader:
-        if row and len(row) > expected:
-            report.error("FIELD_COUNT", reader.line_num, None, expected=expected, found=len(row))
-    if report.ok:
-        report.error("BAD_CSV", None, None, detail="unparseable")
+def _records(text: str, report: Report) -> list[tuple[int, list[str]]] | None:
+    """CSV records, each with the file line it starts on (header = 1); None when malformed."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    out: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            out.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        report.error("BAD_CSV", reader.line_num or None, None, detail=str(exc))
+        return None
+    return out
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,12 @@ def resolve_columns(headers: list[str], fields: tuple[Field, ...], report: Repor
             factor = UNIT_FACTORS[key]
         if f.name in found:
             report.error(
-                "DUPLICATE_COLUMN", 1, header, column=header, field=f.name, other=first_index[f.name]
+                "DUPLICATE_COLUMN",
+                1,
+                header,
+                column=header,
+                field=f.label_zh or f.name,
+                other=first_index[f.name],
             )
             continue
         found[f.name] = Column(f.name, header, factor)
@@ -164,5 +177,6 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Text → float (thousands separators allowed); returns (numbers, mask of non-numbers)."""
     cleaned = values.str.replace(r"[,，\s]", "", regex=True)
     numbers = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype("Float64")
+    numbers = numbers.where(numbers.abs() != np.inf)  # "inf" or 1e999 is not an amount
     bad = (cleaned != "") & numbers.isna()
     return numbers, bad

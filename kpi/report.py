@@ -48,10 +48,11 @@ class Report:
     encoding: str | None = None
     rows: int = 0
 
-    def error(self, code: str, line: int | None, column: str | None, **params: object) -> None:
+    # positional-only: templates use `column` as a parameter name too (e.g. IGNORED_COLUMN)
+    def error(self, code: str, line: int | None, column: str | None, /, **params: object) -> None:
         self.issues.append(Issue("error", code, line, column, params))
 
-    def warn(self, code: str, line: int | None, column: str | None, **params: object) -> None:
+    def warn(self, code: str, line: int | None, column: str | None, /, **params: object) -> None:
         self.issues.append(Issue("warning", code, line, column, params))
 
     @property
