@@ -63,17 +63,22 @@ def shortfall_pp(value: float | None, target: Target) -> float | None:
     return gap
 
 
+_PP_TOLERANCE = 1e-9  # percentage points; far below any published precision
+
+
 def ratio_status(value: float | None, target: Target) -> Status:
     """Light for a ratio: achieved at or above the target (band: within or above it); else by
     the written thresholds `green_pp` / `amber_pp` on the shortfall."""
     short = shortfall_pp(value, target)
     if short is None:
         return Status.NO_DATA
-    if short <= 1e-12:
+    # the rules say "≤ threshold": a value exactly on it (3.00 % against 3.15 % and 0.15 pp)
+    # must not fall to the worse light through float noise ((0.0315 - 0.03) * 100 > 0.15)
+    if short <= _PP_TOLERANCE:
         return Status.ACHIEVED
-    if target.green_pp is not None and short <= target.green_pp:
+    if target.green_pp is not None and short <= target.green_pp + _PP_TOLERANCE:
         return Status.ON_TRACK
-    if target.amber_pp is not None and short <= target.amber_pp:
+    if target.amber_pp is not None and short <= target.amber_pp + _PP_TOLERANCE:
         return Status.AT_RISK
     return Status.OFF_TRACK
 
