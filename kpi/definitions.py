@@ -209,6 +209,14 @@ PLATFORM_FIELDS: tuple[Field, ...] = (
         label_en="recognised on",
     ),
     Field("status", ("状态", "status"), required=False, label_zh="状态", label_en="status"),
+    # optional, added after the contract's first version: when a revoked platform stopped counting
+    Field(
+        "revoked_on",
+        ("撤销时间", "撤销日期", "revoked_on", "revoked_date"),
+        required=False,
+        label_zh="撤销时间",
+        label_en="revoked on",
+    ),
 )
 
 

@@ -15,12 +15,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import compute, progress_entry, queries
+from kpi import compute, progress_entry, queries, register
 from kpi.compute import Target
 from kpi.definitions import ALL_CLUSTER, LEVEL, RATIOS, Status, TargetKind, indicator_label
 from kpi.errors import UnknownScope
 from kpi.periods import Period, from_code, parse_period
-from kpi.platforms import current_platforms
+from kpi.platforms import current_platforms  # noqa: F401 - kpi.ui reads engine.current_platforms
 from kpi.reference import clusters as cluster_table
 from kpi.reference import resolve_cluster, resolve_region
 from kpi.reference import targets as target_table
@@ -126,7 +126,7 @@ def platform_entries(
     as_of: dt.date,
     lang: str,
 ) -> dict[str, dict[str, Any]]:
-    plats = counting_platforms(current_platforms(con, region), as_of)
+    plats = counting_platforms(register.current_register(con, region), as_of)
     taxonomy = cluster_table(con)
     city_scope = region is None and cluster == ALL_CLUSTER
     if cluster != ALL_CLUSTER:
@@ -185,12 +185,10 @@ def platform_entries(
 
 
 def counting_platforms(plats: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Platforms that count on a date: recognised by then (or undated) and not revoked."""
-    if plats.empty:
-        return plats
-    recognised = pd.to_datetime(plats["recognised_on"]).dt.date
-    keep = (plats["status"] != "revoked") & (recognised.isna() | (recognised <= as_of))
-    return plats[keep.to_numpy()].reset_index(drop=True)
+    """Platforms that count on a date, each at the level it held then (kpi.register's rules:
+    from its first recognition, or always when undated; a revoked one until its revocation date,
+    never when that date is unknown)."""
+    return register.standing_on(plats, as_of)
 
 
 def kpi_status(

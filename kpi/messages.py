@@ -73,6 +73,34 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "平台名称 + 依托单位 与第 {first} 行重复（{key}）",
         "the same platform name + host as line {first} ({key})",
     ),
+    "REVOKED_ON_NOT_REVOKED": (
+        "填写了撤销时间，但状态不是“撤销”",
+        "a revocation date is given but the status is not 撤销 (revoked)",
+    ),
+    "REVOKED_BEFORE_RECOGNISED": (
+        "撤销时间“{value}”早于认定时间",
+        "revocation date “{value}” is before the recognition date",
+    ),
+    "UNKNOWN_PLATFORM": (
+        "名录中没有平台“{key}”（平台名称 + 依托单位须与名录一致）",
+        "no platform “{key}” in the register (name + host must match the register)",
+    ),
+    "BAD_YEAR": (
+        "考核年度“{value}”应为四位年份，如 2025",
+        "review year “{value}” must be a year such as 2025",
+    ),
+    "BAD_SCORE": (
+        "考核得分“{value}”应为 0 到 100 之间的数字",
+        "review score “{value}” must be a number from 0 to 100",
+    ),
+    "DUPLICATE_REVIEW": (
+        "平台 + 考核年度 与第 {first} 行重复（{key}）",
+        "the same platform and review year as line {first} ({key})",
+    ),
+    "TEXT_TOO_LONG": (
+        "“{field}”过长：{length} 个字，最多 {limit} 个字",
+        "“{field}” is too long: {length} characters, at most {limit}",
+    ),
     "BAD_TIER": ("层级“{value}”应为 1、3、5 或 N", "tier “{value}” must be 1, 3, 5 or N"),
     "BAD_GROUP": (
         "类别“{value}”应为 traditional/emerging/future（传统/新兴/未来）",

@@ -86,6 +86,17 @@ def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str)
     if "recognised_on" in cols:
         flag(report, bad, lines, "BAD_DATE", cols["recognised_on"].header, value=raw("recognised_on"))
     rows["recognised_on"] = dates
+    revoked, bad = parse_dates(raw("revoked_on"))
+    if "revoked_on" in cols:
+        header = cols["revoked_on"].header
+        flag(report, bad, lines, "BAD_DATE", header, value=raw("revoked_on"))
+        dated = revoked.notna()
+        flag(report, dated & (rows["status"] != "revoked"), lines, "REVOKED_ON_NOT_REVOKED", header)
+        before = pd.Series(
+            [bool(r and d and r < d) for r, d in zip(revoked, dates, strict=True)], index=frame.index
+        )
+        flag(report, before, lines, "REVOKED_BEFORE_RECOGNISED", header, value=raw("revoked_on"))
+    rows["revoked_on"] = revoked
 
     if {"name", "host"} <= set(rows.columns):
         keyed = rows[(rows["name"] != "") & (rows["host"] != "")]
@@ -104,7 +115,18 @@ def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str)
     if not report.ok:
         return Checked(report, None, sha, cols)
     rows = rows[
-        ["line", "name", "host", "region", "clusters", "level", "build_model", "recognised_on", "status"]
+        [
+            "line",
+            "name",
+            "host",
+            "region",
+            "clusters",
+            "level",
+            "build_model",
+            "recognised_on",
+            "status",
+            "revoked_on",
+        ]
     ]
     return Checked(report, rows.reset_index(drop=True), sha, cols)
 

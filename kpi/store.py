@@ -27,11 +27,13 @@ import pandas as pd
 from kpi.definitions import CITY_CODE, MONEY_FIELDS
 from kpi.errors import DatabaseBusy
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = Path("data") / "kpi.duckdb"
 
 STAT_KEY = ("period", "region", "cluster")
 STAT_VALUE_COLUMNS = (*MONEY_FIELDS, "enterprises")
+REVIEW_KEY = ("name", "host", "year")
+REVIEW_KINDS = ("reviews", "review_form")  # upload kinds that write platform_reviews
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -83,6 +85,24 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE targets ADD COLUMN glide_green_pp DOUBLE;
     ALTER TABLE targets ADD COLUMN glide_amber_pp DOUBLE;
     ALTER TABLE targets ADD COLUMN baseline_year INTEGER;
+    """,
+    # pilot-platform register (kpi.register, kpi.rewards, kpi.reviews): the revocation date (a
+    # revoked platform stops counting from it), the national support to be matched 1:1 (万元),
+    # a note on each upload or form edit, annual review scores with their history, and the reward
+    # rules as data (append-only: the latest value of a key counts). IF NOT EXISTS everywhere:
+    # safe on any version-2 database, whatever was added by hand.
+    3: """
+    ALTER TABLE platform_versions ADD COLUMN IF NOT EXISTS revoked_on DATE;
+    ALTER TABLE platform_versions ADD COLUMN IF NOT EXISTS national_support DOUBLE;
+    ALTER TABLE uploads ADD COLUMN IF NOT EXISTS note VARCHAR;
+    CREATE TABLE IF NOT EXISTS platform_reviews (
+        upload_id INTEGER NOT NULL, line INTEGER,
+        name VARCHAR NOT NULL, host VARCHAR NOT NULL, year SMALLINT NOT NULL,
+        score DOUBLE NOT NULL, comment VARCHAR, is_current BOOLEAN NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS reward_settings (
+        key VARCHAR NOT NULL, value VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL, set_by VARCHAR
+    );
     """,
 }
 
@@ -156,6 +176,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
                 _seed_reference(con)
             if version == 2:
                 _seed_progress_settings(con)
+            if version == 3:
+                _seed_reward_settings(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -219,6 +241,16 @@ def _seed_progress_settings(con: duckdb.DuckDBPyConnection) -> None:
                 "amber": _float_or_none(r["glide_amber_pp"]),
                 "year": int(r["baseline_year"]) if r["baseline_year"] else None,
             },
+        )
+
+
+def _seed_reward_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """The reward rules' defaults from kpi/reference/rewards.csv, for keys not set yet."""
+    for r in reference_rows("rewards"):
+        con.execute(
+            """INSERT INTO reward_settings SELECT $key, $value, now(), 'reference'
+               WHERE NOT EXISTS (SELECT 1 FROM reward_settings WHERE key = $key)""",
+            {"key": r["key"], "value": r["value"]},
         )
 
 
@@ -334,22 +366,52 @@ def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFra
     return len(rows) - int(revised), int(revised)
 
 
-def write_platforms(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame) -> tuple[int, int]:
-    con.register("incoming_platforms", rows)
+def write_platforms(
+    con: duckdb.DuckDBPyConnection,
+    upload_id: int,
+    rows: pd.DataFrame,
+    *,
+    explicit: bool = False,
+    today: dt.date | None = None,
+) -> tuple[int, int]:
+    """Insert a new version of each platform in `rows`; the previous versions stop counting.
+
+    The register file does not carry the national support amount, and its revocation date is
+    optional, so an upload keeps them from the previous version: a revoked row without a date
+    keeps the date it had, or, when the platform was not revoked before, gets `today` (the day
+    the register learnt of it); a platform first seen revoked has no known date (it never
+    counts). `explicit` (a form edit) stores the row's own `revoked_on` and `national_support`.
+    """
+    frame = rows.copy()
+    for column in ("revoked_on", "national_support"):
+        if column not in frame.columns:
+            frame[column] = None
+    con.register("incoming_platforms", frame)
     try:
         revised = con.execute(
             """SELECT count(*) FROM platform_versions p JOIN incoming_platforms i USING (name, host)
                WHERE p.is_current"""
         ).fetchall()[0][0]
         con.execute(
-            """UPDATE platform_versions SET is_current = false FROM incoming_platforms i
-               WHERE platform_versions.is_current AND platform_versions.name = i.name
-                 AND platform_versions.host = i.host"""
+            """INSERT INTO platform_versions (upload_id, line, name, host, region, clusters, level,
+                   build_model, recognised_on, status, is_current, revoked_on, national_support)
+               SELECT $id, i.line, i.name, i.host, i.region, i.clusters, i.level, i.build_model,
+                      i.recognised_on, i.status, true,
+                      CASE WHEN $explicit THEN CAST(i.revoked_on AS DATE)
+                           WHEN i.status <> 'revoked' THEN NULL
+                           WHEN i.revoked_on IS NOT NULL THEN CAST(i.revoked_on AS DATE)
+                           WHEN p.status = 'revoked' THEN p.revoked_on
+                           WHEN p.name IS NOT NULL THEN CAST($today AS DATE)
+                      END,
+                      CASE WHEN $explicit THEN CAST(i.national_support AS DOUBLE) ELSE p.national_support END
+               FROM incoming_platforms i
+               LEFT JOIN (SELECT * FROM platform_versions WHERE is_current) p USING (name, host)""",
+            {"id": upload_id, "explicit": explicit, "today": today or dt.date.today()},
         )
         con.execute(
-            """INSERT INTO platform_versions
-               SELECT $id, line, name, host, region, clusters, level, build_model, recognised_on, status, true
-               FROM incoming_platforms""",
+            """UPDATE platform_versions SET is_current = false FROM incoming_platforms i
+               WHERE platform_versions.is_current AND platform_versions.upload_id <> $id
+                 AND platform_versions.name = i.name AND platform_versions.host = i.host""",
             {"id": upload_id},
         )
     finally:
@@ -390,7 +452,11 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | No
         return None
     kind = found[0][0]
     table, key = (
-        ("stat_values", STAT_KEY) if kind in ("stats", "demo") else ("platform_versions", ("name", "host"))
+        ("stat_values", STAT_KEY)
+        if kind in ("stats", "demo")
+        else ("platform_reviews", REVIEW_KEY)
+        if kind in REVIEW_KINDS
+        else ("platform_versions", ("name", "host"))
     )
     on = " AND ".join(f"t.{k} = k.{k}" for k in key)
     keys = ", ".join(key)
