@@ -470,9 +470,10 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | No
             f"SELECT count(*) FROM {table} WHERE upload_id = $id",  # noqa: S608 - fixed identifiers
             {"id": upload_id},
         ).fetchall()[0][0]
-        # recompute the current vintage of every key the upload touched
+        # recompute the current vintage of every key the upload touched; a key with no other
+        # committed vintage has best = NULL and simply stops counting
         con.execute(
-            f"""UPDATE {table} AS t SET is_current = (t.upload_id = k.best)
+            f"""UPDATE {table} AS t SET is_current = coalesce(t.upload_id = k.best, false)
                 FROM (SELECT {keys}, max(CASE WHEN u.status = 'committed' THEN s.upload_id END) AS best
                       FROM {table} s JOIN uploads u ON u.id = s.upload_id
                       WHERE ({keys}) IN (SELECT ({keys}) FROM {table} WHERE upload_id = $id)

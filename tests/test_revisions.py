@@ -1,0 +1,113 @@
+"""Revisions and rollback (CONTRACT.md §1): a row uploaded again is a new vintage that counts
+from then on; the old one stays in the history with its upload; a rollback restores it."""
+
+from __future__ import annotations
+
+from support import GOOD_ROW, ingest_text, run_kpi, stats_csv, value
+
+from kpi import queries, store
+from kpi.ingest import check_stats, preview_changes
+
+V1 = stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100", "2025Q1,秀洲区,,10,1000,500,1000,70,100")
+V2 = stats_csv("2025Q1,南湖区,,45,1000,500,1000,70,100")  # revises 南湖区 only
+V3 = stats_csv("2025Q1,南湖区,,60,1000,500,1000,70,100")
+
+
+def _vintages(db, region="330402"):
+    with store.connect(db) as con:
+        return con.execute(
+            """SELECT upload_id, rd_expense, is_current FROM stat_values
+               WHERE period = '2025Q1' AND region = $r ORDER BY upload_id""",
+            {"r": region},
+        ).fetchall()
+
+
+def test_a_revision_counts_and_the_old_vintage_stays_with_its_upload(db):
+    first = ingest_text(db, V1)
+    assert (first.new_rows, first.revised_rows) == (2, 0)
+    assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
+    second = ingest_text(db, V2)
+    assert second.stored and (second.rows, second.new_rows, second.revised_rows) == (1, 0, 1)
+    assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.045
+    assert _vintages(db) == [(first.upload_id, 30.0, False), (second.upload_id, 45.0, True)]
+    # the key the second file did not touch keeps its first vintage
+    assert _vintages(db, "330411") == [(first.upload_id, 10.0, True)]
+    # the city takes the current vintage of each unit: (45 + 10) / 2000
+    assert value(db, "rd_intensity", period="2025Q1") == 55 / 2000
+    with store.connect(db) as con:
+        ups = queries.uploads(con)
+    assert ups.set_index("id").loc[second.upload_id, "revised_rows"] == 1
+
+
+def test_preview_shows_old_and_new_before_anything_is_written(db):
+    ingest_text(db, V1)
+    with store.connect(db) as con:
+        checked = check_stats(con, V2.encode(), "v2.csv")
+        changes = preview_changes(con, checked.rows)
+        assert queries.row_counts(con)["stat_values"] == 2
+    assert changes[["region", "field", "old", "new", "change"]].values.tolist() == [
+        ["330402", "rd_expense", 30.0, 45.0, "revised"]
+    ]
+
+
+def test_rollback_restores_the_previous_value_and_keeps_history(db):
+    first = ingest_text(db, V1)
+    second = ingest_text(db, V2)
+    with store.connect(db) as con:
+        assert store.rollback_upload(con, second.upload_id, by="tester") == 1
+        ups = queries.uploads(con).set_index("id")
+    assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
+    assert _vintages(db) == [(first.upload_id, 30.0, True), (second.upload_id, 45.0, False)]
+    assert ups.loc[second.upload_id, "status"] == "rolled_back"
+    assert ups.loc[second.upload_id, "rolled_back_by"] == "tester"
+    assert ups.loc[first.upload_id, "status"] == "committed"
+
+
+def test_rollback_of_the_latest_of_three_vintages_goes_back_one_step(db):
+    ids = [ingest_text(db, v).upload_id for v in (V1, V2, V3)]
+    with store.connect(db) as con:
+        store.rollback_upload(con, ids[2])
+    assert _vintages(db) == [(ids[0], 30.0, False), (ids[1], 45.0, True), (ids[2], 60.0, False)]
+    with store.connect(db) as con:
+        store.rollback_upload(con, ids[1])
+    assert _vintages(db) == [(ids[0], 30.0, True), (ids[1], 45.0, False), (ids[2], 60.0, False)]
+
+
+def test_rollback_of_an_older_upload_leaves_the_newer_vintage_current(db):
+    ids = [ingest_text(db, v).upload_id for v in (V1, V2)]
+    with store.connect(db) as con:
+        assert store.rollback_upload(con, ids[0]) == 2
+    assert _vintages(db) == [(ids[0], 30.0, False), (ids[1], 45.0, True)]
+    assert _vintages(db, "330411") == [(ids[0], 10.0, False)]  # nothing else had it: no longer counts
+    assert value(db, "rd_intensity", period="2025Q1") == 0.045
+
+
+def test_rollback_of_the_only_vintage_removes_the_value(db):
+    only = ingest_text(db, stats_csv(GOOD_ROW))
+    with store.connect(db) as con:
+        assert store.rollback_upload(con, only.upload_id) == 1
+        assert queries.row_counts(con)["stat_values"] == 1  # kept in the history
+    assert value(db, "rd_intensity", period="2025Q1", region="南湖区") is None
+
+
+def test_rollback_twice_or_of_an_unknown_upload_does_nothing(db):
+    first = ingest_text(db, V1)
+    with store.connect(db) as con:
+        assert store.rollback_upload(con, first.upload_id) == 2
+        before = queries.row_counts(con)
+        assert store.rollback_upload(con, first.upload_id) is None
+        assert store.rollback_upload(con, 999) is None
+        assert queries.row_counts(con) == before
+
+
+def test_kpi_rollback_command(db):
+    first = ingest_text(db, V1)
+    second = ingest_text(db, V2)
+    done = run_kpi("rollback", str(second.upload_id), db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"已撤回上传 {second.upload_id}：1 行恢复为之前的值"
+    assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
+    assert _vintages(db) == [(first.upload_id, 30.0, True), (second.upload_id, 45.0, False)]
+    again = run_kpi("rollback", str(second.upload_id), "--lang", "en", db=db)
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"no committed upload {second.upload_id} to roll back"
