@@ -1,0 +1,190 @@
+"""What a validated upload would change, as tables a statistician can check before confirming.
+
+Statistics: kpi.ingest.preview_changes gives old → new per key and field. The platform register
+has no preview in the core, so `platform_changes` compares the file with the current register.
+Codes are shown as names in the chosen language; money stays in 万元 (the file's unit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kpi import ui
+from kpi.definitions import (
+    ALL_CLUSTER,
+    BUILD_MODELS,
+    LEVEL,
+    MONEY_FIELDS,
+    PLATFORM_FIELDS,
+    PLATFORM_STATUSES,
+    STAT_FIELD,
+)
+
+STAT_KEY = ["period", "region", "cluster"]
+PLATFORM_KEY = ["name", "host"]
+# fields compared when the register and the file both carry them (revoked_on came later)
+_PLATFORM_DIFF = ("region", "clusters", "level", "build_model", "recognised_on", "status", "revoked_on")
+_DATES = ("recognised_on", "revoked_on")
+
+
+def counts(kind: str, changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
+    """(new keys, revised values, number of new keys, number of revised keys)."""
+    key = STAT_KEY if kind == "stats" else PLATFORM_KEY
+    new = changes[changes["change"] == "new"].drop_duplicates(key)
+    revised = changes[changes["change"] == "revised"]
+    if kind == "stats":  # file order, then the file's column order
+        order = {f: i for i, f in enumerate(STAT_FIELD)}
+        revised = (
+            revised.assign(_o=revised["field"].map(order)).sort_values(["line", "_o"]).drop(columns="_o")
+        )
+    return new, revised, len(new), len(revised.drop_duplicates(key))
+
+
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Region and cluster names by code, read once per table (not once per cell)."""
+    zh = ui.lang() == "zh"
+    regions = ui.read("regions")
+    clusters = ui.read("clusters")
+    region = dict(zip(regions["code"], regions["short_name" if zh else "name_en"], strict=True))
+    cluster = dict(zip(clusters["code"], clusters["name" if zh else "name_en"], strict=True))
+    cluster[ALL_CLUSTER] = ui.t("all_industry")
+    return region, cluster
+
+
+def _field_label(field: str) -> str:
+    f = STAT_FIELD[field]
+    if ui.lang() == "zh":
+        return f"{f.label_zh}（万元）" if field in MONEY_FIELDS else f.label_zh
+    return f"{f.label_en} (10k yuan)" if field in MONEY_FIELDS else f.label_en
+
+
+def _keys(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    region, cluster = _names()
+    return {
+        ui.t("upload.col.line"): frame["line"].astype("int64"),
+        ui.t("upload.col.period"): frame["period"].map(ui.period_label),
+        ui.t("upload.col.region"): frame["region"].map(lambda c: region.get(c, c)),
+        ui.t("upload.col.cluster"): frame["cluster"].map(lambda c: cluster.get(c, c)),
+    }
+
+
+def stats_tables(new: pd.DataFrame, revised: pd.DataFrame, key: str) -> None:
+    if not revised.empty:
+        st.caption(ui.t("upload.revisions"))
+        old, nw = revised["old"].astype("float64"), revised["new"].astype("float64")
+        col_old, col_new, col_diff = (
+            ui.t("upload.col.old"),
+            ui.t("upload.col.new_value"),
+            ui.t("upload.col.diff_pct"),
+        )
+        shown = pd.DataFrame(
+            {
+                **_keys(revised),
+                ui.t("upload.col.field"): revised["field"].map(_field_label),
+                col_old: old,
+                col_new: nw,
+                col_diff: (nw - old) / old.where(old != 0) * 100,
+            }
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_revisions",
+            column_config={
+                col_old: st.column_config.NumberColumn(format="localized"),
+                col_new: st.column_config.NumberColumn(format="localized"),
+                col_diff: st.column_config.NumberColumn(format="%+.2f%%"),
+            },
+        )
+    if not new.empty:
+        with st.expander(f"{ui.t('upload.new_list')}（{len(new)}）"):
+            st.dataframe(pd.DataFrame(_keys(new)), hide_index=True, width="stretch", key=f"{key}_new")
+
+
+# ---------------------------------------------------------------- platform register
+
+
+def _norm(field: str, value: Any) -> str:
+    """A comparable text for one register field (lists sorted, dates as ISO, missing as '')."""
+    if field == "clusters":
+        return "" if value is None else ";".join(sorted(str(v) for v in value))
+    if value is None or pd.isna(value):
+        return ""
+    return str(pd.Timestamp(value).date()) if field in _DATES else str(value)
+
+
+def platform_changes(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """One row per new platform ('new') and per changed field of a known one ('revised')."""
+    known = {(r["name"], r["host"]): r for r in current.to_dict("records")}
+    fields = [f for f in _PLATFORM_DIFF if f in rows.columns and f in current.columns]
+    out = []
+    for r in rows.to_dict("records"):
+        head = {"line": r["line"], "name": r["name"], "host": r["host"]}
+        old = known.get((r["name"], r["host"]))
+        if old is None:
+            out.append({**head, "change": "new"})
+            continue
+        for f in fields:
+            a, b = _norm(f, old[f]), _norm(f, r[f])
+            if a != b:
+                out.append({**head, "change": "revised", "field": f, "old": a, "new": b})
+    return pd.DataFrame(out, columns=["line", "name", "host", "change", "field", "old", "new"])
+
+
+def _platform_word(field: str, value: str, region: dict[str, str], cluster: dict[str, str]) -> str:
+    zh = ui.lang() == "zh"
+    if not value:
+        return "—"
+    if field == "region":
+        return region.get(value, value)
+    if field == "clusters":
+        return "、".join(cluster.get(c, c) for c in value.split(";"))
+    if field == "level":
+        return LEVEL[value].name_zh if zh else LEVEL[value].name_en
+    words = {"build_model": BUILD_MODELS, "status": PLATFORM_STATUSES}.get(field)
+    if words and zh:
+        return {v: k for k, v in words.items()}.get(value, value)
+    return value
+
+
+def platform_tables(new: pd.DataFrame, revised: pd.DataFrame, key: str) -> None:
+    labels = {f.name: (f.label_zh if ui.lang() == "zh" else f.label_en) for f in PLATFORM_FIELDS}
+    region, cluster = _names()
+    if not revised.empty:
+        st.caption(ui.t("upload.platform_changes"))
+        fields = revised["field"].tolist()
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    ui.t("upload.col.line"): revised["line"].astype("int64"),
+                    ui.t("upload.col.platform"): revised["name"],
+                    ui.t("upload.col.host"): revised["host"],
+                    ui.t("upload.col.item"): revised["field"].map(labels),
+                    ui.t("upload.col.old"): [
+                        _platform_word(f, v, region, cluster)
+                        for f, v in zip(fields, revised["old"], strict=True)
+                    ],
+                    ui.t("upload.col.new_value"): [
+                        _platform_word(f, v, region, cluster)
+                        for f, v in zip(fields, revised["new"], strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_revisions",
+        )
+    if not new.empty:
+        with st.expander(f"{ui.t('upload.platform_new')}（{len(new)}）"):
+            st.dataframe(
+                new[["line", "name", "host"]].set_axis(
+                    [ui.t("upload.col.line"), ui.t("upload.col.platform"), ui.t("upload.col.host")], axis=1
+                ),
+                hide_index=True,
+                width="stretch",
+                key=f"{key}_new",
+            )
