@@ -1,0 +1,154 @@
+"""The methods page through the real Streamlit runtime (AppTest) against a real DuckDB file.
+
+Targets, sources and status rules must come from the database (change one, the page follows);
+every indicator is defined; the taxonomy says when it is a placeholder; both languages work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import compute, demo, engine, store
+from kpi.definitions import INDICATOR_ORDER, RATIOS, STAT_FIELD, indicator_label
+from kpi.i18n import UI_TEXT
+from kpi.platforms import ingest_clusters
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "kpi.duckdb"
+    monkeypatch.setenv("KPI_DB", str(path))
+    monkeypatch.chdir(ROOT)
+    with store.connect(path) as con:
+        demo.load(con, today=dt.date(2025, 10, 15))
+    return path
+
+
+def methods_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/methods.py").run()
+    assert not at.exception
+    return at
+
+
+def tables(at: AppTest) -> list:
+    return [t.value for t in at.table]
+
+
+def table_with(at: AppTest, column: str):
+    found = [t for t in tables(at) if column in t.columns]
+    assert found, f"no table with {column!r}"
+    return found[0]
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_every_indicator_is_defined_with_its_ratio_of_sums(db):
+    at = methods_page()
+    defs = table_with(at, "计算公式")
+    assert list(defs["代码"]) == list(INDICATOR_ORDER)
+    assert list(defs["指标"]) == [indicator_label(c) for c in INDICATOR_ORDER]
+    for r in RATIOS:
+        formula = defs.set_index("代码").loc[r.code, "计算公式"]
+        assert formula == f"Σ{STAT_FIELD[r.numerator].label_zh} ÷ Σ{STAT_FIELD[r.denominator].label_zh}"
+    text = markdown(at)
+    assert "从不对各单位或各季度的比率求平均" in text
+    assert "**万元**" in text and "年初至本季度末的累计值" in text
+    assert "集群行从不计入区县或全市合计" in text
+
+
+def test_targets_sources_and_rules_are_read_from_the_database(db):
+    source = "测试来源：嘉经信技装〔2026〕1号 第一条"
+    with store.connect(db) as con:
+        store.set_target(con, "rd_intensity", value=0.032, source=source, by="专班 李四")
+        store.set_target(con, "provincial_platforms", value=4)
+        targets = engine.load_targets(con)
+    at = methods_page()
+    shown = table_with(at, "目标来源").set_index("指标")
+    rd = shown.loc[indicator_label("rd_intensity")]
+    assert (rd["目标值"], rd["目标来源"]) == ("≥ 3.2%", source)
+    assert rd["最近修改"].endswith("专班 李四")
+    assert shown.loc[indicator_label("provincial_platforms"), "目标值"] == "≥ 4 家"
+    assert shown.loc[indicator_label("hightech_share"), "目标值"] == "73% ± 1 个百分点"
+    assert shown.loc[indicator_label("national_platforms"), "最近修改"] == "初始值"
+    for code in ("new_product_rate", "hightech_share", "cluster_coverage", "national_platforms"):
+        assert shown.loc[indicator_label(code), "目标来源"] == targets[code].source
+
+    rules = table_with(at, "判定规则").set_index("指标")["判定规则"]
+    for r in RATIOS:
+        assert rules[indicator_label(r.code)] == compute.ratio_rule(targets[r.code], "zh")
+    assert rules[indicator_label("rd_intensity")].startswith("达到3.20%及以上为达标")
+    assert rules[indicator_label("national_platforms")] == compute.count_rule("zh")
+
+
+def test_placeholder_taxonomy_is_flagged_until_confirmed(db):
+    at = methods_page()
+    assert any("占位分类：13 / 13 个集群尚未经官方确认" in w.value for w in at.warning)
+
+    with store.connect(db) as con:
+        rows = con.execute("SELECT code, name, name_en, tier, grp FROM clusters ORDER BY sort").fetchall()
+        csv = "code,name,name_en,tier,group,confirmed\n" + "".join(
+            f"{c},{n},{e},{t},{g},true\n" for c, n, e, t, g in rows
+        )
+        assert ingest_clusters(con, csv.encode(), "135N.csv", replace=True).stored
+    at = methods_page()
+    assert not any("占位分类" in w.value for w in at.warning)
+    assert f"集群分类已确认：全部 {len(rows)} 个集群均标记为已确认。" in [s.value for s in at.success]
+
+
+def test_open_questions_of_the_plan_are_listed(db):
+    text = markdown(methods_page())
+    for i in range(1, 5):
+        assert f"{i}. {UI_TEXT[f'methods.open.{i}'][0]}" in text
+    assert "嘉经信技装〔2025〕47号" in text and "300 万元" in text
+
+
+def test_english_switch(db):
+    at = methods_page()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Methods"
+    assert [h.value for h in at.header][:2] == ["Indicator definitions", "Data sources"]
+    defs = table_with(at, "Formula").set_index("Code")
+    assert defs.loc["rd_intensity", "Formula"] == "Σ R&D expense ÷ Σ operating revenue"
+    assert defs.loc["national_platforms", "Indicator"] == indicator_label("national_platforms", "en")
+    text = markdown(at)
+    assert "never a mean of the units' or quarters' ratios" in text
+    assert "cultivation-pool reward cap" in text
+    # no Chinese outside names, sources and quoted words: the headers and rules are English
+    rules = table_with(at, "Rule")
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(rules["Rule"]))
+
+
+def test_methods_page_works_on_an_empty_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPI_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.chdir(ROOT)
+    at = methods_page()
+    assert table_with(at, "目标来源").shape[0] == len(INDICATOR_ORDER)
+
+
+def test_every_text_key_of_the_methods_page_exists_in_both_languages():
+    from kpi.i18n_methods import METHODS_TEXT
+
+    for key, (zh, en) in METHODS_TEXT.items():
+        assert zh.strip() and en.strip() and key in UI_TEXT, key
+    used = set(re.findall(r'ui\.t\(\s*"([^"{]+)"', (ROOT / "pages" / "methods.py").read_text()))
+    used |= {f"methods.col.{c}" for c in ("indicator", "code", "formula", "scope", "target", "kind")}
+    used |= {f"methods.col.{c}" for c in ("deadline", "source", "updated", "rule")}
+    used |= {
+        f"methods.formula.{c}" for c in ("cluster_coverage", "provincial_platforms", "national_platforms")
+    }
+    used |= {f"methods.kind.{k}" for k in ("point", "floor", "band", "count", "coverage")}
+    used |= {f"methods.meaning.{s}" for s in ("achieved", "on_track", "at_risk", "off_track", "no_data")}
+    used |= {f"methods.tier.{t}" for t in ("1", "3", "5", "N")} | {f"methods.open.{i}" for i in range(1, 5)}
+    used |= {f"methods.group.{g}" for g in ("traditional", "emerging", "future")}
+    assert sorted(used - set(UI_TEXT)) == []
