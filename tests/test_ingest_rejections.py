@@ -66,7 +66,7 @@ CASES = [
     ("empty.csv", [("EMPTY_FILE", 1, None)]),  # 0 bytes
     ("header_only.csv", [("EMPTY_FILE", 1, None)]),
     ("blank_lines.csv", [("EMPTY_FILE", 1, None)]),
-    ("binary.xlsx", [("UNREADABLE", None, None)]),
+    ("binary.bin", [("UNREADABLE", None, None)]),  # NUL bytes, no known file signature
     ("field_count.csv", [("FIELD_COUNT", 3, None), ("FIELD_COUNT", 4, None)]),  # 1,000 unquoted; a lost cell
     (
         "several_problems.csv",
