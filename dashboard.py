@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi import ui
 
-ui.entry_guard()
+ui.entry_guard(entry=True)
 st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
 ui.language_switch()
 

@@ -104,7 +104,7 @@ def ratio_rule(target: Target, lang: str = "zh") -> str:
         )
     if target.amber_pp is not None:
         parts.append(
-            f"≤{target.amber_pp:g}个百分点为有风险，其余为滞后"
+            f"{'' if target.green_pp else '差距'}≤{target.amber_pp:g}个百分点为有风险，其余为滞后"
             if lang == "zh"
             else f"at risk within {target.amber_pp:g} pp, otherwise off track"
         )

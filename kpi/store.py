@@ -448,8 +448,8 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | No
     found = con.execute(
         "SELECT kind FROM uploads WHERE id = $id AND status = 'committed'", {"id": upload_id}
     ).fetchall()
-    if not found:
-        return None
+    if not found or found[0][0] not in ("stats", "platforms"):
+        return None  # a taxonomy upload replaces reference data: it has no earlier vintage to restore
     kind = found[0][0]
     table, key = (
         ("stat_values", STAT_KEY)

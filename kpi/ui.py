@@ -44,6 +44,7 @@ def t(key: str, **params: object) -> str:
 
 
 def language_switch() -> None:
+    lang()  # a ?lang=en link sets the first value
     st.sidebar.radio(
         "语言 / Language",
         options=("zh", "en"),
@@ -56,7 +57,7 @@ def language_switch() -> None:
 # ---------------------------------------------------------------- entry guard
 
 
-def entry_guard() -> None:
+def entry_guard(*, entry: bool = False) -> None:
     """First call of dashboard.py and of every page: make sure the app runs through dashboard.py.
 
     With a `pages/` folder, Streamlit starts each process in its old multipage mode, in which a
@@ -70,7 +71,8 @@ def entry_guard() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not entry:  # dashboard.py itself goes on to st.navigation: no rerun, no lost click
+            st.rerun()
 
 
 # ---------------------------------------------------------------- cached reads
