@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import TODAY, fingerprint, ingest_text, stats_csv, status, warnings_of
+from support import fingerprint, ingest_text, stats_csv, status, warnings_of
 
 from kpi import engine, queries, store
 
@@ -242,10 +242,3 @@ def test_warnings_never_block_and_rejected_files_store_no_warning(db):
     bad = ingest_text(db, stats_csv("2025Q3,南湖区,,10,3000,1500,3000,210,300", "2025Q3,火星,,1,1,1,1,1,1"))
     assert not bad.stored
     assert fingerprint(db) == before
-
-
-def test_status_is_stable_for_a_fixed_day(small):
-    with store.connect(small) as con:
-        a = engine.kpi_status(con, "2025Q2", today=TODAY)
-        b = engine.kpi_status(con, "2025Q2", today=TODAY)
-    assert a == b

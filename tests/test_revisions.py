@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from support import GOOD_ROW, ingest_text, run_kpi, stats_csv, value
 
-from kpi import queries, store
+from kpi import cli, queries, store
 from kpi.ingest import check_stats, preview_changes
 
 V1 = stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100", "2025Q1,秀洲区,,10,1000,500,1000,70,100")
@@ -100,7 +100,7 @@ def test_rollback_twice_or_of_an_unknown_upload_does_nothing(db):
         assert queries.row_counts(con) == before
 
 
-def test_kpi_rollback_command(db):
+def test_kpi_rollback_command(db, capsys):
     first = ingest_text(db, V1)
     second = ingest_text(db, V2)
     done = run_kpi("rollback", str(second.upload_id), db=db)
@@ -108,6 +108,5 @@ def test_kpi_rollback_command(db):
     assert done.stdout.strip() == f"已撤回上传 {second.upload_id}：1 行恢复为之前的值"
     assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
     assert _vintages(db) == [(first.upload_id, 30.0, True), (second.upload_id, 45.0, False)]
-    again = run_kpi("rollback", str(second.upload_id), "--lang", "en", db=db)
-    assert again.returncode == 2
-    assert again.stderr.strip() == f"no committed upload {second.upload_id} to roll back"
+    assert cli.main(["rollback", str(second.upload_id), "--lang", "en", "--db", str(db)]) == 2
+    assert capsys.readouterr().err.strip() == f"no committed upload {second.upload_id} to roll back"
