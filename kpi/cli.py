@@ -17,6 +17,7 @@ from kpi.errors import KpiError, UnknownScope
 from kpi.ingest import IngestResult, ingest_stats
 from kpi.messages import text
 from kpi.platforms import ingest_clusters, ingest_platforms
+from kpi.reference import regions as region_table
 from kpi.reference import targets
 from kpi.report import Report
 
@@ -66,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(rb)
     up = sub.add_parser("uploads", help="the upload history")
     _common(up)
+    rp = sub.add_parser("report", help="the one-page brief (.pdf) or the tables (.xlsx) for one scope")
+    rp.add_argument("--period", help="default: latest with data")
+    rp.add_argument("--region", help="one unit (code or name); default: the city")
+    rp.add_argument("--out", required=True, type=Path, help="brief.pdf (Chinese brief) or tables.xlsx")
+    _common(rp)
     return parser
 
 
@@ -232,6 +238,41 @@ def _uploads(args: argparse.Namespace, db: Path, lang: str) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace, db: Path, lang: str) -> int:
+    from kpi import brief, export
+    from kpi.i18n_export import cli_text
+
+    out: Path = args.out
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        print(cli_text("report_bad_suffix", lang, out=out), file=sys.stderr)
+        return EXIT_REJECTED
+    with store.connect(db) as con:
+        if queries.latest_period(con) is None:
+            print(cli_text("report_no_data", lang), file=sys.stderr)
+            return EXIT_FAILED
+        status = engine.kpi_status(con, args.period, args.region, lang=lang)
+        regions = region_table(con)
+        names = dict(zip(regions["code"], regions["name"], strict=True))
+        if suffix == ".pdf":
+            page = brief.brief_html(con, args.period, args.region)
+        else:
+            data = export.overview_workbook(con, args.period, args.region)
+    if suffix == ".pdf":
+        data = brief.to_pdf(page)  # printed after the database is closed again
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(out)  # a reader never sees half a file
+    scope = (
+        names.get(status["region"], status["region"])
+        if status["region"]
+        else ("全市" if lang == "zh" else "city")
+    )
+    print(cli_text("report_done", lang, out=out, period=status["period_label"], scope=scope))
+    return EXIT_OK
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "init": _init,
     "demo": _demo,
@@ -240,6 +281,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "targets": _targets,
     "rollback": _rollback,
     "uploads": _uploads,
+    "report": _report,
 }
 
 

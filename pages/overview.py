@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, ui
+from kpi import charts, ui, ui_export
 from kpi.definitions import RATIOS, Status
 
 ui.entry_guard()
@@ -67,6 +67,7 @@ def body() -> None:
                 key=f"rank-{r.code}",
                 config={"displayModeBar": False},
             )
+    ui_export.brief_buttons(period)
 
 
 def _contributions(ind: dict) -> None:

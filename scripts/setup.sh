@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install everything the dashboard and its tests need, on a fresh Debian machine with Python 3.11.
 # Idempotent: a second run only checks. System packages: Chromium (browser test, static chart
-# images) and a CJK font (Chinese text in screenshots), from Debian's own packages.
+# images, printing the PDF brief), a CJK font (Chinese text in screenshots and the PDF) and
+# poppler-utils (pdftotext/pdftoppm: the tests read the brief's text back), from Debian's own packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 if ! { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; }; then need_apt+=(fonts-noto-cjk); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
