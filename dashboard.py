@@ -21,6 +21,9 @@ pages = [
     ),
     st.Page("pages/regions.py", title=ui.t("nav.regions"), icon=":material/map:", url_path="regions"),
     st.Page("pages/clusters.py", title=ui.t("nav.clusters"), icon=":material/factory:", url_path="clusters"),
+    st.Page(
+        "pages/platforms.py", title=ui.t("nav.platforms"), icon=":material/science:", url_path="platforms"
+    ),
     st.Page("pages/upload.py", title=ui.t("nav.upload"), icon=":material/upload_file:", url_path="upload"),
     st.Page("pages/methods.py", title=ui.t("nav.methods"), icon=":material/menu_book:", url_path="methods"),
 ]

@@ -160,3 +160,6 @@ from kpi.i18n_upload import UPLOAD_TEXT  # noqa: E402
 
 UI_TEXT.update(UPLOAD_TEXT)
 UI_TEXT.update(METHODS_TEXT)
+from kpi.i18n_platforms import PLATFORMS_TEXT  # noqa: E402
+
+UI_TEXT.update(PLATFORMS_TEXT)

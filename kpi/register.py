@@ -226,7 +226,8 @@ def coverage_series(
 
     Starts at `first`, else the quarter of the earliest recognition (else today's). Columns:
     period, as_of, covered, total, value, newly (clusters covered at this quarter's end and not
-    at the previous one's), lost (the reverse: a revocation).
+    at the previous one's), lost (the reverse: a revocation), provincial and national (platforms
+    at that level or above, cumulative).
     """
     if first is None:
         dates = [r.on for row in plats.to_dict("records") for r in _recognitions(row) if r.on]
@@ -234,7 +235,9 @@ def coverage_series(
     rows, before = [], served(standing_on(plats, quarter_start(first) - dt.timedelta(days=1)))
     for q in quarters_between(first, quarter_of(today)):
         as_of = min(q.end_date, today)
-        now = coverage(standing_on(plats, as_of), universe)
+        counting = standing_on(plats, as_of)
+        now = coverage(counting, universe)
+        above = ladder(counting).set_index("level")["at_or_above"]
         hit = set(now["covered"])
         rows.append(
             {
@@ -245,10 +248,13 @@ def coverage_series(
                 "value": now["value"],
                 "newly": [c for c in universe if c in hit and c not in before],
                 "lost": [c for c in universe if c in before and c not in hit],
+                "provincial": int(above["provincial"]),
+                "national": int(above["national"]),
             }
         )
         before = hit
-    return pd.DataFrame(rows, columns=["period", "as_of", "covered", "total", "value", "newly", "lost"])
+    columns = ["period", "as_of", "covered", "total", "value", "newly", "lost", "provincial", "national"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def quarter_start(q: Period) -> dt.date:

@@ -69,7 +69,10 @@ def check_reviews(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -
     report.rows = len(frame)
 
     def raw(name: str) -> pd.Series:
-        return frame[cols[name].header] if name in cols else pd.Series("", index=frame.index)
+        values = frame[cols[name].header] if name in cols else pd.Series("", index=frame.index)
+        if name in ("name", "host"):  # a sheet from due_template: undo export's formula guard
+            values = values.str.replace(r"^'(?=[=+\-@])", "", regex=True)
+        return values
 
     for name in ("name", "host"):
         flag(report, raw(name) == "", lines, "MISSING_VALUE", cols[name].header, field=cols[name].header)
@@ -242,6 +245,19 @@ def due_reviews(plats: pd.DataFrame, reviews: pd.DataFrame, year: int, pool_year
                     }
                 )
     return pd.DataFrame(rows, columns=["name", "host", "region", "review_year", "state"])
+
+
+def due_template(due: pd.DataFrame) -> pd.DataFrame:
+    """The platforms due, as a review file to fill in (score and comment empty)."""
+    return pd.DataFrame(
+        {
+            "平台名称": due["name"],
+            "依托单位": due["host"],
+            "考核年度": due["review_year"],
+            "考核得分": "",
+            "评语": "",
+        }
+    )
 
 
 def default_review_year(today: dt.date) -> int:

@@ -34,6 +34,8 @@ STAT_KEY = ("period", "region", "cluster")
 STAT_VALUE_COLUMNS = (*MONEY_FIELDS, "enterprises")
 REVIEW_KEY = ("name", "host", "year")
 REVIEW_KINDS = ("reviews", "review_form")  # upload kinds that write platform_reviews
+# kinds with earlier vintages to restore (platform_edit: a correction made on the platform page)
+ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS)
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -448,7 +450,7 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | No
     found = con.execute(
         "SELECT kind FROM uploads WHERE id = $id AND status = 'committed'", {"id": upload_id}
     ).fetchall()
-    if not found or found[0][0] not in ("stats", "platforms"):
+    if not found or found[0][0] not in ROLLBACK_KINDS:
         return None  # a taxonomy upload replaces reference data: it has no earlier vintage to restore
     kind = found[0][0]
     table, key = (

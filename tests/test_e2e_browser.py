@@ -26,6 +26,7 @@ PAGES = [
     ("overview", "总览"),
     ("regions", "区县"),
     ("clusters", "产业集群"),
+    ("platforms", "中试平台"),
     ("upload", "数据上传"),
     ("methods", "方法说明"),
 ]

@@ -162,6 +162,8 @@ def test_coverage_over_time_per_quarter(reg: Path) -> None:
         for r in series.to_dict("records"):
             entry = engine.platform_entries(con, tgt, None, ALL_CLUSTER, r["as_of"], "zh")
             assert entry["cluster_coverage"]["covered"] == r["covered"], r["period"]
+            assert entry["provincial_platforms"]["value"] == r["provincial"], r["period"]
+            assert entry["national_platforms"]["value"] == r["national"], r["period"]
     rows = {r["period"]: r for r in series.to_dict("records")}
     assert series["period"].iloc[0] == "2024Q2"  # F's recognition is the earliest date
     assert [rows[p]["covered"] for p in ("2024Q2", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2")] == [
@@ -176,6 +178,9 @@ def test_coverage_over_time_per_quarter(reg: Path) -> None:
     assert rows["2025Q4"]["newly"] == ["C5-01", "C5-04", "CN-01"]
     assert rows["2026Q1"]["lost"] == ["C5-05"] and rows["2026Q1"]["newly"] == []
     assert rows["2026Q2"]["as_of"] == TODAY and rows["2026Q2"]["newly"] == []
+    # cumulative counts: A provincial 2025-08-15, D national 2025-10-01, B provincial 2026-02-10
+    assert [rows[p]["provincial"] for p in ("2025Q2", "2025Q3", "2025Q4", "2026Q1")] == [0, 1, 2, 3]
+    assert [rows[p]["national"] for p in ("2025Q3", "2025Q4", "2026Q2")] == [0, 1, 1]
 
 
 @pytest.mark.parametrize(
@@ -414,3 +419,20 @@ def test_rolling_back_uploads_restores_the_register_and_the_scores(reg: Path) ->
     assert now["纺织中试平台"] == ("pool", "running") and now["食品中试平台"] == ("pool", "running")
     assert plats[plats["name"] == "氢能中试平台"]["national_support"].iloc[0] == 2000  # the edit stays
     assert scores.empty
+
+
+def test_the_due_list_downloads_as_a_review_file_that_uploads_back(reg: Path) -> None:
+    formula = HEAD + "=公式平台,+某公司,南湖区,合成生物,市级培育库,专业机构,2026-01-05,运行,\n"
+    with store.connect(reg) as con:
+        assert ingest_platforms(con, formula.encode(), "名录4.csv").stored
+        due = reviews.due_reviews(register.current_register(con), reviews.current_reviews(con), 2026, 3)
+        sheet = export.export_csv(reviews.due_template(due)).decode("utf-8-sig")
+        assert "'=公式平台,'+某公司,2026" in sheet  # neutralised for the spreadsheet
+        filled = "\n".join(line + "80," if i else line for i, line in enumerate(sheet.splitlines()))
+        filled = filled.replace(",,80,", ",80,")  # the two empty columns: score 80, no comment
+        result = reviews.ingest_reviews(con, filled.encode("utf-8-sig"), "填好的.csv", uploaded_by="赵六")
+        assert result.stored, [i.describe() for i in result.report.errors]
+        left = reviews.due_reviews(register.current_register(con), reviews.current_reviews(con), 2026, 3)
+        names = set(reviews.current_reviews(con)["name"])
+    assert len(due) == 7 and left.empty  # B, C, G: 2025 and 2026; the new one: 2026
+    assert "=公式平台" in names

@@ -1,0 +1,240 @@
+"""Rewards of the pilot-platform page (中试平台): the rules in force, the money committed per year
+and region (with CSV downloads), every reward, and the settings' form with its history."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi import export, rewards, ui
+from kpi import ui_platforms as up
+from kpi.ui_platforms_forms import flash, show_flash, write
+
+# ---------------------------------------------------------------- rewards
+
+
+def rewards_section(plats: pd.DataFrame, settings: rewards.RewardSettings) -> None:
+    show_flash("rewards")
+    recorded = up.read("reviews")
+    _rules(settings)
+    rows = rewards.reward_rows(plats, recorded, settings)
+    totals = rewards.totals(rows)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(ui.t("plat.rw.committed"), ui.money(totals["committed"]))
+    c2.metric(ui.t("plat.rw.pending"), ui.money(totals["pending_max"]))
+    c3.metric(ui.t("plat.rw.support_missing"), ui.t("plat.rw.support_missing_n", n=totals["support_missing"]))
+    other = "per_year" if settings.pool_cap_basis == "three_years_total" else "three_years_total"
+    alt = rewards.totals(
+        rewards.reward_rows(
+            plats, recorded, rewards.RewardSettings(**{**settings.__dict__, "pool_cap_basis": other})
+        )
+    )
+    st.caption(
+        ui.t(
+            "plat.rw.alternative",
+            basis=ui.t(f"plat.rw.basis.{other}"),
+            committed=ui.money(alt["committed"]),
+            pending=ui.money(alt["pending_max"]),
+        )
+    )
+    if rows.empty:
+        st.info(ui.t("plat.rw.none"))
+    else:
+        st.subheader(ui.t("plat.rw.by_year"))
+        units = list(ui.read("units")["code"])
+        table = rewards.committed_table(rows, units)
+        keep = [c for c in table.columns if c == "total" or (table[c] != 0).any()]  # regions with money
+        shown = table[keep].rename(
+            columns={u: ui.region_name(u) for u in units} | {"total": ui.t("plat.rw.total")}
+        )
+        shown.index.name = ui.t("plat.rw.year")
+        shown = shown.reset_index()
+        if table.empty:
+            st.caption(ui.t("plat.rw.none_committed"))
+        else:
+            st.dataframe(shown, hide_index=True, width="stretch", key="plat_rw_table")
+        st.subheader(ui.t("plat.rw.detail"))
+        detail = _detail(rows)
+        st.dataframe(
+            detail,
+            hide_index=True,
+            width="stretch",
+            height=ui.table_height(min(len(detail), 20)),
+            column_config={
+                ui.t("col.platform"): st.column_config.TextColumn(pinned=True),
+                ui.t("plat.rw.col.state"): st.column_config.TextColumn(width="medium"),
+                **{
+                    ui.t(k): st.column_config.TextColumn(alignment="right")
+                    for k in ("plat.rw.col.amount", "plat.rw.col.max", "plat.rw.col.score")
+                },
+            },
+            key="plat_rw_detail",
+        )
+        d1, d2, _ = st.columns([1, 1, 2])
+        d1.download_button(
+            ui.t("plat.rw.download"),
+            export.export_csv(_detail(rows, for_csv=True)),
+            file_name=ui.t("plat.rw.file"),
+            mime="text/csv",
+            key="plat_rw_csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        if not table.empty:
+            d2.download_button(
+                ui.t("plat.rw.download_table"),
+                export.export_csv(shown),
+                file_name=ui.t("plat.rw.file_table"),
+                mime="text/csv",
+                key="plat_rw_table_csv",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+    _settings_form()
+
+
+def _rules(s: rewards.RewardSettings) -> None:
+    st.subheader(ui.t("plat.rw.rules"))
+    start = s.reward_from.isoformat() if s.reward_from else "—"
+    sep = "；" if ui.lang() == "zh" else "; "
+    bands = sep.join(
+        ui.t("plat.rw.band", score=f"{score:g}", share=ui.pct(share, 0))
+        for score, share in s.pool_score_bands
+    )
+    st.markdown(
+        "\n".join(
+            [
+                "- " + ui.t("plat.rw.rule_provincial", award=f"{s.provincial_award_wan:g}", start=start),
+                "- " + ui.t("plat.rw.rule_national", ratio=f"{s.national_match_ratio:g}"),
+                "- "
+                + ui.t(
+                    "plat.rw.rule_pool",
+                    years=s.pool_years,
+                    cap=f"{s.pool_cap_wan:g}",
+                    basis=ui.t(f"plat.rw.basis.{s.pool_cap_basis}"),
+                    year_cap=f"{s.pool_year_cap():g}",
+                    bands=f"{bands}{sep}{ui.t('plat.rw.below')}",
+                ),
+            ]
+        )
+    )
+    st.caption(ui.t("plat.rw.open_question"))
+
+
+def _detail(rows: pd.DataFrame, *, for_csv: bool = False) -> pd.DataFrame:
+    """One row per reward. On screen an unknown amount reads "—" (never "None" or 0); in the CSV
+    amounts stay numbers (empty where unknown) so that a spreadsheet can add them up."""
+
+    def shown(values: pd.Series, digits: int) -> pd.Series | list[str]:
+        if for_csv:
+            return values
+        return ["—" if pd.isna(v) else f"{v:,.{digits}f}" for v in values]
+
+    return pd.DataFrame(
+        {
+            ui.t("col.platform"): rows["name"].astype(str),
+            ui.t("plat.col.region"): rows["region"].map(ui.region_name),
+            ui.t("plat.rw.col.kind"): rows["kind"].map(lambda k: ui.t(f"plat.rw.kind.{k}")),
+            ui.t("plat.rw.col.year"): rows["year"],
+            ui.t("plat.rw.col.state"): rows["state"].map(lambda k: ui.t(f"plat.rw.state.{k}")),
+            ui.t("plat.rw.col.amount"): shown(rows["amount_wan"], 1),
+            ui.t("plat.rw.col.max"): shown(rows["max_wan"], 1),
+            ui.t("plat.rw.col.score"): shown(rows["score"], 0),
+            ui.t("plat.rw.col.on"): rows["on"].map(up.day),
+            ui.t("col.host"): rows["host"].astype(str),
+        }
+    )
+
+
+def _settings_form() -> None:
+    values = up.read("settings")
+    with st.expander(ui.t("plat.rw.settings"), icon=":material/tune:"):
+        with st.form("plat_rw_settings"):
+            c1, c2 = st.columns(2)
+            c1.number_input(
+                ui.t("plat.rw.set.provincial_award_wan"),
+                min_value=0.0,
+                value=float(values["provincial_award_wan"]),
+                step=100.0,
+                key="plat_rw_provincial_award_wan",
+            )
+            c2.number_input(
+                ui.t("plat.rw.set.national_match_ratio"),
+                min_value=0.0,
+                value=float(values["national_match_ratio"]),
+                step=0.1,
+                key="plat_rw_national_match_ratio",
+            )
+            c1.number_input(
+                ui.t("plat.rw.set.pool_cap_wan"),
+                min_value=0.0,
+                value=float(values["pool_cap_wan"]),
+                step=10.0,
+                key="plat_rw_pool_cap_wan",
+            )
+            c2.radio(
+                ui.t("plat.rw.set.pool_cap_basis"),
+                list(rewards.POOL_CAP_BASES),
+                index=list(rewards.POOL_CAP_BASES).index(values["pool_cap_basis"]),
+                format_func=lambda b: ui.t(f"plat.rw.basis.{b}"),
+                horizontal=True,
+                key=up.lang_key("plat_rw_pool_cap_basis"),
+            )
+            c1.number_input(
+                ui.t("plat.rw.set.pool_years"),
+                min_value=1,
+                max_value=10,
+                value=int(float(values["pool_years"])),
+                step=1,
+                key="plat_rw_pool_years",
+            )
+            c2.text_input(
+                ui.t("plat.rw.set.pool_score_bands"),
+                value=values["pool_score_bands"],
+                key="plat_rw_pool_score_bands",
+            )
+            c1.text_input(
+                ui.t("plat.rw.set.reward_from"), value=values["reward_from"], key="plat_rw_reward_from"
+            )
+            c2.text_input(ui.t("plat.ed.by"), key="plat_rw_by", max_chars=40, help=ui.t("plat.ed.by_help"))
+            st.form_submit_button(ui.t("plat.rw.set.save"), on_click=_save_settings, key="plat_rw_save")
+        log = up.read("settings_log")
+        st.markdown(f"**{ui.t('plat.rw.log')}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    ui.t("plat.rw.col.set_at"): log["set_at"].map(
+                        lambda v: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")
+                    ),
+                    ui.t("plat.rw.col.key"): log["key"].map(lambda k: ui.t(f"plat.rw.set.{k}")),
+                    ui.t("plat.rw.col.value"): log["value"].astype(str),
+                    ui.t("plat.col.by"): log["set_by"].astype(str),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="plat_rw_log",
+        )
+
+
+def _save_settings() -> None:
+    s = st.session_state
+    values = {
+        "provincial_award_wan": f"{s['plat_rw_provincial_award_wan']:g}",
+        "national_match_ratio": f"{s['plat_rw_national_match_ratio']:g}",
+        "pool_cap_wan": f"{s['plat_rw_pool_cap_wan']:g}",
+        "pool_cap_basis": s[up.lang_key("plat_rw_pool_cap_basis")],
+        "pool_years": str(int(s["plat_rw_pool_years"])),
+        "pool_score_bands": s["plat_rw_pool_score_bands"],
+        "reward_from": s["plat_rw_reward_from"],
+    }
+    problems = write(lambda con: rewards.save_settings(con, values, s.get("plat_rw_by", "")), "rewards")
+    if problems is None:
+        return
+    for key, code in problems.items():
+        if key == "by":
+            flash("error", ui.t("plat.rv.problem.by_missing"), "rewards")
+        else:
+            flash("error", ui.t(f"plat.rw.problem.{code}", field=ui.t(f"plat.rw.set.{key}")), "rewards")
+    if not problems:
+        flash("success", ui.t("plat.rw.saved"), "rewards")

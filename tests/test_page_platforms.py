@@ -1,0 +1,241 @@
+"""AppTest runs of the 中试平台 page against a real DuckDB file (the demo data, plus a few rows).
+
+What the page shows must equal `kpi status` (kpi.engine.kpi_status); the filters narrow the
+register; the correction form stores a new version with who made it and shows it in the history;
+reviews and reward settings are stored; platform names are only ever shown as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import demo, engine, register, reviews, rewards, store
+from kpi.platforms import ingest_platforms
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "pages/platforms.py"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("platforms") / "demo.duckdb"
+    with store.connect(path) as con:
+        demo.load(con)
+    return path
+
+
+@pytest.fixture
+def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "kpi.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("KPI_DB", str(path))
+    return path
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frames(at: AppTest, column: str) -> list:
+    """The tables with a given column (AppTest does not expose a dataframe's key)."""
+    return [d.value for d in at.dataframe if column in d.value.columns]
+
+
+def frame(at: AppTest, column: str):
+    found = frames(at, column)
+    assert found, column
+    return found[0]
+
+
+def edit_key(name: str, host: str) -> str:
+    return hashlib.sha256(f"{name}\x1f{host}".encode()).hexdigest()[:10]
+
+
+def test_the_goal_cards_equal_kpi_status(app_db: Path) -> None:
+    at = start()
+    with store.connect(app_db) as con:
+        ind = engine.kpi_status(con)["indicators"]
+    assert at.title[0].value == "中试平台"
+    values = [m.value for m in at.metric]
+    assert values[0] == f"{ind['cluster_coverage']['value'] * 100:.1f}%"
+    assert (
+        values[1]
+        == f"{ind['provincial_platforms']['value']} 家 / 目标 {ind['provincial_platforms']['target']:g} 家"
+    )
+    assert (
+        values[2]
+        == f"{ind['national_platforms']['value']} 家 / 目标 {ind['national_platforms']['target']:g} 家"
+    )
+    # the uncovered clusters on the page are the JSON's, in the same order
+    uncovered = frame(at, "集群企业所在单位")
+    assert list(uncovered["产业集群"]) == ind["cluster_coverage"]["uncovered_names"]
+    # the ladder's cumulative provincial and national counts are the JSON's too
+    ladder = frame(at, "本级及以上（累计）").set_index("级别")["本级及以上（累计）"]
+    assert ladder["省级"] == ind["provincial_platforms"]["value"]
+    assert ladder["国家级"] == ind["national_platforms"]["value"]
+    # the last quarter of the coverage table is today's coverage
+    latest = frame(at, "不再覆盖").iloc[0]
+    assert (
+        latest["已覆盖集群数"] == f"{ind['cluster_coverage']['covered']}/{ind['cluster_coverage']['total']}"
+    )
+    assert any("演示数据" in w.value for w in at.warning)
+
+
+def test_filters_narrow_the_register(app_db: Path) -> None:
+    at = start()
+    assert len(frame(at, "列入名录时间")) == 10
+    at.multiselect(key="plat_f_region__zh").set_value(["JX-PORT"])
+    rerun(at)
+    table = frame(at, "列入名录时间")
+    assert sorted(table["平台名称"]) == ["化工新材料中试基地（示例）", "氢能装备中试平台（示例）"]
+    at.multiselect(key="plat_f_level__zh").set_value(["pool"])
+    at.text_input(key="plat_search").set_value("氢能")
+    rerun(at)
+    assert list(frame(at, "列入名录时间")["平台名称"]) == ["氢能装备中试平台（示例）"]
+    at.multiselect(key="plat_f_status__zh").set_value(["revoked"])
+    rerun(at)
+    assert not frames(at, "列入名录时间")
+    assert any("没有符合" in i.value for i in at.info)
+
+
+def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> None:
+    name, host = "现代纺织新材料中试平台（示例）", "示例纺织集团"
+    at = start()
+    key = f"{name}\x1f{host}"
+    at.selectbox(key="plat_edit_pick__zh").set_value(key)
+    rerun(at)
+    k = edit_key(name, host)
+    at.selectbox(key=f"plat_ed_level_{k}").set_value("provincial")
+    at.text_input(key=f"plat_ed_note_{k}").set_value("省经信厅公布名单")
+    at.button(key=f"plat_ed_save_{k}").click()
+    rerun(at)
+    assert any("请填写经办人" in e.value for e in at.error)  # no name: nothing stored
+    with store.connect(app_db) as con:
+        assert register.current_register(con).set_index("name").loc[name, "level"] == "city"
+    at.text_input(key=f"plat_ed_by_{k}").set_value("张三")
+    at.button(key=f"plat_ed_save_{k}").click()
+    rerun(at)
+    assert any("已保存更正" in s.value for s in at.success)
+    with store.connect(app_db) as con:
+        now = register.current_register(con).set_index("name").loc[name]
+        ind = engine.kpi_status(con)["indicators"]
+        last = con.execute("SELECT kind, uploaded_by, note FROM uploads ORDER BY id DESC LIMIT 1").fetchall()
+    assert now["level"] == "provincial"
+    assert last == [("platform_edit", "张三", "省经信厅公布名单")]
+    # the page and the JSON move together
+    assert at.metric[1].value.startswith(f"{ind['provincial_platforms']['value']} 家")
+    assert ind["provincial_platforms"]["value"] == 3
+    at.selectbox(key="plat_history__zh").set_value(key)
+    rerun(at)
+    history = frame(at, "事件")
+    assert list(history["事件"]) == ["列入名录（市级）", "升级：市级 → 省级"]
+    assert list(history["经办人"]) == ["demo", "张三"]
+    assert history["说明"].iloc[-1] == "省经信厅公布名单"
+
+
+def test_a_review_entered_on_the_form_is_stored_and_leaves_the_due_list(app_db: Path) -> None:
+    name, host = "化工新材料中试基地（示例）", "示例化工园区管委会"
+    at = start()
+    year = int(at.selectbox(key="plat_rv_year").value)
+    at.selectbox(key="plat_rv_year").set_value(2025)
+    rerun(at)
+    due = frame(at, "考核状态")
+    assert (name, 2025) in set(zip(due["平台名称"], due["考核年度"], strict=True))
+    at.selectbox(key="plat_rv_pick__zh").set_value(f"{name}\x1f{host}")
+    at.number_input(key="plat_rv_form_year_2025").set_value(2025)
+    at.number_input(key="plat_rv_score").set_value(92)
+    at.text_input(key="plat_rv_by").set_value("李四")
+    at.button(key="plat_rv_save").click()
+    rerun(at)
+    assert any("考核结果已保存" in s.value for s in at.success), [e.value for e in at.error]
+    with store.connect(app_db) as con:
+        scores = reviews.current_reviews(con)
+    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [[name, 2025, 92.0, "李四"]]
+    due = frame(at, "考核状态")
+    assert (name, 2025) not in set(zip(due["平台名称"], due["考核年度"], strict=True))
+    # 92 earns the whole year's cap: 300 / 3 = 100万元 committed
+    assert at.metric[3].value == "100.0万元"
+    assert year >= 2025
+
+
+def test_the_pool_cap_setting_changes_the_money(app_db: Path) -> None:
+    at = start()
+    before = at.metric[4].value  # pending reviews, at most
+    at.radio(key="plat_rw_pool_cap_basis__zh").set_value("per_year")
+    at.text_input(key="plat_rw_by").set_value("王五")
+    at.button(key="plat_rw_save").click()
+    rerun(at)
+    assert any("已保存" in s.value for s in at.success)
+    with store.connect(app_db) as con:
+        assert rewards.load_settings(con).pool_cap_basis == "per_year"
+    # five pool platforms × three years: at most 100 a year before, 300 a year now
+    assert (before, at.metric[4].value) == ("1,500.0万元", "4,500.0万元")
+
+
+def test_platform_names_are_shown_as_text_only(app_db: Path) -> None:
+    hostile = (
+        "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态\n"
+        '"<img src=x onerror=alert(1)>",=cmd|x,南湖区,合成生物,市级培育库,专业机构,2026-01-05,运行\n'
+    )
+    with store.connect(app_db) as con:
+        assert ingest_platforms(con, hostile.encode(), "x.csv", is_demo=True).stored
+    at = start()
+    names = list(frame(at, "列入名录时间")["平台名称"])
+    assert "<img src=x onerror=alert(1)>" in names
+    markup = " ".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning])
+    assert "onerror" not in markup and "=cmd" not in markup
+
+
+def test_english_labels(app_db: Path) -> None:
+    at = start()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Pilot platforms"
+    assert [t.label for t in at.tabs][:3] == ["Register", "135N coverage", "Levels"]
+
+
+def test_an_empty_register_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_DB", str(tmp_path / "empty.duckdb"))
+    at = start()
+    assert any("kpi demo" in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_a_review_file_is_checked_then_stored_on_confirm(app_db: Path) -> None:
+    good = (
+        "平台名称,依托单位,考核年度,考核得分,评语\n氢能装备中试平台（示例）,示例氢能检测中心,2026,81,良好\n"
+    )
+    bad = "平台名称,依托单位,考核年度,考核得分\n不存在的平台,某公司,2026,81\n"
+    at = start()
+    at.file_uploader(key="plat_rv_file_0").set_value(("bad.csv", bad.encode("gb18030"), "text/csv"))
+    rerun(at)
+    assert any("未入库" in e.value for e in at.error)
+    assert "UNKNOWN_PLATFORM" in set(frame(at, "代码")["代码"])
+    at.file_uploader(key="plat_rv_file_0").set_value(("good.csv", good.encode("utf-8-sig"), "text/csv"))
+    rerun(at)
+    assert any("校验通过" in i.value for i in at.info)
+    at.text_input(key="plat_rv_file_by").set_value("孙八")
+    rerun(at)
+    at.button(key="plat_rv_store").click()
+    rerun(at)
+    assert any("考核结果已入库" in s.value for s in at.success)
+    with store.connect(app_db) as con:
+        scores = reviews.current_reviews(con)
+    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
+        ["氢能装备中试平台（示例）", 2026, 81.0, "孙八"]
+    ]
