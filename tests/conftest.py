@@ -25,3 +25,24 @@ def db(tmp_path: Path, _db_template: Path) -> Path:
     path = tmp_path / "kpi.duckdb"
     shutil.copyfile(_db_template, path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _streamlit_without_pages_folder_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest as a served app runs after its first script run.
+
+    A `pages/` folder puts each new Streamlit process in its old multipage mode until
+    dashboard.py has called st.navigation once (ui.entry_guard handles that first run, and the
+    browser test covers it). AppTest starts every run as a new process would, so widget values
+    set in one run were lost in the next; clearing the flag after Streamlit sets it gives the
+    steady state every served session sees.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
