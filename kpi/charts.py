@@ -6,6 +6,8 @@ Targets are drawn as what they are: a line for a point target, a floor for "≥"
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,46 +18,79 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQ
 BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999", "#56B4E9"
 
 
-def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 36 if title else 8, "b": 8},
-        font={"family": FONT, "size": 13},
-        title={"text": title, "font": {"size": 15}} if title else None,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        hoverlabel={"font": {"family": FONT}},
-    )
-    fig.update_xaxes(showgrid=False)
-    fig.update_yaxes(gridcolor="#eeeeee", ticksuffix="%", zeroline=False)
-    return fig
+# Each figure is built in one go (traces and a layout dict): plotly validates the dict once,
+# where update_layout/update_xaxes/add_hline each walk its property tree again; on the Overview
+# that was most of a rerun's time. Target lines and bands are the shapes and annotations that
+# add_hline/add_vline/add_hrect/add_vrect would make, written out.
+
+
+def _layout(
+    height: int,
+    title: str | None = None,
+    *,
+    xaxis: dict[str, Any] | None = None,
+    yaxis: dict[str, Any] | None = None,
+    marks: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], []),
+    **extra: Any,
+) -> dict[str, Any]:
+    shapes, annotations = marks
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 36 if title else 8, "b": 8},
+        "font": {"family": FONT, "size": 13},
+        "title": {"text": title, "font": {"size": 15}} if title else {},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        "hoverlabel": {"font": {"family": FONT}},
+        "xaxis": {"showgrid": False, **(xaxis or {})},
+        "yaxis": {"gridcolor": "#eeeeee", "ticksuffix": "%", "zeroline": False, **(yaxis or {})},
+        "shapes": shapes,
+        "annotations": annotations,
+        **extra,
+    }
+
+
+def _line(
+    value: float, horizontal: bool, line: dict[str, Any], text: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A line across the plot at `value` (as add_hline/add_vline), labelled at its top left."""
+    if horizontal:
+        shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value}
+        note = {"xref": "x domain", "x": 0, "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom"}
+    else:
+        shape = {"type": "line", "xref": "x", "x0": value, "x1": value, "yref": "y domain", "y0": 0, "y1": 1}
+        note = {"xref": "x", "x": value, "xanchor": "right", "yref": "y domain", "y": 1, "yanchor": "top"}
+    return [{**shape, "line": line}], ([{**note, "text": text, "showarrow": False}] if text else [])
+
+
+def target_marks(
+    target: Target, labels: dict[str, str], horizontal: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A point target as a dashed line, a floor as a solid line, a band as a shaded strip."""
+    v = target.value * 100
+    if target.kind is TargetKind.BAND and target.band_pp:
+        low, high = v - target.band_pp, v + target.band_pp
+        text = f"{labels['band']} {v:g}%±{target.band_pp:g}"
+        band = {"type": "rect", "fillcolor": SKY, "opacity": 0.18, "line": {"width": 0}}
+        if horizontal:
+            shape = {**band, "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high}
+            note = {"xref": "x domain", "x": 0, "yref": "y", "y": high}
+        else:
+            shape = {**band, "xref": "x", "x0": low, "x1": high, "yref": "y domain", "y0": 0, "y1": 1}
+            note = {"xref": "x", "x": low, "yref": "y domain", "y": 1}
+        return [shape], [{**note, "xanchor": "left", "yanchor": "top", "text": text, "showarrow": False}]
+    floor = target.kind is TargetKind.FLOOR
+    line = {"dash": "solid" if floor else "dash", "color": VERMILLION if floor else BLUE}
+    return _line(v, horizontal, line, f"{labels['floor' if floor else 'target_line']} {v:g}%")
 
 
 def add_target(fig: go.Figure, target: Target, labels: dict[str, str], horizontal: bool = True) -> None:
-    """A point target as a dashed line, a floor as a solid line, a band as a shaded strip."""
-    v = target.value * 100
-    add_line = fig.add_hline if horizontal else fig.add_vline
-    add_rect = fig.add_hrect if horizontal else fig.add_vrect
-    if target.kind is TargetKind.BAND and target.band_pp:
-        add_rect(
-            v - target.band_pp,
-            v + target.band_pp,
-            fillcolor=SKY,
-            opacity=0.18,
-            line_width=0,
-            annotation_text=f"{labels['band']} {v:g}%±{target.band_pp:g}",
-            annotation_position="top left",
-        )
-    else:
-        floor = target.kind is TargetKind.FLOOR
-        add_line(
-            v,
-            line_dash="solid" if floor else "dash",
-            line_color=VERMILLION if floor else BLUE,
-            annotation_text=f"{labels['floor' if floor else 'target_line']} {v:g}%",
-            annotation_position="top left",
-        )
+    """The target marks added to an existing figure (pages that build their own figures)."""
+    shapes, annotations = target_marks(target, labels, horizontal)
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *annotations]
+    )
 
 
 def trend(
@@ -70,53 +105,61 @@ def trend(
     compare_name: str = "",
 ) -> go.Figure:
     """Quarterly YTD values (period, value) with the target; optional second series to compare."""
-    fig = go.Figure()
+    traces = []
     if compare is not None and not compare.empty:
-        fig.add_scatter(
-            x=compare["period"],
-            y=compare["value"] * 100,
-            name=compare_name,
-            mode="lines",
-            line={"color": GREY, "dash": "dot"},
+        traces.append(
+            go.Scatter(
+                x=compare["period"],
+                y=compare["value"] * 100,
+                name=compare_name,
+                mode="lines",
+                line={"color": GREY, "dash": "dot"},
+            )
         )
-    fig.add_scatter(
-        x=series["period"],
-        y=series["value"] * 100,
-        name=name,
-        mode="lines+markers",
-        line={"color": BLUE, "width": 2.5},
-        marker={"size": 6},
-        hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
+    traces.append(
+        go.Scatter(
+            x=series["period"],
+            y=series["value"] * 100,
+            name=name,
+            mode="lines+markers",
+            line={"color": BLUE, "width": 2.5},
+            marker={"size": 6},
+            hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
+        )
     )
-    add_target(fig, target, labels)
     periods = list(series["period"])
     # YTD values restart each January: label the year ends only, so the axis stays readable
     ticks = [p for p in periods if p.endswith("Q4")] or periods[-1:]
-    fig.update_xaxes(type="category", tickvals=ticks, ticktext=[p[:4] for p in ticks], tickangle=0)
-    fig.update_layout(showlegend=compare is not None)
-    return _layout(fig, height, title)
+    xaxis = {"type": "category", "tickvals": ticks, "ticktext": [p[:4] for p in ticks], "tickangle": 0}
+    layout = _layout(
+        height, title, xaxis=xaxis, marks=target_marks(target, labels), showlegend=compare is not None
+    )
+    return go.Figure(data=traces, layout=layout)
 
 
 def sparkline(series: pd.DataFrame, target: Target, height: int = 70) -> go.Figure:
-    fig = go.Figure()
-    fig.add_scatter(
-        x=series["period"],
-        y=series["value"] * 100,
-        mode="lines",
-        line={"color": BLUE, "width": 2},
-        hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
+    shapes, _ = _line(target.value * 100, True, {"dash": "dot", "color": GREY, "width": 1})
+    return go.Figure(
+        data=[
+            go.Scatter(
+                x=series["period"],
+                y=series["value"] * 100,
+                mode="lines",
+                line={"color": BLUE, "width": 2},
+                hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
+            )
+        ],
+        layout={
+            "xaxis": {"visible": False, "type": "category"},
+            "yaxis": {"visible": False},
+            "shapes": shapes,
+            "height": height,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "showlegend": False,
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+        },
     )
-    fig.add_hline(target.value * 100, line_dash="dot", line_color=GREY, line_width=1)
-    fig.update_xaxes(visible=False, type="category")
-    fig.update_yaxes(visible=False)
-    fig.update_layout(
-        height=height,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        showlegend=False,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-    )
-    return fig
 
 
 def ranking(
@@ -132,23 +175,24 @@ def ranking(
     """Horizontal bars, best on top, the target as a vertical line; `highlight` one region code."""
     data = frame.sort_values("value", ascending=True, na_position="first")
     colours = [ORANGE if highlight and r == highlight else BLUE for r in data["region"]]
-    fig = go.Figure(
-        go.Bar(
-            x=data["value"] * 100,
-            y=data[name_column],
-            orientation="h",
-            marker_color=colours,
-            text=[("—" if pd.isna(v) else f"{v * 100:.2f}%") for v in data["value"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
-        )
+    bars = go.Bar(
+        x=data["value"] * 100,
+        y=data[name_column],
+        orientation="h",
+        marker_color=colours,
+        text=[("—" if pd.isna(v) else f"{v * 100:.2f}%") for v in data["value"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
     )
-    add_target(fig, target, labels, horizontal=False)
-    _layout(fig, height, title)
-    fig.update_xaxes(ticksuffix="%", showgrid=True, gridcolor="#eeeeee")
-    fig.update_yaxes(ticksuffix="", showgrid=False)
-    return fig
+    layout = _layout(
+        height,
+        title,
+        xaxis={"ticksuffix": "%", "showgrid": True, "gridcolor": "#eeeeee"},
+        yaxis={"ticksuffix": "", "showgrid": False},
+        marks=target_marks(target, labels, horizontal=False),
+    )
+    return go.Figure(data=[bars], layout=layout)
 
 
 def contributions(frame: pd.DataFrame, *, value_label: str, height: int = 330) -> go.Figure:
@@ -159,20 +203,20 @@ def contributions(frame: pd.DataFrame, *, value_label: str, height: int = 330) -
     """
     data = frame.sort_values("gap_money", ascending=True)
     yi = data["gap_money"] / 10_000
-    fig = go.Figure(
-        go.Bar(
-            x=yi.tolist(),
-            y=data["label"].tolist(),
-            orientation="h",
-            marker_color=[VERMILLION if v > 0 else BLUE for v in yi],
-            text=[f"{'▲' if v > 0 else '▼'} {v:+,.2f}" for v in yi],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
-        )
+    bars = go.Bar(
+        x=yi.tolist(),
+        y=data["label"].tolist(),
+        orientation="h",
+        marker_color=[VERMILLION if v > 0 else BLUE for v in yi],
+        text=[f"{'▲' if v > 0 else '▼'} {v:+,.2f}" for v in yi],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
     )
-    fig.add_vline(0, line_color=GREY, line_width=1)
-    _layout(fig, height)
-    fig.update_xaxes(ticksuffix="", title_text=value_label, showgrid=True, gridcolor="#eeeeee")
-    fig.update_yaxes(ticksuffix="", showgrid=False)
-    return fig
+    layout = _layout(
+        height,
+        xaxis={"ticksuffix": "", "title": {"text": value_label}, "showgrid": True, "gridcolor": "#eeeeee"},
+        yaxis={"ticksuffix": "", "showgrid": False},
+        marks=_line(0, False, {"color": GREY, "width": 1}),
+    )
+    return go.Figure(data=[bars], layout=layout)
