@@ -61,8 +61,12 @@ def pick_scope_sums(frame: pd.DataFrame, code: str) -> dict[str, dict[str, Any]]
     `frame` is queries.sums() for one scope: parts 'city'/'units', or a single region code.
     """
     out: dict[str, dict[str, Any]] = {}
-    for period, rows in frame.groupby("period", sort=True):
-        parts = {str(p): r for p, r in rows.set_index("part").iterrows()}
+    # plain dicts, not groupby + iterrows: this runs for every ratio, scope and unit of a page
+    by_period: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in frame.to_dict("records"):
+        by_period.setdefault(str(row["period"]), {})[str(row["part"])] = row
+    for period in sorted(by_period):
+        parts = by_period[period]
         city = parts.get("city")
         if city is not None and (city[f"{code}_n"] or 0) > 0:
             chosen, basis, n = city, "city_total_row", 1
@@ -310,10 +314,11 @@ def unit_ranking(con: duckdb.DuckDBPyConnection, period: str, cluster: str | Non
         con, cluster=resolve_cluster(con, cluster), periods=[p.code, prev.code], by_region=True
     )
     units = reference_units(con)
+    by_part = {str(part): rows for part, rows in frame.groupby("part", sort=False)}
     rows = []
     for r in RATIOS:
         for unit in units.itertuples():
-            mine = frame[frame["part"] == unit.code]
+            mine = by_part.get(unit.code, frame.iloc[0:0])
             picked = pick_scope_sums(mine, r.code)
             now, before = picked.get(p.code), picked.get(prev.code)
             value = compute.ratio(now["numerator"], now["denominator"]) if now else None

@@ -160,19 +160,45 @@ def check_stats(
 
 
 def _current_for(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
-    """Stored current rows of the regions, clusters and years the file touches."""
-    scope = rows[["region", "cluster", "year"]].drop_duplicates()
-    con.register("touched_scope", scope)
+    """Stored current rows of the regions and clusters the file touches, in the years it touches.
+
+    The year-to-date and city-total checks compare rows within one year, so older years are not
+    read: a file for the latest quarter must not pull a region's whole history into memory.
+    """
+    con.register("touched_scope", rows[["region", "cluster", "year"]].drop_duplicates())
     try:
         stored = con.execute(
             """SELECT s.* EXCLUDE (upload_id, is_current) FROM stat_values s
                JOIN (SELECT DISTINCT region, cluster FROM touched_scope) t USING (region, cluster)
-               WHERE s.is_current"""
+               WHERE s.is_current AND s.year IN (SELECT DISTINCT year FROM touched_scope)"""
         ).df()
     finally:
         con.unregister("touched_scope")
     stored["line"] = pd.NA
     return stored
+
+
+# Per ratio: mean, sample standard deviation and count of the ratio over the stored history of
+# each region × cluster the file touches, leaving out the keys the file replaces. Aggregated in
+# DuckDB: the history can be every quarter of thousands of series.
+_HISTORY_SQL = f"""
+SELECT s.region, s.cluster,
+       {", ".join(f"avg(s.{r.code}) AS {r.code}_mean, stddev_samp(s.{r.code}) AS {r.code}_std, count(s.{r.code}) AS {r.code}_count" for r in RATIOS)}
+FROM (SELECT period, region, cluster,
+             {", ".join(f"{r.numerator} / NULLIF({r.denominator}, 0) AS {r.code}" for r in RATIOS)}
+      FROM stat_values WHERE is_current) s
+JOIN (SELECT DISTINCT region, cluster FROM history_scope) t USING (region, cluster)
+ANTI JOIN history_scope k USING (period, region, cluster)
+GROUP BY ALL
+"""  # noqa: S608 - identifiers from kpi.definitions
+
+
+def _history_stats(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+    con.register("history_scope", rows[["period", "region", "cluster"]])
+    try:
+        return con.execute(_HISTORY_SQL).df()
+    finally:
+        con.unregister("history_scope")
 
 
 def _warn(
@@ -234,12 +260,14 @@ def _warn(
                 )
 
     # 3. a ratio more than 3 standard deviations from its own history (≥ 4 earlier periods)
-    history = stored
+    history = _history_stats(con, rows)
     for ratio in RATIOS:
-        hist = history.assign(r=history[ratio.numerator] / history[ratio.denominator].replace(0, np.nan))
         new = incoming.assign(r=incoming[ratio.numerator] / incoming[ratio.denominator].replace(0, np.nan))
-        stats = hist.dropna(subset=["r"]).groupby(["region", "cluster"])["r"].agg(["mean", "std", "count"])
-        joined = new.merge(stats.reset_index(), on=["region", "cluster"])
+        stats = history[
+            ["region", "cluster", f"{ratio.code}_mean", f"{ratio.code}_std", f"{ratio.code}_count"]
+        ]
+        stats = stats.set_axis(["region", "cluster", "mean", "std", "count"], axis=1)
+        joined = new.merge(stats, on=["region", "cluster"])
         joined = joined[(joined["count"] >= 4) & (joined["std"] > 0)]
         z = (joined["r"] - joined["mean"]) / joined["std"]
         for r, zz in zip(joined[z.abs() > 3].itertuples(), z[z.abs() > 3], strict=True):

@@ -7,6 +7,7 @@ ignored; a region also matches without its 区/县/市 suffix.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from kpi.definitions import ALL_CLUSTER, ALL_CLUSTER_WORDS, CITY_CODE
@@ -20,6 +21,14 @@ def fold(value: str) -> str:
 
 
 def fold_series(values: pd.Series) -> pd.Series:
+    """`fold` for a column; each distinct value is folded once (a file repeats a few names)."""
+    codes, uniques = pd.factorize(values.astype("string"))
+    folded = _fold_distinct(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)
+    lookup = np.append(folded, "")  # code -1 (a missing cell) folds to ""
+    return pd.Series(lookup[codes], index=values.index, dtype="string")
+
+
+def _fold_distinct(values: pd.Series) -> pd.Series:
     s = values.astype("string").fillna("").str.strip().str.lower()
     return s.str.replace("（", "(").str.replace("）", ")").str.replace(r"\s+", "", regex=True)
 
