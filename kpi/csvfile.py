@@ -10,16 +10,39 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from kpi import settings
 from kpi.definitions import UNIT_FACTORS, Field
 from kpi.report import Report
 
 LINE = "_line"
+
+# No statistics, register or taxonomy file comes near this; a wider line is not a table (and a
+# million-column header would otherwise become a million-column frame).
+MAX_COLUMNS = 200
+
+# Files that are not text, recognised by their first bytes. Recognised only: an archive is
+# never unpacked (a zip bomb costs nothing), an image is never decoded.
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"PK\x03\x04", "ZIP 压缩包或 Excel 工作簿（.xlsx）", "a ZIP archive or an Excel workbook (.xlsx)"),
+    (b"PK\x05\x06", "ZIP 压缩包", "a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Excel 工作簿（.xls）", "an old Excel workbook (.xls)"),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片", "a PNG image"),
+    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
+    (b"GIF8", "GIF 图片", "a GIF image"),
+    (b"%PDF", "PDF 文档", "a PDF document"),
+    (b"\x1f\x8b", "gzip 压缩包", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "a 7z archive"),
+    (b"Rar!", "RAR 压缩包", "a RAR archive"),
+    (b"BZh", "bzip2 压缩包", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz 压缩包", "an xz archive"),
+)
 
 _UNIT_RE = re.compile(r"^(?P<base>.*?)\s*[\(（\[【]\s*(?P<unit>[^\)）\]】]*)\s*[\)）\]】]\s*$")
 
@@ -52,11 +75,22 @@ def read_table(data: bytes, report: Report) -> pd.DataFrame | None:
     cells past the header's end aside): pandas' parser would read one extra field in every row
     as an index and pad short rows, shifting values into the wrong columns without a word.
     """
+    if not _guard_bytes(data, report):
+        return None
     decoded = decode(data)
     if decoded is None:
-        report.error("UNREADABLE", None, None)
+        mixed = _mixed_encoding(data)
+        if mixed is not None:
+            report.error("MIXED_ENCODING", mixed[1], None, utf8_line=mixed[0])
+        else:
+            report.error("UNREADABLE", None, None)
         return None
     text, report.encoding = decoded
+    if report.encoding == "gb18030" and (mixed := _mixed_encoding(data)) is not None:
+        report.error("MIXED_ENCODING", mixed[1], None, utf8_line=mixed[0])
+        return None
+    if not _guard_text(text, report):
+        return None
     records = _records(text, report)
     if records is None:
         return None
@@ -98,9 +132,88 @@ def _records(text: str, report: Report) -> list[tuple[int, list[str]]] | None:
             out.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        report.error("BAD_CSV", reader.line_num or None, None, detail=str(exc))
+        if "field larger than field limit" in str(exc):
+            report.error("CELL_TOO_LONG", reader.line_num or None, None, limit=csv.field_size_limit())
+        else:
+            report.error("BAD_CSV", reader.line_num or None, None, detail=str(exc))
         return None
     return out
+
+
+# ---------------------------------------------------------------- guards against hostile files
+
+
+def max_upload_bytes() -> int:
+    """KPI_MAX_UPLOAD_MB (default 20, the app's upload limit) in bytes."""
+    return int(settings.number("KPI_MAX_UPLOAD_MB") * 1024 * 1024)
+
+
+def check_size(size: int, report: Report) -> bool:
+    """False (and FILE_TOO_LARGE in the report) when `size` bytes exceed KPI_MAX_UPLOAD_MB; the
+    command line checks a file's size this way before reading it."""
+    limit = max_upload_bytes()
+    if size > limit:
+        report.error("FILE_TOO_LARGE", None, None, size=_mb(size, up=True), limit=_mb(limit))
+        return False
+    return True
+
+
+def _guard_bytes(data: bytes, report: Report) -> bool:
+    """Size and file type, from the bytes alone: nothing is decoded or unpacked."""
+    if not check_size(len(data), report):
+        return False
+    for magic, kind_zh, kind_en in _SIGNATURES:
+        if data.startswith(magic):
+            report.error("NOT_CSV", None, None, kind_zh=kind_zh, kind_en=kind_en)
+            return False
+    return True
+
+
+def _mb(n: int, up: bool = False) -> str:
+    """Bytes as MB with one decimal; `up` rounds up, so a size just over the limit never reads
+    as the limit itself."""
+    tenths = n * 10 / 1024 / 1024
+    tenths = math.ceil(tenths) if up else round(tenths)
+    return f"{tenths / 10:.1f}".removesuffix(".0")
+
+
+def _guard_text(text: str, report: Report) -> bool:
+    """NUL characters, too many data lines, too many columns: checked on the decoded text before
+    the csv module builds a record (a million-field line would be a million strings)."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        report.error("NUL_BYTE", text.count("\n", 0, nul) + 1, None)
+        return False
+    limit = settings.integer("KPI_MAX_ROWS")
+    if text.count("\n") > limit:  # cheap bound first; blank lines do not count
+        lines = sum(1 for line in text.splitlines() if line.strip()) - 1
+        if lines > limit:
+            report.error("TOO_MANY_ROWS", None, None, found=lines, limit=limit)
+            return False
+    if text.count(",") >= MAX_COLUMNS:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.count(",") >= MAX_COLUMNS:
+                report.error("TOO_MANY_COLUMNS", number, None, found=line.count(",") + 1, limit=MAX_COLUMNS)
+                return False
+    return True
+
+
+# a line that is valid UTF-8 with Chinese in it, and a line with bytes that are not UTF-8, in a
+# file decoded with surrogateescape (every invalid byte becomes one of U+DC80..U+DCFF)
+_UTF8_CHINESE_LINE = re.compile("^[^\n\udc80-\udcff]*[\u4e00-\u9fff][^\n\udc80-\udcff]*$", re.M)
+_NOT_UTF8_LINE = re.compile("^[^\n]*?[\udc80-\udcff]", re.M)
+
+
+def _mixed_encoding(data: bytes) -> tuple[int, int] | None:
+    """(a UTF-8 line, a line that is not UTF-8) when a file mixes them (one sheet pasted into
+    another), else None. GBK text is almost never valid UTF-8 with Chinese characters in it, so
+    a line that is counts as UTF-8."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    utf8 = _UTF8_CHINESE_LINE.search(text)
+    other = _NOT_UTF8_LINE.search(text) if utf8 else None
+    if utf8 is None or other is None:
+        return None
+    return text.count("\n", 0, utf8.start()) + 1, text.count("\n", 0, other.start()) + 1
 
 
 @dataclass(frozen=True)

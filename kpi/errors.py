@@ -37,3 +37,18 @@ class DemoRefused(KpiError):
     """`kpi demo` on a database that holds real uploads: demo rows would revise real ones."""
 
     key = "demo_refused"
+
+
+class InvalidInput(KpiError):
+    """Input the person can correct (a user name, role, region or password): exit code 2, and
+    nothing written. `key` names the message in kpi.messages.CLI_TEXT."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        super().__init__(**params)
+
+
+class BadSetting(KpiError):
+    """An environment setting (KPI_*) with a value that is not allowed."""
+
+    key = "bad_setting"

@@ -115,6 +115,35 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "替换后将删除仍被引用的集群“{value}”（{uses}）",
         "replacing would drop cluster “{value}”, which is still referenced ({uses})",
     ),
+    # --- hostile or broken files: rejected before anything else is read (kpi.csvfile guards) ---
+    "FILE_TOO_LARGE": (
+        "文件过大：{size} MB，上限 {limit} MB（设置 KPI_MAX_UPLOAD_MB）：请按季度或地区拆分后分别上传",
+        "the file is too large: {size} MB, the limit is {limit} MB (setting KPI_MAX_UPLOAD_MB); split it by quarter or region",
+    ),
+    "NOT_CSV": (
+        "这不是 CSV 文本文件，而是{kind_zh}：请在 Excel 中“另存为”CSV（UTF-8 或 GBK）后上传",
+        "this is not a CSV text file but {kind_en}: save it as CSV (UTF-8 or GBK) in Excel and upload that",
+    ),
+    "NUL_BYTE": (
+        "文件含有空字符（NUL，二进制内容）：不是文本 CSV 文件",
+        "the file contains NUL characters (binary content): it is not a CSV text file",
+    ),
+    "MIXED_ENCODING": (
+        "文件混用了不同的编码：第 {utf8_line} 行是 UTF-8，此行不是；请将整个文件用同一种编码另存后上传",
+        "the file mixes encodings: line {utf8_line} is UTF-8, this line is not; save the whole file in one encoding",
+    ),
+    "TOO_MANY_ROWS": (
+        "文件有 {found} 行数据，超过上限 {limit} 行（设置 KPI_MAX_ROWS）：请按季度或地区拆分后分别上传",
+        "the file has {found} data lines, more than the limit of {limit} (setting KPI_MAX_ROWS); split it by quarter or region",
+    ),
+    "TOO_MANY_COLUMNS": (
+        "此行有 {found} 列，最多允许 {limit} 列：这不像统计表",
+        "this line has {found} columns, at most {limit} are allowed: this is not a statistics table",
+    ),
+    "CELL_TOO_LONG": (
+        "有单元格超过 {limit} 个字符：这不像统计表（可能是引号未配对或二进制内容）",
+        "a cell is longer than {limit} characters: this is not a statistics table (an unmatched quote or binary content?)",
+    ),
     # --- warnings: stored with the upload and shown, never blocking ---
     "IGNORED_COLUMN": ("未识别的列“{column}”已忽略", "unrecognised column “{column}” was ignored"),
     "YTD_DECREASE": (
@@ -181,6 +210,11 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "upload {upload_id} rolled back: {rows} rows reverted",
     ),
     "unknown_upload": ("没有可撤回的上传 {upload_id}", "no committed upload {upload_id} to roll back"),
+    # --- settings (kpi.settings) ---
+    "bad_setting": (
+        "设置 {name} 的值“{value}”无效：应为 {expected}",
+        "setting {name} has an invalid value “{value}”: expected {expected}",
+    ),
 }
 
 
