@@ -9,16 +9,23 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from kpi import compute, queries
+from kpi import access, compute, queries
 from kpi.definitions import CITY_CODE, RATIOS
 from kpi.engine import pick_scope_sums
 
 COLUMNS = ["cluster", "region", "indicator", "value", "numerator", "denominator"]
 
 
-def cluster_ratios(con: duckdb.DuckDBPyConnection, period: str, region: str | None = None) -> pd.DataFrame:
-    """One row per cluster and ratio for the city (region None) or one region."""
-    scope = None if region == CITY_CODE else region
+def cluster_ratios(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    region: str | None = None,
+    *,
+    viewer: access.Viewer | None = None,
+) -> pd.DataFrame:
+    """One row per cluster and ratio for the city (region None) or one region (a code).
+    A `viewer` may ask only for a region it may see (Forbidden otherwise)."""
+    scope = access.authorize_scope(viewer, region)
     frame = queries.cluster_sums(con, period=period, region=scope)
     rows = []
     for cluster, part in frame.groupby("cluster", sort=True):
@@ -39,9 +46,14 @@ def cluster_ratios(con: duckdb.DuckDBPyConnection, period: str, region: str | No
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def region_cluster_matrix(con: duckdb.DuckDBPyConnection, period: str) -> pd.DataFrame:
-    """One row per unit × cluster × ratio that has data in the period (the city row excluded)."""
-    frame = queries.cluster_sums(con, period=period, by_region=True)
+def region_cluster_matrix(
+    con: duckdb.DuckDBPyConnection, period: str, *, viewer: access.Viewer | None = None
+) -> pd.DataFrame:
+    """One row per unit × cluster × ratio that has data in the period (the city row excluded).
+    For a county official, its own unit's rows only (the region filter is in the SQL)."""
+    own = access.visible_regions(viewer)
+    region = next(iter(own)) if own else None
+    frame = queries.cluster_sums(con, period=period, by_region=True, region=region)
     frame = frame[frame["part"] != CITY_CODE]
     rows = []
     for r in RATIOS:

@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kpi import demo, engine, queries, store
+from kpi import cli_users, demo, engine, queries, store
+from kpi.csvfile import check_size
 from kpi.definitions import INDICATOR_ORDER
-from kpi.errors import KpiError, UnknownScope
+from kpi.errors import InvalidInput, KpiError, UnknownScope
 from kpi.ingest import IngestResult, ingest_stats
 from kpi.messages import text
 from kpi.platforms import ingest_clusters, ingest_platforms
@@ -61,9 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     tg.add_argument("--value", type=float, help="new value (a fraction for ratios: 0.0315)")
     tg.add_argument("--source", help="the document the value comes from")
     tg.add_argument("--band-pp", type=float, help="half-width of a band target, in percentage points")
+    tg.add_argument("--by", help="who changes it (recorded; default: your login name)")
     _common(tg)
     rb = sub.add_parser("rollback", help="withdraw an upload; its rows revert to the previous values")
     rb.add_argument("upload_id", type=int)
+    rb.add_argument("--by", help="who withdraws it (recorded; default: your login name)")
     _common(rb)
     up = sub.add_parser("uploads", help="the upload history")
     _common(up)
@@ -72,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--region", help="one unit (code or name); default: the city")
     rp.add_argument("--out", required=True, type=Path, help="brief.pdf (Chinese brief) or tables.xlsx")
     _common(rp)
+    cli_users.add_parsers(sub, _common)
     return parser
 
 
@@ -82,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, Path, str], int] = _HANDLERS[args.command]
     try:
         return handler(args, db, lang)
-    except UnknownScope as exc:
+    except (UnknownScope, InvalidInput) as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_REJECTED
     except KpiError as exc:
@@ -132,6 +136,11 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
     worst = EXIT_OK
     with store.connect(db) as con:
         for f in files:  # one transaction per file
+            too_big = Report(f.name)
+            if not check_size(f.stat().st_size, too_big):  # never read a huge file into memory
+                print_report(too_big, lang, False)
+                worst = EXIT_REJECTED
+                continue
             data = f.read_bytes()
             result: IngestResult
             if args.kind == "stats":
@@ -209,7 +218,12 @@ def _targets(args: argparse.Namespace, db: Path, lang: str) -> int:
         if args.indicator and (args.value is not None or args.source or args.band_pp is not None):
             with store.transaction(con):
                 ok = store.set_target(
-                    con, args.indicator, value=args.value, source=args.source, band_pp=args.band_pp
+                    con,
+                    args.indicator,
+                    value=args.value,
+                    source=args.source,
+                    band_pp=args.band_pp,
+                    by=args.by,
                 )
             if not ok:
                 print(text("unknown_indicator", lang, value=args.indicator), file=sys.stderr)
@@ -222,7 +236,7 @@ def _targets(args: argparse.Namespace, db: Path, lang: str) -> int:
 
 def _rollback(args: argparse.Namespace, db: Path, lang: str) -> int:
     with store.connect(db) as con:
-        n = store.rollback_upload(con, args.upload_id)
+        n = store.rollback_upload(con, args.upload_id, by=args.by)
     if n is None:
         print(text("unknown_upload", lang, upload_id=args.upload_id), file=sys.stderr)
         return EXIT_REJECTED
@@ -281,6 +295,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "targets": _targets,
     "rollback": _rollback,
     "uploads": _uploads,
+    "user": cli_users.user_command,
+    "audit": cli_users.audit_command,
     "report": _report,
 }
 

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi import store
+from kpi import access, store
 from kpi.csvfile import LINE, Column, parse_numbers, read_table, resolve_columns
 from kpi.definitions import (
     ALL_CLUSTER,
@@ -311,8 +311,14 @@ def ingest_stats(
     uploaded_by: str | None = None,
     is_demo: bool = False,
     today: dt.date | None = None,
+    viewer: access.Viewer | None = None,
 ) -> IngestResult:
-    """Validate and store one file in one transaction, or store nothing and return the report."""
+    """Validate and store one file in one transaction, or store nothing and return the report.
+
+    A `viewer` without the right to upload gets Forbidden before the file is read; the upload
+    is recorded under the viewer's name unless `uploaded_by` says otherwise."""
+    access.require(viewer, access.Permission.UPLOAD)
+    uploaded_by = uploaded_by or (viewer.username if viewer else None)
     checked = check_stats(con, data, file_name, today)
     if checked.rows is None:
         return IngestResult(checked.report)

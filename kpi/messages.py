@@ -215,6 +215,71 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "设置 {name} 的值“{value}”无效：应为 {expected}",
         "setting {name} has an invalid value “{value}”: expected {expected}",
     ),
+    # --- access (kpi.access, kpi.auth, kpi.audit) ---
+    "forbidden_action": ("账号 {user}（{role}）无权{action}", "account {user} ({role}) may not {action}"),
+    "forbidden_scope": (
+        "区县账号 {user} 只能查看{own}的明细，不能查看{scope}的明细（各单位的比较见全市排名）",
+        "county account {user} may see the detail of {own} only, not of {scope} (the city ranking compares the units)",
+    ),
+    "bad_username": (
+        "用户名“{value}”不合规：应为 2–64 个字母、数字、汉字或 . _ - @",
+        "username “{value}” is not valid: use 2–64 letters, digits, Chinese characters or . _ - @",
+    ),
+    "user_exists": ("用户 {user} 已存在", "user {user} exists already"),
+    "unknown_user": ("没有用户 {user}", "no user {user}"),
+    "bad_role": (
+        "未知的角色“{value}”（应为 admin 管理员、leader 领导、statistician 统计员、county 区县）",
+        "unknown role “{value}” (use admin, leader, statistician or county)",
+    ),
+    "region_required": (
+        "区县账号必须指定所属单位（--region，九个统计单位之一，如 南湖区 或 330402）",
+        "a county account needs its unit (--region, one of the nine units, e.g. 南湖区 or 330402)",
+    ),
+    "region_not_allowed": (
+        "只有区县账号属于某个单位：{role}账号可查看所有地区，请去掉 --region",
+        "only county accounts belong to a unit: a {role} account sees every region; drop --region",
+    ),
+    "region_not_unit": (
+        "“{value}”不是九个统计单位之一（区县账号不能属于全市）",
+        "“{value}” is not one of the nine units (a county account cannot belong to the city)",
+    ),
+    "password_short": ("密码太短：至少 {min} 个字符", "the password is too short: at least {min} characters"),
+    "password_long": ("密码太长：最多 {max} 个字符", "the password is too long: at most {max} characters"),
+    "password_mismatch": ("两次输入的密码不一致", "the two passwords differ"),
+    "password_prompt": ("{user} 的新密码：", "new password for {user}: "),
+    "password_again": ("再输入一次：", "again: "),
+    "last_admin": (
+        "不能停用或降级最后一个启用的管理员 {user}：请先添加另一个管理员",
+        "cannot disable or demote {user}, the last active administrator: add another one first",
+    ),
+    "user_added": ("已创建用户 {user}（{role}{region}）", "user {user} created ({role}{region})"),
+    "user_password_set": (
+        "已更新 {user} 的密码（此前的登录会话失效）",
+        "password of {user} changed (earlier sessions end)",
+    ),
+    "user_role_set": ("已将 {user} 的角色改为 {role}{region}", "{user} is now {role}{region}"),
+    "user_disabled": (
+        "已停用用户 {user}（其登录会话立即失效）",
+        "user {user} disabled (their sessions end now)",
+    ),
+    "user_enabled": ("已启用用户 {user}（登录锁定已解除）", "user {user} enabled (sign-in lock cleared)"),
+    "no_users": (
+        "还没有用户：用 kpi user add 用户名 --role admin 创建第一个管理员",
+        "no users yet: create the first administrator with kpi user add NAME --role admin",
+    ),
+    "sign_in_failed": (
+        "用户名或密码不正确，或账号已停用",
+        "wrong username or password, or the account is disabled",
+    ),
+    "sign_in_locked": (
+        "登录失败次数过多，该账号已暂时锁定，请在 {until} 后重试",
+        "too many failed sign-ins: this account is locked until {until}",
+    ),
+    "session_expired": (
+        "登录已超时（{minutes} 分钟无操作），请重新登录",
+        "your session expired ({minutes} minutes without activity); please sign in again",
+    ),
+    "no_events": ("审计记录为空", "the audit trail is empty"),
 }
 
 

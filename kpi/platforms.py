@@ -11,7 +11,7 @@ import hashlib
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import access, store
 from kpi.csvfile import LINE, read_table, resolve_columns
 from kpi.definitions import (
     BUILD_MODEL_WORDS,
@@ -159,7 +159,12 @@ def ingest_platforms(
     *,
     uploaded_by: str | None = None,
     is_demo: bool = False,
+    viewer: access.Viewer | None = None,
 ) -> IngestResult:
+    """Validate and store the register in one transaction, or nothing; Forbidden first for a
+    `viewer` without the right to upload."""
+    access.require(viewer, access.Permission.UPLOAD)
+    uploaded_by = uploaded_by or (viewer.username if viewer else None)
     checked = check_platforms(con, data, file_name)
     if checked.rows is None:
         return IngestResult(checked.report)
@@ -285,7 +290,12 @@ def ingest_clusters(
     *,
     replace: bool = False,
     uploaded_by: str | None = None,
+    viewer: access.Viewer | None = None,
 ) -> IngestResult:
+    """Load a taxonomy file in one transaction, or nothing; Forbidden first for a `viewer` who
+    may not change the taxonomy (administrators only)."""
+    access.require(viewer, access.Permission.MANAGE_TAXONOMY)
+    uploaded_by = uploaded_by or (viewer.username if viewer else None)
     checked = check_clusters(con, data, file_name, replace)
     if checked.rows is None:
         return IngestResult(checked.report)

@@ -94,9 +94,11 @@ def cluster_regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows per table (all vintages): used to prove a rejected file changed nothing."""
+    """Rows per table (all vintages): used to prove a rejected file changed nothing (not even
+    an audit event: only what was committed is recorded)."""
     out = {}
-    for table in ("uploads", "upload_issues", "stat_values", "platform_versions", "clusters", "targets"):
+    tables = ("uploads", "upload_issues", "stat_values", "platform_versions", "clusters", "targets")
+    for table in (*tables, "users", "audit_log"):
         out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608 - fixed names
     return out
 

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import store
+from kpi import audit, store
 from kpi.register import Recognition, as_date, as_number
 
 POOL_CAP_BASES = ("three_years_total", "per_year")
@@ -199,6 +199,9 @@ def save_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str], by: st
                 "INSERT INTO reward_settings VALUES ($key, $value, now(), $by)",
                 {"key": key, "value": value, "by": by.strip()},
             )
+        if changed:
+            before = {k: current.get(k) for k in changed}
+            audit.record(con, by.strip(), audit.Action.REWARD_SETTINGS, before=before, after=changed)
     return {}
 
 

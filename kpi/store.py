@@ -24,10 +24,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kpi import access, audit
 from kpi.definitions import CITY_CODE, MONEY_FIELDS
 from kpi.errors import DatabaseBusy
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB = Path("data") / "kpi.duckdb"
 
 STAT_KEY = ("period", "region", "cluster")
@@ -104,6 +105,26 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE TABLE IF NOT EXISTS reward_settings (
         key VARCHAR NOT NULL, value VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL, set_by VARCHAR
+    );
+    """,
+    # access (kpi.auth, kpi.access, kpi.audit): local accounts with scrypt hashes (parameters
+    # stored in the hash text), failed sign-ins per name typed (unknown names too, so that a
+    # lock does not reveal which names exist), and the append-only audit trail
+    4: """
+    CREATE TABLE IF NOT EXISTS users (
+        username VARCHAR PRIMARY KEY, display_name VARCHAR, role VARCHAR NOT NULL, region VARCHAR,
+        password_hash VARCHAR NOT NULL, active BOOLEAN NOT NULL DEFAULT true,
+        password_changed_at TIMESTAMP NOT NULL, last_sign_in_at TIMESTAMP,
+        created_at TIMESTAMP NOT NULL, created_by VARCHAR, updated_at TIMESTAMP NOT NULL, updated_by VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS sign_in_failures (
+        username VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, last_failed_at TIMESTAMP NOT NULL,
+        locked_until TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS audit_id_seq START 1;
+    CREATE TABLE IF NOT EXISTS audit_log (
+        id BIGINT PRIMARY KEY, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+        detail JSON
     );
     """,
 }
@@ -422,9 +443,24 @@ def write_platforms(
 
 
 def finish_upload(con: duckdb.DuckDBPyConnection, upload_id: int, rows: int, new: int, revised: int) -> None:
-    con.execute(
-        "UPDATE uploads SET rows = $rows, new_rows = $new, revised_rows = $rev WHERE id = $id",
+    """The upload's counts, and its audit event: every kind of upload ends here, in its transaction."""
+    kind, file_name, by, demo = con.execute(
+        "UPDATE uploads SET rows = $rows, new_rows = $new, revised_rows = $rev WHERE id = $id "
+        "RETURNING kind, file_name, uploaded_by, is_demo",
         {"rows": rows, "new": new, "rev": revised, "id": upload_id},
+    ).fetchall()[0]
+    action = audit.Action.TAXONOMY_CHANGE if kind == "clusters" else audit.Action.UPLOAD
+    audit.record(
+        con,
+        by,
+        action,
+        upload_id=upload_id,
+        kind=kind,
+        file=file_name,
+        rows=rows,
+        new=new,
+        revised=revised,
+        demo=bool(demo),
     )
 
 
@@ -441,12 +477,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | None = None) -> int | None:
+def rollback_upload(
+    con: duckdb.DuckDBPyConnection,
+    upload_id: int,
+    by: str | None = None,
+    *,
+    viewer: access.Viewer | None = None,
+) -> int | None:
     """Withdraw a committed upload: its rows stop counting, the previous vintages count again.
 
     History is kept (the upload is marked rolled back, nothing is deleted). Returns the number
-    of rows withdrawn, or None when there is no such committed upload.
+    of rows withdrawn, or None when there is no such committed upload. A `viewer` without the
+    right to roll back gets Forbidden before anything is read.
     """
+    access.require(viewer, access.Permission.ROLLBACK)
+    by = by or (viewer.username if viewer else None) or _whoami()
     found = con.execute(
         "SELECT kind FROM uploads WHERE id = $id AND status = 'committed'", {"id": upload_id}
     ).fetchall()
@@ -466,12 +511,13 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, by: str | No
         con.execute(
             "UPDATE uploads SET status = 'rolled_back', rolled_back_at = now(), rolled_back_by = $by "
             "WHERE id = $id",
-            {"id": upload_id, "by": by or _whoami()},
+            {"id": upload_id, "by": by},
         )
         n = con.execute(
             f"SELECT count(*) FROM {table} WHERE upload_id = $id",  # noqa: S608 - fixed identifiers
             {"id": upload_id},
         ).fetchall()[0][0]
+        audit.record(con, by, audit.Action.ROLLBACK, upload_id=upload_id, kind=kind, rows=int(n))
         # recompute the current vintage of every key the upload touched; a key with no other
         # committed vintage has best = NULL and simply stops counting
         con.execute(
@@ -495,7 +541,18 @@ def set_target(
     deadline: dt.date | None = None,
     band_pp: float | None = None,
     by: str | None = None,
+    viewer: access.Viewer | None = None,
 ) -> bool:
+    """Change a target (None keeps a field as it is), with its audit event; run it inside the
+    caller's transaction. False when there is no such indicator. A `viewer` without the right
+    to change targets gets Forbidden."""
+    access.require(viewer, access.Permission.MANAGE_TARGETS)
+    by = by or (viewer.username if viewer else None) or _whoami()
+    fields = "value, source, deadline, band_pp"
+    before = con.execute(
+        f"SELECT {fields} FROM targets WHERE indicator = $ind",  # noqa: S608 - fixed identifiers
+        {"ind": indicator},
+    ).fetchall()
     rows = con.execute(
         """UPDATE targets SET value = coalesce($value, value), source = coalesce($source, source),
                deadline = coalesce($deadline, deadline), band_pp = coalesce($band, band_pp),
@@ -506,10 +563,25 @@ def set_target(
             "source": source,
             "deadline": deadline,
             "band": band_pp,
-            "by": by or _whoami(),
+            "by": by,
             "ind": indicator,
         },
     ).fetchall()
+    if rows:
+        after = con.execute(
+            f"SELECT {fields} FROM targets WHERE indicator = $ind",  # noqa: S608 - fixed identifiers
+            {"ind": indicator},
+        ).fetchall()
+        old, new = (dict(zip(fields.split(", "), r[0], strict=True)) for r in (before, after))
+        changed = [k for k in new if new[k] != old[k]]
+        audit.record(
+            con,
+            by,
+            audit.Action.TARGET_CHANGE,
+            indicator=indicator,
+            before={k: old[k] for k in changed},
+            after={k: new[k] for k in changed},
+        )
     return bool(rows)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import selectors
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +93,43 @@ def run_kpi(
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
     full_env.update(env or {})
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=full_env, check=False)
+
+
+FAILPOINT_LINE = "KPI_FAILPOINT before_commit"
+
+
+def kill_inside_the_transaction(*args: str, stdin: str | None = None) -> None:
+    """Run `kpi ARGS` with KPI_FAILPOINT=before_commit and kill -9 it while it waits there,
+    inside its transaction (stdin: text for the command's standard input, e.g. a password)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    env.update(KPI_FAILPOINT="before_commit", KPI_FAILPOINT_SLEEP="60")
+    proc = subprocess.Popen(
+        [kpi_command(), *args],
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        if stdin is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(stdin)
+            proc.stdin.close()
+        seen: list[str] = []
+        deadline = time.monotonic() + 60
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stderr, selectors.EVENT_READ)  # type: ignore[arg-type]
+            while FAILPOINT_LINE not in seen:
+                assert time.monotonic() < deadline, f"no failpoint line; stderr so far: {seen}"
+                if sel.select(timeout=1):
+                    line = proc.stderr.readline()  # type: ignore[union-attr]
+                    assert line, f"the process ended before the failpoint (exit {proc.wait()}): {seen}"
+                    seen.append(line.strip())
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()  # type: ignore[union-attr]

@@ -26,3 +26,11 @@ def test_readme_documents_every_cli_command() -> None:
 def test_readme_defines_every_indicator() -> None:
     for code in INDICATOR_ORDER:
         assert f"`{code}`" in README, code
+
+
+def test_readme_documents_every_setting_with_its_default() -> None:
+    from kpi.settings import SETTINGS
+
+    for s in SETTINGS.values():
+        default = f"{s.default:g}" if not s.integer else str(int(s.default))
+        assert f"| `{s.name}` | `{default}` |" in README, s.name
