@@ -244,11 +244,16 @@ def kpi_status(
         demo = demo or bool(now and now["demo"])
         indicators[r.code] = ratio_entry(targets[r.code], now, by_period.get(prev.code), lang)
         indicators[r.code]["previous_period"] = prev.code
-        indicators[r.code].update(
-            progress_entry.enrich(
-                by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
-            )
+        keys = progress_entry.enrich(
+            by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
         )
+        indicators[r.code].update(keys)
+        # the light follows the glide path where it can be judged (issue: progress analytics),
+        # else the plain gap-to-target rule; `status_basis` says which
+        light = progress_entry.glide_light(keys, targets[r.code], lang) if now else None
+        indicators[r.code]["status_basis"] = "glide_path" if light else "gap_to_target"
+        if light:
+            indicators[r.code]["status"], indicators[r.code]["status_rule"] = light
     scope_region = None if region_code == "330400" else region_code
     indicators.update(platform_entries(con, targets, scope_region, cluster_code, as_of, lang))
     return {

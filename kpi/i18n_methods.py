@@ -115,6 +115,14 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
     "methods.count_value": ("{value} 家", "{value}"),
     # ---- status rules
     "methods.status": ("亮灯规则", "Status rules"),
+    "methods.glide_rule": (
+        "按序时路径（优先）：自{year}年同期的基期值线性推进至2027年目标；达到目标为达标，"
+        "低于路径≤{green}个百分点为正常推进，≤{amber}个百分点为有风险，其余为滞后。",
+        "By the glide path (first): a straight line from the same period of {year} to the 2027 "
+        "target; achieved at the target, on track within {green} pp below the path, at risk within "
+        "{amber} pp, otherwise off track.",
+    ),
+    "methods.gap_rule_prefix": ("无基期可比时按差距：", "Where no baseline exists, by the gap: "),
     "methods.status_intro": (
         "每个指标按下表规则亮灯；颜色之外同时给出符号和文字。规则文字由数据库中的目标和阈值生成。",
         "Each indicator gets a light by the rule below; a symbol and a word always go with the colour. "

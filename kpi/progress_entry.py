@@ -445,3 +445,32 @@ def _work_text(
         ids = ", ".join(f"#{u}" for u in uploads)
         parts.append(f"依据上传批次{ids}" if zh else f"from upload(s) {ids}")
     return ("；" if zh else "; ").join(parts) + ("。" if zh else ".")
+
+
+def glide_light(keys: Mapping[str, Any], target: Target, lang: str = "zh") -> tuple[str, str] | None:
+    """The status light of a ratio read off its glide path, with its rule in words.
+
+    `keys` is what `enrich` returned. None where the path cannot be judged (no baseline, no
+    time elapsed since it): the caller then falls back on the plain gap-to-target rule.
+    """
+    glide = keys.get("glide") or {}
+    baseline = keys.get("baseline") or {}
+    status = glide.get("status")
+    if status in (None, "insufficient_data") or not baseline:
+        return None
+    green, amber = glide.get("green_pp"), glide.get("amber_pp")
+    start = from_code(baseline["period"])
+    end = from_code(glide["deadline_period"])
+    if lang == "zh":
+        rule = (
+            f"按序时路径判定：达到{_pct(pg.achieved_from(target))}为达标；"
+            f"低于路径≤{green:g}个百分点为正常推进，≤{amber:g}个百分点为有风险，其余为滞后"
+            f"（路径自{start.label('zh')} {_pct(baseline['value'])}线性推进至{end.label('zh')} {_pct(target.value)}）"
+        )
+    else:
+        rule = (
+            f"by the glide path: achieved at {_pct(pg.achieved_from(target))}; on track within {green:g} pp "
+            f"below the path, at risk within {amber:g} pp, otherwise off track (path from "
+            f"{start.label('en')} {_pct(baseline['value'])} to {end.label('en')} {_pct(target.value)})"
+        )
+    return str(status), rule

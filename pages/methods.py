@@ -110,14 +110,21 @@ def _changed(when: object, by: object) -> str:
 
 
 def _rules() -> pd.DataFrame:
+    settings = ui.read("targets").set_index("indicator")
     rows = []
     for code in (*RATIO, *COUNT_LABELS):
         target = ui.target_of(code)
-        rule = (
-            compute.ratio_rule(target, ui.lang())
-            if target.kind in (TargetKind.POINT, TargetKind.FLOOR, TargetKind.BAND)
-            else compute.count_rule(ui.lang())
-        )
+        if target.kind in (TargetKind.POINT, TargetKind.FLOOR, TargetKind.BAND):
+            row = settings.loc[code]
+            glide = ui.t(
+                "methods.glide_rule",
+                year=int(row["baseline_year"]),
+                green=f"{row['glide_green_pp']:g}",
+                amber=f"{row['glide_amber_pp']:g}",
+            )
+            rule = f"{glide}\n{ui.t('methods.gap_rule_prefix')}{compute.ratio_rule(target, ui.lang())}"
+        else:
+            rule = compute.count_rule(ui.lang())
         rows.append((_label(code), rule))
     return pd.DataFrame(rows, columns=[ui.t("methods.col.indicator"), ui.t("methods.col.rule")])
 

@@ -85,8 +85,11 @@ def test_targets_sources_and_rules_are_read_from_the_database(db):
 
     rules = table_with(at, "判定规则").set_index("指标")["判定规则"]
     for r in RATIOS:
-        assert rules[indicator_label(r.code)] == compute.ratio_rule(targets[r.code], "zh")
-    assert rules[indicator_label("rd_intensity")].startswith("达到3.20%及以上为达标")
+        # the glide-path rule first, then the gap rule used where no baseline exists
+        glide, gap = rules[indicator_label(r.code)].split("\n")
+        assert glide.startswith("按序时路径（优先）：自2024年同期")
+        assert gap == "无基期可比时按差距：" + compute.ratio_rule(targets[r.code], "zh")
+    assert "达到3.20%及以上为达标" in rules[indicator_label("rd_intensity")]
     assert rules[indicator_label("national_platforms")] == compute.count_rule("zh")
 
 
