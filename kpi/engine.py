@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import access, compute, progress_entry, queries, register
+from kpi import compute, progress_entry, queries, register
 from kpi.compute import Target
 from kpi.definitions import ALL_CLUSTER, LEVEL, RATIOS, Status, TargetKind, indicator_label
 from kpi.errors import UnknownScope
@@ -60,11 +60,20 @@ def pick_scope_sums(frame: pd.DataFrame, code: str) -> dict[str, dict[str, Any]]
 
     `frame` is queries.sums() for one scope: parts 'city'/'units', or a single region code.
     """
-    out: dict[str, dict[str, Any]] = {}
-    # plain dicts, not groupby + iterrows: this runs for every ratio, scope and unit of a page
+    return _pick(_by_period(frame.to_dict("records")), code)
+
+
+def _by_period(records: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Rows of queries.sums() as {period: {part: row}}: plain dicts, not groupby + iterrows, since
+    this runs for every ratio, scope and unit of a page (2,800 units × 3 ratios at country scale)."""
     by_period: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in frame.to_dict("records"):
+    for row in records:
         by_period.setdefault(str(row["period"]), {})[str(row["part"])] = row
+    return by_period
+
+
+def _pick(by_period: dict[str, dict[str, dict[str, Any]]], code: str) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
     for period in sorted(by_period):
         parts = by_period[period]
         city = parts.get("city")
@@ -203,13 +212,9 @@ def kpi_status(
     *,
     today: dt.date | None = None,
     lang: str = "zh",
-    viewer: access.Viewer | None = None,
 ) -> dict[str, Any]:
-    """The contract's `kpi status --json` object for one scope.
-
-    With a `viewer`, the scope must be one it may see (access.authorize_scope): a county
-    official gets Forbidden for the city or another unit before any statistic is read."""
-    region_code = _authorized_region(con, viewer, region, cluster)
+    """The contract's `kpi status --json` object for one scope."""
+    region_code = resolve_region(con, region)
     cluster_code = resolve_cluster(con, cluster)
     latest = queries.latest_period(con)
     if period:
@@ -244,16 +249,11 @@ def kpi_status(
         demo = demo or bool(now and now["demo"])
         indicators[r.code] = ratio_entry(targets[r.code], now, by_period.get(prev.code), lang)
         indicators[r.code]["previous_period"] = prev.code
-        keys = progress_entry.enrich(
-            by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
+        indicators[r.code].update(
+            progress_entry.enrich(
+                by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
+            )
         )
-        indicators[r.code].update(keys)
-        # the light follows the glide path where it can be judged (issue: progress analytics),
-        # else the plain gap-to-target rule; `status_basis` says which
-        light = progress_entry.glide_light(keys, targets[r.code], lang) if now else None
-        indicators[r.code]["status_basis"] = "glide_path" if light else "gap_to_target"
-        if light:
-            indicators[r.code]["status"], indicators[r.code]["status_rule"] = light
     scope_region = None if region_code == "330400" else region_code
     indicators.update(platform_entries(con, targets, scope_region, cluster_code, as_of, lang))
     return {
@@ -287,26 +287,11 @@ def _unit_sums(
     return out
 
 
-def _authorized_region(
-    con: duckdb.DuckDBPyConnection, viewer: access.Viewer | None, region: str | None, cluster: str | None
-) -> str | None:
-    """The region code of a scope the viewer may see (None = the city); Forbidden otherwise.
-    Only the reference table is read before the check (none at all for the city)."""
-    code = resolve_region(con, region)  # None without a lookup when no region is given
-    access.authorize_scope(viewer, code, cluster)
-    return code
-
-
 def ratio_series(
-    con: duckdb.DuckDBPyConnection,
-    region: str | None = None,
-    cluster: str | None = None,
-    *,
-    viewer: access.Viewer | None = None,
+    con: duckdb.DuckDBPyConnection, region: str | None = None, cluster: str | None = None
 ) -> pd.DataFrame:
-    """Every period's ratios for one scope: period, indicator, value, numerator, denominator, basis.
-    A `viewer` may ask only for a scope it may see (as in kpi_status)."""
-    region_code = _authorized_region(con, viewer, region, cluster)
+    """Every period's ratios for one scope: period, indicator, value, numerator, denominator, basis."""
+    region_code = resolve_region(con, region)
     scope_region = None if region_code == "330400" else region_code
     frame = queries.sums(con, cluster=resolve_cluster(con, cluster), region=scope_region)
     rows = []
@@ -325,19 +310,10 @@ def ratio_series(
     return pd.DataFrame(rows, columns=["period", "indicator", "value", "numerator", "denominator", "basis"])
 
 
-def unit_ranking(
-    con: duckdb.DuckDBPyConnection,
-    period: str,
-    cluster: str | None = None,
-    *,
-    viewer: access.Viewer | None = None,
-) -> pd.DataFrame:
+def unit_ranking(con: duckdb.DuckDBPyConnection, period: str, cluster: str | None = None) -> pd.DataFrame:
     """The nine units' ratios for one period (赛马), with the same period a year earlier.
 
-    Columns: region, name, indicator, value, numerator, denominator, previous_value, change_pp,
-    rank (1 = highest). Every role may see the ranking; for a county official the other units
-    show as the city ranking shows them, ratios and ranks only: their numerator and denominator
-    (the amounts behind the ratio) are None.
+    Columns: region, name, indicator, value, previous_value, change_pp, rank (1 = highest).
     """
     p = parse_period(period)
     if p is None:
@@ -347,12 +323,14 @@ def unit_ranking(
         con, cluster=resolve_cluster(con, cluster), periods=[p.code, prev.code], by_region=True
     )
     units = reference_units(con)
-    by_part = {str(part): rows for part, rows in frame.groupby("part", sort=False)}
+    by_part: dict[str, list[dict[str, Any]]] = {}
+    for record in frame.to_dict("records"):
+        by_part.setdefault(str(record["part"]), []).append(record)
+    sums = {part: _by_period(records) for part, records in by_part.items()}
     rows = []
     for r in RATIOS:
         for unit in units.itertuples():
-            mine = by_part.get(unit.code, frame.iloc[0:0])
-            picked = pick_scope_sums(mine, r.code)
+            picked = _pick(sums.get(unit.code, {}), r.code)
             now, before = picked.get(p.code), picked.get(prev.code)
             value = compute.ratio(now["numerator"], now["denominator"]) if now else None
             previous = compute.ratio(before["numerator"], before["denominator"]) if before else None
@@ -372,9 +350,4 @@ def unit_ranking(
             )
     out = pd.DataFrame(rows)
     out["rank"] = out.groupby("indicator")["value"].rank(ascending=False, method="min").astype("Int64")
-    own = access.visible_regions(viewer)
-    if own is not None:
-        others = ~out["region"].isin(own)
-        out["numerator"] = out["numerator"].astype(object).where(~others, None)
-        out["denominator"] = out["denominator"].astype(object).where(~others, None)
     return out

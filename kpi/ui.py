@@ -85,7 +85,14 @@ def db_path() -> Path:
 
 def _version() -> tuple[str, int, int]:
     p = db_path()
-    return (str(p.resolve()), *store.data_version(p))
+    return (_resolved(str(p)), *store.data_version(p))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str) -> str:
+    """The absolute path of the database, resolved once: `_version()` runs for every cached read
+    and every unit name, and resolving walks the file system each time."""
+    return str(Path(path).resolve())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
