@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import compute, progress_entry, queries, register
+from kpi import access, compute, progress_entry, queries, register
 from kpi.compute import Target
 from kpi.definitions import ALL_CLUSTER, LEVEL, RATIOS, Status, TargetKind, indicator_label
 from kpi.errors import UnknownScope
@@ -212,9 +212,13 @@ def kpi_status(
     *,
     today: dt.date | None = None,
     lang: str = "zh",
+    viewer: access.Viewer | None = None,
 ) -> dict[str, Any]:
-    """The contract's `kpi status --json` object for one scope."""
-    region_code = resolve_region(con, region)
+    """The contract's `kpi status --json` object for one scope.
+
+    With a `viewer`, the scope must be one it may see (access.authorize_scope): a county
+    official gets Forbidden for the city or another unit before any statistic is read."""
+    region_code = _authorized_region(con, viewer, region, cluster)
     cluster_code = resolve_cluster(con, cluster)
     latest = queries.latest_period(con)
     if period:
@@ -249,11 +253,16 @@ def kpi_status(
         demo = demo or bool(now and now["demo"])
         indicators[r.code] = ratio_entry(targets[r.code], now, by_period.get(prev.code), lang)
         indicators[r.code]["previous_period"] = prev.code
-        indicators[r.code].update(
-            progress_entry.enrich(
-                by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
-            )
+        keys = progress_entry.enrich(
+            by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
         )
+        indicators[r.code].update(keys)
+        # the light follows the glide path where it can be judged (issue: progress analytics),
+        # else the plain gap-to-target rule; `status_basis` says which
+        light = progress_entry.glide_light(keys, targets[r.code], lang) if now else None
+        indicators[r.code]["status_basis"] = "glide_path" if light else "gap_to_target"
+        if light:
+            indicators[r.code]["status"], indicators[r.code]["status_rule"] = light
     scope_region = None if region_code == "330400" else region_code
     indicators.update(platform_entries(con, targets, scope_region, cluster_code, as_of, lang))
     return {
@@ -287,11 +296,26 @@ def _unit_sums(
     return out
 
 
+def _authorized_region(
+    con: duckdb.DuckDBPyConnection, viewer: access.Viewer | None, region: str | None, cluster: str | None
+) -> str | None:
+    """The region code of a scope the viewer may see (None = the city); Forbidden otherwise.
+    Only the reference table is read before the check (none at all for the city)."""
+    code = resolve_region(con, region)  # None without a lookup when no region is given
+    access.authorize_scope(viewer, code, cluster)
+    return code
+
+
 def ratio_series(
-    con: duckdb.DuckDBPyConnection, region: str | None = None, cluster: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    region: str | None = None,
+    cluster: str | None = None,
+    *,
+    viewer: access.Viewer | None = None,
 ) -> pd.DataFrame:
-    """Every period's ratios for one scope: period, indicator, value, numerator, denominator, basis."""
-    region_code = resolve_region(con, region)
+    """Every period's ratios for one scope: period, indicator, value, numerator, denominator, basis.
+    A `viewer` may ask only for a scope it may see (as in kpi_status)."""
+    region_code = _authorized_region(con, viewer, region, cluster)
     scope_region = None if region_code == "330400" else region_code
     frame = queries.sums(con, cluster=resolve_cluster(con, cluster), region=scope_region)
     rows = []
@@ -310,10 +334,19 @@ def ratio_series(
     return pd.DataFrame(rows, columns=["period", "indicator", "value", "numerator", "denominator", "basis"])
 
 
-def unit_ranking(con: duckdb.DuckDBPyConnection, period: str, cluster: str | None = None) -> pd.DataFrame:
+def unit_ranking(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    cluster: str | None = None,
+    *,
+    viewer: access.Viewer | None = None,
+) -> pd.DataFrame:
     """The nine units' ratios for one period (赛马), with the same period a year earlier.
 
-    Columns: region, name, indicator, value, previous_value, change_pp, rank (1 = highest).
+    Columns: region, name, indicator, value, numerator, denominator, previous_value, change_pp,
+    rank (1 = highest). Every role may see the ranking; for a county official the other units
+    show as the city ranking shows them, ratios and ranks only: their numerator and denominator
+    (the amounts behind the ratio) are None.
     """
     p = parse_period(period)
     if p is None:
@@ -350,4 +383,9 @@ def unit_ranking(con: duckdb.DuckDBPyConnection, period: str, cluster: str | Non
             )
     out = pd.DataFrame(rows)
     out["rank"] = out.groupby("indicator")["value"].rank(ascending=False, method="min").astype("Int64")
+    own = access.visible_regions(viewer)
+    if own is not None:
+        others = ~out["region"].isin(own)
+        out["numerator"] = out["numerator"].astype(object).where(~others, None)
+        out["denominator"] = out["denominator"].astype(object).where(~others, None)
     return out
