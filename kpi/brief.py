@@ -206,6 +206,7 @@ def html_page(data: dict[str, Any]) -> str:
     items = (
         "".join(f"<li>{escape(t)}</li>" for t in attention(data)) or "<li>所有指标均已达标或按序时推进。</li>"
     )
+    legend = "蓝色达到目标，浅蓝低于目标" + ("，深灰为本地区" if data["region"] else "") + "，虚线为目标"
     title = f"中试平台体系建设目标推进简报 · {data['scope']}"
     sub = (
         f"数据截至{status['period_label']}（{status['period']}）　范围：{data['scope']} × 全行业"
@@ -223,7 +224,7 @@ def html_page(data: dict[str, Any]) -> str:
 <div class="story">{escape(narrative(data))}</div>
 <h2>目标完成情况（2027年目标）</h2>
 <div class="cards">{cards}</div>
-<h2>九个单位赛马排名（{escape(status["period_label"])}，虚线为目标）</h2>
+<h2>九个单位赛马排名（{escape(status["period_label"])}；{legend}）</h2>
 <div class="charts">{charts}</div>
 <h2>需关注的事项与追赶要求</h2>
 <ul>{items}</ul>

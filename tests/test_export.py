@@ -169,3 +169,11 @@ def test_overview_offers_the_brief_and_the_workbook_for_download(
     labels = [b.proto.label for b in buttons]
     assert labels[-2:] == ["下载一页简报（PDF）", "下载数据表（Excel）"]
     assert buttons[-2].proto.deferred_file_id or buttons[-2].proto.url  # made at the click, not per rerun
+
+
+def test_kpi_report_on_a_database_without_statistics_says_what_to_do(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "brief.pdf"
+    done = run_kpi("report", "--out", str(out), db=db)
+    assert done.returncode == 1
+    assert "数据库中还没有统计数据" in done.stderr and "kpi demo" in done.stderr
+    assert not out.exists()
