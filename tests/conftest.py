@@ -27,6 +27,26 @@ def db(tmp_path: Path, _db_template: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data set, loaded once per session through the real ingestion. Copy before writing."""
+    from kpi import demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with store.connect(path) as con:
+        demo.load(con)
+    return path
+
+
+@pytest.fixture
+def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo database for one test, named by KPI_DB (the file the app opens)."""
+    path = tmp_path / "kpi.duckdb"
+    shutil.copyfile(demo_db, path)
+    monkeypatch.setenv("KPI_DB", str(path))
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _streamlit_without_pages_folder_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run AppTest as a served app runs after its first script run.

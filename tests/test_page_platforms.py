@@ -8,33 +8,16 @@ reviews and reward settings are stored; platform names are only ever shown as te
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import demo, engine, register, reviews, rewards, store
+from kpi import engine, register, reviews, rewards, store
 from kpi.platforms import ingest_platforms
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/platforms.py"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("platforms") / "demo.duckdb"
-    with store.connect(path) as con:
-        demo.load(con)
-    return path
-
-
-@pytest.fixture
-def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "kpi.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("KPI_DB", str(path))
-    return path
 
 
 def start() -> AppTest:

@@ -7,32 +7,14 @@ an empty database shows what to do; English changes the labels.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import demo, engine, store
+from kpi import engine, store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
-    with store.connect(path) as con:
-        demo.load(con)
-    return path
-
-
-@pytest.fixture
-def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the demo database for one test, named by KPI_DB."""
-    path = tmp_path / "kpi.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("KPI_DB", str(path))
-    return path
 
 
 def start(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
