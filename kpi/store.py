@@ -168,6 +168,8 @@ def connect(
     with _local_lock:
         con = _raw_connect(p, wait)
         try:
+            # long updates at large scale drew progress bars on a user's terminal and in the app's log
+            con.execute("SET enable_progress_bar = false")
             migrate(con)
             yield con
         finally:
