@@ -128,15 +128,8 @@ def write_reviews(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataF
     Runs inside the caller's transaction. Returns (new, revised)."""
     con.register("incoming_reviews", rows)
     try:
-        revised = con.execute(
-            """SELECT count(*) FROM platform_reviews r JOIN incoming_reviews i USING (name, host, year)
-               WHERE r.is_current"""
-        ).fetchall()[0][0]
-        con.execute(
-            """UPDATE platform_reviews SET is_current = false FROM incoming_reviews i
-               WHERE platform_reviews.is_current AND platform_reviews.name = i.name
-                 AND platform_reviews.host = i.host AND platform_reviews.year = i.year"""
-        )
+        revised = store.count_current(con, "platform_reviews", "incoming_reviews", store.REVIEW_KEY)
+        store.supersede(con, "platform_reviews", "incoming_reviews", store.REVIEW_KEY)
         con.execute(
             """INSERT INTO platform_reviews (upload_id, line, name, host, year, score, comment, is_current)
                SELECT $id, line, name, host, year, score, comment, true FROM incoming_reviews""",
@@ -144,7 +137,7 @@ def write_reviews(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataF
         )
     finally:
         con.unregister("incoming_reviews")
-    return len(rows) - int(revised), int(revised)
+    return len(rows) - revised, revised
 
 
 def ingest_reviews(

@@ -33,6 +33,7 @@ DEFAULT_DB = Path("data") / "kpi.duckdb"
 
 STAT_KEY = ("period", "region", "cluster")
 STAT_VALUE_COLUMNS = (*MONEY_FIELDS, "enterprises")
+PLATFORM_KEY = ("name", "host")
 REVIEW_KEY = ("name", "host", "year")
 REVIEW_KINDS = ("reviews", "review_form")  # upload kinds that write platform_reviews
 # kinds with earlier vintages to restore (platform_edit: a correction made on the platform page)
@@ -363,6 +364,35 @@ def store_issues(con: duckdb.DuckDBPyConnection, upload_id: int, issues: pd.Data
         con.unregister("incoming_issues")
 
 
+def count_current(con: duckdb.DuckDBPyConnection, table: str, incoming: str, key: tuple[str, ...]) -> int:
+    """How many keys of the registered frame `incoming` already have a current row in `table`."""
+    return int(
+        con.execute(
+            f"SELECT count(*) FROM {table} t JOIN {incoming} i USING ({', '.join(key)}) WHERE t.is_current"  # noqa: S608 - fixed identifiers
+        ).fetchall()[0][0]
+    )
+
+
+def supersede(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    incoming: str,
+    key: tuple[str, ...],
+    *,
+    keep_upload: int | None = None,
+) -> None:
+    """Current rows of `table` whose key is in `incoming` stop counting (history is kept).
+
+    `keep_upload` spares the rows that upload has just inserted (when the insert has to read the
+    previous version first, as the register's does)."""
+    match = " AND ".join(f"{table}.{k} = i.{k}" for k in key)
+    con.execute(
+        f"""UPDATE {table} SET is_current = false FROM {incoming} i
+            WHERE {table}.is_current AND ($keep IS NULL OR {table}.upload_id <> $keep) AND {match}""",  # noqa: S608 - fixed identifiers
+        {"keep": keep_upload},
+    )
+
+
 def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame) -> tuple[int, int]:
     """Insert a validated frame as a new vintage; older vintages of the same keys stop counting.
 
@@ -370,15 +400,8 @@ def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFra
     """
     con.register("incoming_stats", rows)
     try:
-        revised = con.execute(
-            """SELECT count(*) FROM stat_values s JOIN incoming_stats i USING (period, region, cluster)
-               WHERE s.is_current"""
-        ).fetchall()[0][0]
-        con.execute(
-            """UPDATE stat_values SET is_current = false FROM incoming_stats i
-               WHERE stat_values.is_current AND stat_values.period = i.period
-                 AND stat_values.region = i.region AND stat_values.cluster = i.cluster"""
-        )
+        revised = count_current(con, "stat_values", "incoming_stats", STAT_KEY)
+        supersede(con, "stat_values", "incoming_stats", STAT_KEY)
         cols = ", ".join(STAT_VALUE_COLUMNS)  # identifiers from kpi.definitions only
         con.execute(
             f"""INSERT INTO stat_values
@@ -388,7 +411,7 @@ def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFra
         )
     finally:
         con.unregister("incoming_stats")
-    return len(rows) - int(revised), int(revised)
+    return len(rows) - revised, revised
 
 
 def write_platforms(
@@ -413,10 +436,7 @@ def write_platforms(
             frame[column] = None
     con.register("incoming_platforms", frame)
     try:
-        revised = con.execute(
-            """SELECT count(*) FROM platform_versions p JOIN incoming_platforms i USING (name, host)
-               WHERE p.is_current"""
-        ).fetchall()[0][0]
+        revised = count_current(con, "platform_versions", "incoming_platforms", PLATFORM_KEY)
         con.execute(
             """INSERT INTO platform_versions (upload_id, line, name, host, region, clusters, level,
                    build_model, recognised_on, status, is_current, revoked_on, national_support)
@@ -433,15 +453,10 @@ def write_platforms(
                LEFT JOIN (SELECT * FROM platform_versions WHERE is_current) p USING (name, host)""",
             {"id": upload_id, "explicit": explicit, "today": today or dt.date.today()},
         )
-        con.execute(
-            """UPDATE platform_versions SET is_current = false FROM incoming_platforms i
-               WHERE platform_versions.is_current AND platform_versions.upload_id <> $id
-                 AND platform_versions.name = i.name AND platform_versions.host = i.host""",
-            {"id": upload_id},
-        )
+        supersede(con, "platform_versions", "incoming_platforms", PLATFORM_KEY, keep_upload=upload_id)
     finally:
         con.unregister("incoming_platforms")
-    return len(rows) - int(revised), int(revised)
+    return len(rows) - revised, revised
 
 
 def finish_upload(con: duckdb.DuckDBPyConnection, upload_id: int, rows: int, new: int, revised: int) -> None:
@@ -505,7 +520,7 @@ def rollback_upload(
         if kind in ("stats", "demo")
         else ("platform_reviews", REVIEW_KEY)
         if kind in REVIEW_KINDS
-        else ("platform_versions", ("name", "host"))
+        else ("platform_versions", PLATFORM_KEY)
     )
     on = " AND ".join(f"t.{k} = k.{k}" for k in key)
     keys = ", ".join(key)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi import ui
+from kpi import store, ui
 from kpi.definitions import (
     ALL_CLUSTER,
     BUILD_MODELS,
@@ -23,8 +23,8 @@ from kpi.definitions import (
     STAT_FIELD,
 )
 
-STAT_KEY = ["period", "region", "cluster"]
-PLATFORM_KEY = ["name", "host"]
+STAT_KEY = list(store.STAT_KEY)
+PLATFORM_KEY = list(store.PLATFORM_KEY)
 # fields compared when the register and the file both carry them (revoked_on came later)
 _PLATFORM_DIFF = ("region", "clusters", "level", "build_model", "recognised_on", "status", "revoked_on")
 _DATES = ("recognised_on", "revoked_on")
