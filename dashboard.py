@@ -1,31 +1,39 @@
-"""中试驾驶舱 entry point: language switch, navigation, then the chosen page.
+"""中试驾驶舱 entry point: language switch, sign-in, navigation, then the chosen page.
 
 Run with `streamlit run dashboard.py` (or scripts/run.sh). Pages live in pages/ and only render.
+Nobody gets past `ui.entry_guard` without a live session; the navigation lists only the pages
+the signed-in role may open, and each page checks again at its top (a URL is no way around it).
 """
 
 import streamlit as st
 
-from kpi import ui
+from kpi import ui, ui_auth
+from kpi.access import Permission
 
-ui.entry_guard(entry=True)
 st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
 ui.language_switch()
+user = ui.entry_guard(entry=True)
+
+
+def page(path: str, key: str, icon: str, *, default: bool = False) -> st.Page:
+    return st.Page(path, title=ui.t(f"nav.{key}"), icon=icon, url_path=key, default=default)
+
 
 pages = [
-    st.Page(
-        "pages/overview.py",
-        title=ui.t("nav.overview"),
-        icon=":material/target:",
-        url_path="overview",
-        default=True,
-    ),
-    st.Page("pages/regions.py", title=ui.t("nav.regions"), icon=":material/map:", url_path="regions"),
-    st.Page("pages/clusters.py", title=ui.t("nav.clusters"), icon=":material/factory:", url_path="clusters"),
-    st.Page(
-        "pages/platforms.py", title=ui.t("nav.platforms"), icon=":material/science:", url_path="platforms"
-    ),
-    st.Page("pages/upload.py", title=ui.t("nav.upload"), icon=":material/upload_file:", url_path="upload"),
-    st.Page("pages/methods.py", title=ui.t("nav.methods"), icon=":material/menu_book:", url_path="methods"),
+    page("pages/overview.py", "overview", ":material/target:", default=True),
+    page("pages/regions.py", "regions", ":material/map:"),
+    page("pages/clusters.py", "clusters", ":material/factory:"),
+    page("pages/platforms.py", "platforms", ":material/science:"),
 ]
+if ui_auth.can(Permission.UPLOAD):
+    pages.append(page("pages/upload.py", "upload", ":material/upload_file:"))
+pages.append(page("pages/methods.py", "methods", ":material/menu_book:"))
+admin = []
+if ui_auth.can(Permission.MANAGE_USERS):
+    admin.append(page("pages/admin.py", "admin", ":material/manage_accounts:"))
+if ui_auth.can(Permission.VIEW_AUDIT):
+    admin.append(page("pages/audit.py", "audit", ":material/policy:"))
 st.sidebar.caption(ui.t("app_title"))
-st.navigation(pages).run()
+ui_auth.account_box(user)
+navigation = {ui.t("nav.group.dashboard"): pages, ui.t("nav.group.admin"): admin} if admin else pages
+st.navigation(navigation).run()

@@ -582,8 +582,21 @@ def check_session(
     with no password change since sign-in, else None (the page then shows the sign-in form)."""
     if session is None or is_expired(session, now=now):
         return None
-    user = get_user(con, session.username)
-    if user is None or not user.active or user.password_changed_at > session.signed_in_at:
+    return session_user(session, get_user(con, session.username), now=now)
+
+
+def session_user(
+    session: Session | None, user: User | None, *, now: dt.datetime | None = None
+) -> User | None:
+    """`check_session` on an account already read (the app reads it through its cache, keyed on
+    the database's write stamp, so a disable or a password change still applies at once)."""
+    if session is None or is_expired(session, now=now) or user is None:
+        return None
+    if (
+        user.username != session.username
+        or not user.active
+        or user.password_changed_at > session.signed_in_at
+    ):
         return None
     return user
 

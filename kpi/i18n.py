@@ -163,3 +163,6 @@ UI_TEXT.update(METHODS_TEXT)
 from kpi.i18n_platforms import PLATFORMS_TEXT  # noqa: E402
 
 UI_TEXT.update(PLATFORMS_TEXT)
+from kpi.i18n_auth import AUTH_TEXT  # noqa: E402
+
+UI_TEXT.update(AUTH_TEXT)

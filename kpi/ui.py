@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from kpi import breakdown, engine, queries, reference, store
+from kpi import auth, breakdown, engine, queries, reference, store, ui_auth
+from kpi.access import Permission, Viewer
 from kpi.definitions import Status
 from kpi.errors import KpiError
 from kpi.i18n import UI_TEXT
@@ -58,15 +59,18 @@ def language_switch() -> None:
 # ---------------------------------------------------------------- entry guard
 
 
-def entry_guard(*, entry: bool = False) -> None:
-    """First call of dashboard.py and of every page: make sure the app runs through dashboard.py.
+def entry_guard(*, entry: bool = False, permission: Permission | None = None) -> auth.User:
+    """First call of dashboard.py and of every page: run through dashboard.py, signed in.
 
-    With a `pages/` folder, Streamlit starts each process in its old multipage mode, in which a
-    URL such as /regions runs pages/regions.py directly, past dashboard.py's navigation, language
-    switch and (later) sign-in (TRAPS.md 1). Calling st.navigation leaves that mode, but only
-    once the entry script has run. So a page that finds itself in the old mode switches it off
-    and reruns at once: the rerun goes through dashboard.py and lands on the same page (page
-    identity is the URL path in both modes), with nothing of the page drawn before.
+    1. With a `pages/` folder, Streamlit starts each process in its old multipage mode, in which
+       a URL such as /regions runs pages/regions.py directly, past dashboard.py's navigation,
+       language switch and sign-in (TRAPS.md 1). Calling st.navigation leaves that mode, but only
+       once the entry script has run. So a page that finds itself in the old mode switches it
+       off and reruns at once: the rerun goes through dashboard.py and lands on the same page
+       (page identity is the URL path in both modes), with nothing of the page drawn before.
+    2. Nobody signed in (or the session expired, or the account was disabled): the sign-in form
+       and nothing else, whatever the URL. Signed in without `permission`: a refusal and nothing
+       else. Both stop the script run before the page draws anything.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -74,6 +78,7 @@ def entry_guard(*, entry: bool = False) -> None:
         PagesManager.uses_pages_directory = False
         if not entry:  # dashboard.py itself goes on to st.navigation: no rerun, no lost click
             st.rerun()
+    return ui_auth.require(permission)
 
 
 # ---------------------------------------------------------------- cached reads
@@ -96,14 +101,34 @@ def _resolved(path: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _read(version: tuple[str, int, int], name: str, args: tuple[Any, ...]) -> Any:
-    # `version` is part of the key: any write to the file (app or shell) gives a new key
+def _read(
+    version: tuple[str, int, int],
+    name: str,
+    args: tuple[Any, ...],
+    scope: tuple[str, str, str | None] | None = None,
+) -> Any:
+    # `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
+    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2)
     with store.connect(version[0]) as con:
+        if name in _SCOPED:
+            assert scope is not None
+            return _READERS[name](con, *args, viewer=Viewer(*scope))
         return _READERS[name](con, *args)
 
 
 def read(name: str, *args: Any) -> Any:
-    """A cached read through the kpi core; `name` is a key of _READERS."""
+    """A cached read through the kpi core for the signed-in user; `name` is a key of _READERS.
+    Readers in _SCOPED get the user (`viewer=`) and apply its scope in their SQL; the others
+    read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first)."""
+    v = ui_auth.viewer()
+    scope = (v.username, v.role.value, v.region) if name in _SCOPED else None
+    return _read(_version(), name, args, scope)
+
+
+def cached(name: str, *args: Any) -> Any:
+    """A cached read that needs nobody signed in (the guard's own account lookup)."""
+    if name in _SCOPED:
+        raise ValueError(f"{name} is scoped: use read()")
     return _read(_version(), name, args)
 
 
@@ -111,12 +136,16 @@ def clear_cache() -> None:
     _read.clear()
 
 
+# readers whose answer depends on the signed-in user: they take `viewer=`
+_SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix"})
+
 _READERS: dict[str, Callable[..., Any]] = {
-    "status": lambda con, period, region, cluster, lng: engine.kpi_status(
-        con, period, region, cluster, lang=lng
+    "status": lambda con, period, region, cluster, lng, viewer: engine.kpi_status(
+        con, period, region, cluster, lang=lng, viewer=viewer
     ),
-    "series": lambda con, region, cluster: engine.ratio_series(con, region, cluster),
-    "ranking": lambda con, period, cluster: engine.unit_ranking(con, period, cluster),
+    "series": lambda con, region, cluster, viewer: engine.ratio_series(con, region, cluster, viewer=viewer),
+    "ranking": lambda con, period, cluster, viewer: engine.unit_ranking(con, period, cluster, viewer=viewer),
+    "account": lambda con, username: auth.get_user(con, username),
     "periods": lambda con: queries.periods(con),
     "latest": lambda con: queries.latest_period(con),
     "regions": lambda con: reference.regions(con),
@@ -434,8 +463,10 @@ def colon() -> str:
 
 
 _READERS["region_lookup"] = lambda con: reference.region_lookup(con)
-_READERS["cluster_ratios"] = lambda con, period, region: breakdown.cluster_ratios(con, period, region)
-_READERS["matrix"] = lambda con, period: breakdown.region_cluster_matrix(con, period)
+_READERS["cluster_ratios"] = lambda con, period, region, viewer: breakdown.cluster_ratios(
+    con, period, region, viewer=viewer
+)
+_READERS["matrix"] = lambda con, period, viewer: breakdown.region_cluster_matrix(con, period, viewer=viewer)
 
 
 def table_height(rows: int) -> int:

@@ -133,3 +133,47 @@ def kill_inside_the_transaction(*args: str, stdin: str | None = None) -> None:
             proc.kill()
             proc.wait()
         proc.stderr.close()  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- signed-in app sessions
+
+PASSWORD = "correct-horse-battery"  # every test account's password (scrypt hashes are slow: reuse)
+
+
+def account(db: Path, role: str = "statistician", region: str | None = None, username: str | None = None):
+    """The test account of `role` (and unit) in `db`, created on first use."""
+    from kpi import auth
+
+    name = username or f"t_{role}{'_' + region if region else ''}".lower()
+    with store.connect(db) as con:
+        user = auth.get_user(con, name)
+        if user is None:
+            user = auth.add_user(
+                con, name, PASSWORD, role, region=region, display_name=f"测试{role}", by="tests"
+            )
+    return user
+
+
+def app(
+    role: str | None = "statistician",
+    region: str | None = None,
+    *,
+    db: Path | None = None,
+    query: dict[str, str] | None = None,
+    timeout: float = 60,
+):
+    """An AppTest of dashboard.py on $KPI_DB (or `db`) with a signed-in session of `role`
+    (None: nobody signed in). Not yet run."""
+    from streamlit.testing.v1 import AppTest
+
+    from kpi import auth
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=timeout)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    if role is not None:
+        path = db or Path(os.environ["KPI_DB"])
+        if str(path) in ("", "."):
+            raise RuntimeError("support.app needs KPI_DB (the app_db fixture) or db=")
+        at.session_state["kpi_session"] = auth.start_session(account(path, role, region))
+    return at

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+import support
 
 from kpi import demo, engine, store
 from kpi.i18n import UI_TEXT
@@ -58,7 +58,7 @@ def served_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_shell_ingest_works_while_the_app_runs_and_the_app_sees_it(served_db: Path, tmp_path: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = support.app("leader", db=served_db).run()
     assert not at.exception
     before = at.metric[0].value
     with store.connect(served_db) as con:

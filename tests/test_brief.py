@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import TODAY, run_kpi, stats_csv
 
 from kpi import brief, demo, engine, store
 from kpi.definitions import RATIOS
 from kpi.ingest import ingest_stats
-from tests.support import TODAY, run_kpi, stats_csv
 
 pytestmark = pytest.mark.slow
 

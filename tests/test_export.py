@@ -10,13 +10,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+import support
 from openpyxl.worksheet.worksheet import Worksheet
+from support import TODAY, run_kpi, stats_csv
 
 from kpi import demo, engine, export, store
 from kpi.definitions import CITY_CODE, RATIOS
 from kpi.ingest import check_stats
 from kpi.platforms import ingest_platforms
-from tests.support import TODAY, run_kpi, stats_csv
 
 
 @pytest.fixture
@@ -159,10 +160,8 @@ def test_kpi_report_writes_the_workbook_and_rejects_bad_input(demo_db: Path, tmp
 def test_overview_offers_the_brief_and_the_workbook_for_download(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("KPI_DB", str(demo_db))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60)
+    monkeypatch.setenv("KPI_DB", str(demo_db))  # this file's demo_db is already a private copy
+    at = support.app("leader")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     buttons = at.get("download_button")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import support
 from streamlit.testing.v1 import AppTest
 
 from kpi import compute, demo, engine, store
@@ -32,7 +33,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def methods_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = support.app("leader").run()
     at.switch_page("pages/methods.py").run()
     assert not at.exception
     return at

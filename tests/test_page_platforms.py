@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import support
 from streamlit.testing.v1 import AppTest
 
 from kpi import engine, register, reviews, rewards, store
@@ -21,7 +22,7 @@ PAGE = "pages/platforms.py"
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = support.app("statistician")
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]

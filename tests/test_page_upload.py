@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import support
 from streamlit.testing.v1 import AppTest
 
 from kpi import demo, engine, queries, store
@@ -49,11 +50,12 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(ROOT)
     with store.connect(path) as con:
         demo.load(con, today=TODAY)
+    support.account(path, "statistician")  # before any count is taken: the page signs in as it
     return path
 
 
 def upload_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = support.app("statistician").run()
     at.switch_page("pages/upload.py").run()
     assert not at.exception
     return at

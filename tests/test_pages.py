@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+import support
 from streamlit.testing.v1 import AppTest
 
 from kpi import engine, store
@@ -17,10 +18,13 @@ from kpi import engine, store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
+def start(
+    page: str | None = None,
+    query: dict[str, str] | None = None,
+    role: str = "leader",
+    region: str | None = None,
+) -> AppTest:
+    at = support.app(role, region, query=query)
     at.run()
     if page:
         at.switch_page(page).run()

@@ -1,0 +1,227 @@
+"""Sign-in, the guard every page runs first, and sign-out (kpi.auth does the work; this draws it).
+
+The session (`kpi.auth.Session`) lives in Streamlit's per-browser session state, never in a cache.
+Every script run checks it: expired, account disabled, password changed since sign-in → the
+sign-in form and nothing else. The account is read through a cache keyed on the database's write
+stamp (`ui._version`), so the check costs no connection while nothing changes, and any change by
+the app or by `kpi user` from a shell applies at the next click.
+
+A page that needs a permission (upload, admin) checks it after the sign-in: a signed-in user
+without it sees a plain "not allowed" notice and nothing of the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import streamlit as st
+
+from kpi import access, auth, settings, store
+from kpi.access import Permission, Viewer
+from kpi.errors import KpiError
+
+log = logging.getLogger("kpi.ui_auth")
+
+SESSION = "kpi_session"  # auth.Session of this browser session
+USER = "kpi_user"  # the auth.User checked in this script run
+NOTICE = "kpi_auth_notice"  # why the last session ended (shown on the sign-in form)
+
+
+class NotSignedIn(KpiError):
+    """A cached read asked for without a signed-in user (never reached past the guard)."""
+
+    key = "not_signed_in"
+
+    def message(self, lang: str = "zh") -> str:
+        return "请先登录" if lang == "zh" else "please sign in first"
+
+
+def _t(key: str, **params: object) -> str:
+    from kpi import ui
+
+    return ui.t(key, **params)
+
+
+def _lang() -> str:
+    from kpi import ui
+
+    return ui.lang()
+
+
+# ---------------------------------------------------------------- the check on every run
+
+
+def _account(username: str) -> auth.User | None:
+    from kpi import ui
+
+    return ui.cached("account", username)
+
+
+def current_user() -> auth.User | None:
+    """The signed-in user of this browser session, checked now; None when there is none (an
+    expired or revoked session is dropped, with a notice for the sign-in form)."""
+    session: auth.Session | None = st.session_state.get(SESSION)
+    if session is None:
+        st.session_state.pop(USER, None)
+        return None
+    now = dt.datetime.now()
+    state = auth.session_state(session, now=now)
+    user = auth.session_user(session, _account(session.username), now=now)
+    if user is None:
+        if state is auth.SessionState.IDLE:
+            st.session_state[NOTICE] = _t("auth.expired", minutes=settings.integer("KPI_SESSION_MINUTES"))
+        elif state is auth.SessionState.TOO_OLD:
+            st.session_state[NOTICE] = _t("auth.too_old", hours=settings.integer("KPI_SESSION_MAX_HOURS"))
+        else:
+            st.session_state[NOTICE] = _t("auth.revoked")
+        _forget()
+        return None
+    st.session_state[SESSION] = auth.touch(session, now=now)
+    st.session_state[USER] = user
+    return user
+
+
+def viewer() -> Viewer:
+    """The signed-in user as the kpi queries see them; NotSignedIn past a missing guard."""
+    user: auth.User | None = st.session_state.get(USER)
+    if user is None:
+        raise NotSignedIn()
+    return user.viewer
+
+
+def signed_in_viewer() -> Viewer | None:
+    user: auth.User | None = st.session_state.get(USER)
+    return None if user is None else user.viewer
+
+
+def can(permission: Permission) -> bool:
+    """Whether the signed-in user holds `permission` (False when nobody is signed in)."""
+    v = signed_in_viewer()
+    return v is not None and access.can(v, permission)
+
+
+def require(permission: Permission | None = None) -> auth.User:
+    """The guard: the signed-in user, or the sign-in form (or a refusal) and a stop of the run."""
+    user = current_user()
+    if user is None:
+        sign_in_form()
+        st.stop()
+    if permission is not None and not access.can(user.viewer, permission):
+        st.error(
+            access.Forbidden(user.viewer, permission=permission).message(_lang()), icon=":material/block:"
+        )
+        st.stop()
+    return user
+
+
+def _forget() -> None:
+    """Drop the session and everything chosen in it (filters, checks), keep the language."""
+    keep = {k: st.session_state[k] for k in ("lang", NOTICE) if k in st.session_state}
+    for key in list(st.session_state.keys()):
+        if key not in keep:
+            del st.session_state[key]
+
+
+# ---------------------------------------------------------------- sign-in form
+
+
+def sign_in_form() -> None:
+    st.title(_t("app_title"))
+    st.subheader(_t("auth.title"))
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(notice, icon=":material/schedule:")
+    column = st.columns([2, 3])[0]
+    with column.form("sign_in", clear_on_submit=False, enter_to_submit=True):
+        name = st.text_input(_t("auth.username"), key="sign_in_user", max_chars=64, autocomplete="username")
+        password = st.text_input(
+            _t("auth.password"),
+            type="password",
+            key="sign_in_password",
+            max_chars=auth.PASSWORD_MAX,
+            autocomplete="current-password",
+        )
+        submitted = st.form_submit_button(_t("auth.submit"), type="primary", icon=":material/login:")
+    if submitted:
+        _attempt(name, password)
+    if _oidc_configured():
+        column.button(_t("auth.sso"), on_click=st.login, icon=":material/badge:", key="sign_in_sso")
+        _oidc_arrival()
+    column.caption(_t("auth.help"))
+
+
+def _attempt(name: str, password: str) -> None:
+    if not name.strip() or not password:
+        st.error(_t("auth.missing"))
+        return
+    try:
+        attempt = auth.sign_in(store.db_path(), name, password)
+    except KpiError as exc:  # the database is busy, for example
+        st.error(exc.message(_lang()))
+        return
+    if attempt.outcome is not auth.Outcome.OK or attempt.user is None:
+        st.error(attempt.message(_lang()), icon=":material/lock:")
+        return
+    _start(attempt.user, "password")
+
+
+def _start(user: auth.User, method: str) -> None:
+    _forget()
+    st.session_state.pop(NOTICE, None)
+    st.session_state[SESSION] = auth.start_session(user, method=method)
+    st.rerun()  # the same URL again, now signed in: the page asked for opens
+
+
+def _oidc_configured() -> bool:
+    """True where .streamlit/secrets.toml has an [auth] section (st.login needs it)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _oidc_arrival() -> None:
+    """Back from the identity provider: the local account with that e-mail decides the role."""
+    try:
+        logged_in = bool(st.user.is_logged_in)
+        email = str(st.user.get("email") or "")
+    except Exception:
+        return
+    if not logged_in or not email:
+        return
+    with store.connect() as con:
+        user = auth.oidc_sign_in(con, email)
+    if user is None:
+        st.error(_t("auth.sso_unknown", email=email))
+        return
+    _start(user, "oidc")
+
+
+# ---------------------------------------------------------------- who is signed in, sign-out
+
+
+def account_box(user: auth.User) -> None:
+    """In the sidebar: who is signed in, in which role and unit, and the sign-out button."""
+    role = access.role_label(user.role, _lang())
+    unit = f" · {access.region_name(user.region, _lang())}" if user.region else ""
+    box = st.sidebar.container(border=True)
+    box.markdown(f"**{user.label}**  \n{role}{unit}")
+    box.button(_t("auth.sign_out"), on_click=sign_out, key="sign_out", icon=":material/logout:")
+
+
+def sign_out() -> None:
+    session: auth.Session | None = st.session_state.get(SESSION)
+    if session is not None:
+        try:
+            with store.connect() as con:
+                auth.sign_out(con, session)
+        except KpiError:  # still signed out here; the audit line is lost, the log says so
+            log.warning("sign-out of %s not recorded: database busy", session.username)
+        if session.method == "oidc":
+            try:
+                st.logout()
+            except Exception:
+                log.debug("st.logout unavailable")
+    st.session_state[NOTICE] = _t("auth.signed_out")
+    _forget()
