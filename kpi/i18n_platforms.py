@@ -319,11 +319,6 @@ PLATFORMS_TEXT: dict[str, tuple[str, str]] = {
         "国家支持资金（万元，国家级平台配套依据）",
         "National support (10k yuan; basis of the matching)",
     ),
-    "plat.ed.by": ("经办人（姓名或科室）", "Entered by (name or office)"),
-    "plat.ed.by_help": (
-        "随修改记录保存（系统暂无登录）。",
-        "Stored with the change (there is no sign-in yet).",
-    ),
     "plat.ed.note": ("修改说明", "Reason for the change"),
     "plat.ed.save": ("保存更正", "Save the correction"),
     "plat.ed.saved": ("已保存更正（上传编号 {id}）：{fields}。", "Correction saved (upload {id}): {fields}."),
@@ -352,4 +347,9 @@ PLATFORMS_TEXT: dict[str, tuple[str, str]] = {
     "upload.kind.platform_edit": ("平台信息更正", "platform correction"),
     "upload.kind.reviews": ("考核结果上传", "review upload"),
     "upload.kind.review_form": ("考核结果录入", "review entry"),
+    "plat.ed.recorded_as": ("记录人：{user}（当前登录账号）", "Recorded as {user} (the signed-in account)"),
+    "plat.rw.not_allowed": (
+        "只有管理员可以修改奖补规则",
+        "Only an administrator can change the reward rules",
+    ),
 }

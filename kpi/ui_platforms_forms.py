@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi import export, platform_history, register, reviews, rewards, store, ui
+from kpi import access, export, platform_history, register, reviews, rewards, store, ui, ui_auth
 from kpi import ui_platforms as up
+from kpi.access import Permission
 from kpi.definitions import BUILD_MODELS, LEVELS, PLATFORM_STATUSES
 from kpi.errors import KpiError
 
@@ -124,15 +125,31 @@ def edit_section(plats: pd.DataFrame) -> None:
             step=100.0,
             key=f"plat_ed_support_{k}",
         )
-        c1.text_input(ui.t("plat.ed.by"), key=f"plat_ed_by_{k}", max_chars=40, help=ui.t("plat.ed.by_help"))
-        c2.text_input(ui.t("plat.ed.note"), key=f"plat_ed_note_{k}", max_chars=platform_history.NOTE_LIMIT)
+        st.text_input(ui.t("plat.ed.note"), key=f"plat_ed_note_{k}", max_chars=platform_history.NOTE_LIMIT)
+        st.caption(ui.t("plat.ed.recorded_as", user=_by()))
         st.form_submit_button(
             ui.t("plat.ed.save"), on_click=_save_edit, args=(key, k), key=f"plat_ed_save_{k}", type="primary"
         )
 
 
+def _by() -> str:
+    """Who records a change: the signed-in user (never typed in)."""
+    return ui_auth.viewer().username
+
+
+def _allowed(where: str) -> bool:
+    """The write permission checked again when the button is pressed (the form was drawn for
+    this user, but the role may have changed since)."""
+    if ui_auth.can(Permission.UPLOAD):
+        return True
+    flash("error", access.Forbidden(ui_auth.viewer(), permission=Permission.UPLOAD).message(ui.lang()), where)
+    return False
+
+
 def _save_edit(key: str, k: str) -> None:
     s = st.session_state
+    if not _allowed("edit"):
+        return
     edit = platform_history.PlatformEdit(
         region=s[f"plat_ed_region_{k}"],
         clusters=tuple(s[f"plat_ed_clusters_{k}"]),
@@ -146,7 +163,7 @@ def _save_edit(key: str, k: str) -> None:
     name, host = up.split_key(key)
     result = write(
         lambda con: platform_history.edit_platform(
-            con, name, host, edit, by=s[f"plat_ed_by_{k}"], note=s[f"plat_ed_note_{k}"]
+            con, name, host, edit, by=_by(), note=s[f"plat_ed_note_{k}"]
         ),
         "edit",
     )
@@ -195,6 +212,12 @@ def reviews_section(plats: pd.DataFrame, settings: rewards.RewardSettings, today
             key="plat_rv_due",
         )
 
+    if ui_auth.can(Permission.UPLOAD):
+        _review_entry(plats, due, year)
+    _recorded_reviews(recorded)
+
+
+def _review_entry(plats: pd.DataFrame, due: pd.DataFrame, year: int) -> None:
     st.subheader(ui.t("plat.rv.form"))
     keys = [up.key_of(r) for r in plats.to_dict("records")]
     due_keys = [f"{n}\x1f{h}" for n, h in zip(due["name"], due["host"], strict=True)]
@@ -206,8 +229,8 @@ def reviews_section(plats: pd.DataFrame, settings: rewards.RewardSettings, today
         )
         c2.number_input(ui.t("plat.rv.year"), 2000, 2100, value=year, step=1, key=f"plat_rv_form_year_{year}")
         c1.number_input(ui.t("plat.rv.score"), 0.0, 100.0, value=None, step=1.0, key="plat_rv_score")
-        c2.text_input(ui.t("plat.ed.by"), key="plat_rv_by", max_chars=40, help=ui.t("plat.ed.by_help"))
-        st.text_input(ui.t("plat.rv.comment"), key="plat_rv_comment", max_chars=reviews.COMMENT_LIMIT)
+        c2.text_input(ui.t("plat.rv.comment"), key="plat_rv_comment", max_chars=reviews.COMMENT_LIMIT)
+        st.caption(ui.t("plat.ed.recorded_as", user=_by()))
         st.form_submit_button(
             ui.t("plat.rv.save"), on_click=_save_review, args=(year,), key="plat_rv_save", type="primary"
         )
@@ -233,6 +256,8 @@ def reviews_section(plats: pd.DataFrame, settings: rewards.RewardSettings, today
     if uploaded is not None:
         _review_file(uploaded.name, uploaded.getvalue())
 
+
+def _recorded_reviews(recorded: pd.DataFrame) -> None:
     st.subheader(ui.t("plat.rv.recorded"))
     if recorded.empty:
         st.caption(ui.t("plat.rv.none_recorded"))
@@ -261,6 +286,8 @@ def reviews_section(plats: pd.DataFrame, settings: rewards.RewardSettings, today
 
 def _save_review(year: int) -> None:
     s = st.session_state
+    if not _allowed("reviews"):
+        return
     key = s.get(up.lang_key("plat_rv_pick"))
     if key is None:
         return
@@ -274,7 +301,7 @@ def _save_review(year: int) -> None:
             int(s[f"plat_rv_form_year_{year}"]),
             -1.0 if score is None else float(score),
             s.get("plat_rv_comment", ""),
-            by=s.get("plat_rv_by", ""),
+            by=_by(),
         ),
         "reviews",
     )
@@ -301,20 +328,16 @@ def _review_file(name: str, data: bytes) -> None:
         )
         return
     st.info(ui.t("plat.rv.valid", rows=len(checked.rows)))
-    by = st.text_input(ui.t("plat.ed.by"), key="plat_rv_file_by", max_chars=40, help=ui.t("plat.ed.by_help"))
+    st.caption(ui.t("plat.ed.recorded_as", user=_by()))
     st.button(
-        ui.t("plat.rv.store"),
-        key="plat_rv_store",
-        on_click=_store_reviews,
-        args=(name, data),
-        disabled=not by.strip(),
-        type="primary",
+        ui.t("plat.rv.store"), key="plat_rv_store", on_click=_store_reviews, args=(name, data), type="primary"
     )
 
 
 def _store_reviews(name: str, data: bytes) -> None:
-    by = st.session_state.get("plat_rv_file_by", "").strip()
-    result = write(lambda con: reviews.ingest_reviews(con, data, name, uploaded_by=by), "reviews")
+    if not _allowed("reviews"):
+        return
+    result = write(lambda con: reviews.ingest_reviews(con, data, name, uploaded_by=_by()), "reviews")
     if result is None:
         return
     if not result.stored:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import export, rewards, ui
+from kpi import export, rewards, ui, ui_auth
 from kpi import ui_platforms as up
+from kpi.access import Permission
 from kpi.ui_platforms_forms import flash, show_flash, write
 
 # ---------------------------------------------------------------- rewards
@@ -90,7 +91,8 @@ def rewards_section(plats: pd.DataFrame, settings: rewards.RewardSettings) -> No
                 on_click="ignore",
                 icon=":material/download:",
             )
-    _settings_form()
+    if ui_auth.can(Permission.MANAGE_TARGETS):  # administrators set the rules
+        _settings_form()
 
 
 def _rules(s: rewards.RewardSettings) -> None:
@@ -196,7 +198,7 @@ def _settings_form() -> None:
             c1.text_input(
                 ui.t("plat.rw.set.reward_from"), value=values["reward_from"], key="plat_rw_reward_from"
             )
-            c2.text_input(ui.t("plat.ed.by"), key="plat_rw_by", max_chars=40, help=ui.t("plat.ed.by_help"))
+            st.caption(ui.t("plat.ed.recorded_as", user=ui_auth.viewer().username))
             st.form_submit_button(ui.t("plat.rw.set.save"), on_click=_save_settings, key="plat_rw_save")
         log = up.read("settings_log")
         st.markdown(f"**{ui.t('plat.rw.log')}**")
@@ -219,6 +221,9 @@ def _settings_form() -> None:
 
 def _save_settings() -> None:
     s = st.session_state
+    if not ui_auth.can(Permission.MANAGE_TARGETS):  # checked again at the click
+        flash("error", ui.t("plat.rw.not_allowed"), "rewards")
+        return
     values = {
         "provincial_award_wan": f"{s['plat_rw_provincial_award_wan']:g}",
         "national_match_ratio": f"{s['plat_rw_national_match_ratio']:g}",
@@ -228,7 +233,7 @@ def _save_settings() -> None:
         "pool_score_bands": s["plat_rw_pool_score_bands"],
         "reward_from": s["plat_rw_reward_from"],
     }
-    problems = write(lambda con: rewards.save_settings(con, values, s.get("plat_rw_by", "")), "rewards")
+    problems = write(lambda con: rewards.save_settings(con, values, ui_auth.viewer().username), "rewards")
     if problems is None:
         return
     for key, code in problems.items():

@@ -7,11 +7,12 @@ kpi/ui_platforms*.py, and this page lays them out.
 
 import streamlit as st
 
-from kpi import register, rewards, ui
+from kpi import register, rewards, ui, ui_auth
 from kpi import ui_platforms as up
 from kpi import ui_platforms_coverage as cover
 from kpi import ui_platforms_forms as forms
 from kpi import ui_platforms_rewards as money
+from kpi.access import Permission
 
 ui.entry_guard()
 
@@ -34,7 +35,9 @@ def body() -> None:
     settings = (
         rewards.parse_settings(up.read("settings"))[0] or rewards.parse_settings(rewards.default_values())[0]
     )
-    names = ("register", "coverage", "ladder", "rewards", "reviews", "edit")
+    names = ("register", "coverage", "ladder", "rewards", "reviews")
+    if ui_auth.can(Permission.UPLOAD):  # corrections of the register: statisticians
+        names += ("edit",)
     tabs = dict(zip(names, st.tabs([ui.t(f"plat.tab.{n}") for n in names]), strict=True))
     with tabs["register"]:
         up.register_table(plats)
@@ -47,8 +50,9 @@ def body() -> None:
         money.rewards_section(plats, settings)
     with tabs["reviews"]:
         forms.reviews_section(plats, settings, today)
-    with tabs["edit"]:
-        forms.edit_section(plats)
+    if "edit" in tabs:
+        with tabs["edit"]:
+            forms.edit_section(plats)
 
 
 ui.guarded(body)

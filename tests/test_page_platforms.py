@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/platforms.py"
 
 
-def start() -> AppTest:
-    at = support.app("statistician")
+def start(role: str = "statistician") -> AppTest:
+    at = support.app(role)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -106,12 +106,7 @@ def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> 
     k = edit_key(name, host)
     at.selectbox(key=f"plat_ed_level_{k}").set_value("provincial")
     at.text_input(key=f"plat_ed_note_{k}").set_value("省经信厅公布名单")
-    at.button(key=f"plat_ed_save_{k}").click()
-    rerun(at)
-    assert any("请填写经办人" in e.value for e in at.error)  # no name: nothing stored
-    with store.connect(app_db) as con:
-        assert register.current_register(con).set_index("name").loc[name, "level"] == "city"
-    at.text_input(key=f"plat_ed_by_{k}").set_value("张三")
+    assert any("记录人：t_statistician" in c.value for c in at.caption)  # who: the signed-in account
     at.button(key=f"plat_ed_save_{k}").click()
     rerun(at)
     assert any("已保存更正" in s.value for s in at.success)
@@ -120,7 +115,7 @@ def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> 
         ind = engine.kpi_status(con)["indicators"]
         last = con.execute("SELECT kind, uploaded_by, note FROM uploads ORDER BY id DESC LIMIT 1").fetchall()
     assert now["level"] == "provincial"
-    assert last == [("platform_edit", "张三", "省经信厅公布名单")]
+    assert last == [("platform_edit", "t_statistician", "省经信厅公布名单")]
     # the page and the JSON move together
     assert at.metric[1].value.startswith(f"{ind['provincial_platforms']['value']} 家")
     assert ind["provincial_platforms"]["value"] == 3
@@ -128,7 +123,7 @@ def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> 
     rerun(at)
     history = frame(at, "事件")
     assert list(history["事件"]) == ["列入名录（市级）", "升级：市级 → 省级"]
-    assert list(history["经办人"]) == ["demo", "张三"]
+    assert list(history["经办人"]) == ["demo", "t_statistician"]
     assert history["说明"].iloc[-1] == "省经信厅公布名单"
 
 
@@ -143,13 +138,14 @@ def test_a_review_entered_on_the_form_is_stored_and_leaves_the_due_list(app_db: 
     at.selectbox(key="plat_rv_pick__zh").set_value(f"{name}\x1f{host}")
     at.number_input(key="plat_rv_form_year_2025").set_value(2025)
     at.number_input(key="plat_rv_score").set_value(92)
-    at.text_input(key="plat_rv_by").set_value("李四")
     at.button(key="plat_rv_save").click()
     rerun(at)
     assert any("考核结果已保存" in s.value for s in at.success), [e.value for e in at.error]
     with store.connect(app_db) as con:
         scores = reviews.current_reviews(con)
-    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [[name, 2025, 92.0, "李四"]]
+    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
+        [name, 2025, 92.0, "t_statistician"]
+    ]
     due = frame(at, "考核状态")
     assert (name, 2025) not in set(zip(due["平台名称"], due["考核年度"], strict=True))
     # 92 earns the whole year's cap: 300 / 3 = 100万元 committed
@@ -158,10 +154,9 @@ def test_a_review_entered_on_the_form_is_stored_and_leaves_the_due_list(app_db: 
 
 
 def test_the_pool_cap_setting_changes_the_money(app_db: Path) -> None:
-    at = start()
+    at = start("admin")  # the reward rules are an administrator's
     before = at.metric[4].value  # pending reviews, at most
     at.radio(key="plat_rw_pool_cap_basis__zh").set_value("per_year")
-    at.text_input(key="plat_rw_by").set_value("王五")
     at.button(key="plat_rw_save").click()
     rerun(at)
     assert any("已保存" in s.value for s in at.success)
@@ -213,13 +208,28 @@ def test_a_review_file_is_checked_then_stored_on_confirm(app_db: Path) -> None:
     at.file_uploader(key="plat_rv_file_0").set_value(("good.csv", good.encode("utf-8-sig"), "text/csv"))
     rerun(at)
     assert any("校验通过" in i.value for i in at.info)
-    at.text_input(key="plat_rv_file_by").set_value("孙八")
-    rerun(at)
     at.button(key="plat_rv_store").click()
     rerun(at)
     assert any("考核结果已入库" in s.value for s in at.success)
     with store.connect(app_db) as con:
         scores = reviews.current_reviews(con)
     assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
-        ["氢能装备中试平台（示例）", 2026, 81.0, "孙八"]
+        ["氢能装备中试平台（示例）", 2026, 81.0, "t_statistician"]
     ]
+
+
+@pytest.mark.parametrize("role", ["leader", "admin"])
+def test_roles_without_the_upload_right_get_no_correction_or_review_forms(app_db: Path, role: str) -> None:
+    at = start(role)
+    labels = [t.label for t in at.tabs]
+    assert "更正" not in " ".join(labels) and len(labels) == 5
+    keys = {w.key for w in [*at.button, *at.selectbox, *at.number_input]}
+    assert "plat_rv_save" not in keys and "plat_rv_score" not in keys
+    assert not at.get("file_uploader")
+    assert ("plat_rw_save" in {b.key for b in at.button}) == (role == "admin")  # the reward rules
+
+
+def test_a_statistician_cannot_change_the_reward_rules(app_db: Path) -> None:
+    at = start()
+    assert "plat_rw_save" not in {b.key for b in at.button}
+    assert "plat_rv_save" in {b.key for b in at.button}
