@@ -6,6 +6,9 @@ Targets are drawn as what they are: a line for a point target, a floor for "≥"
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -173,6 +176,90 @@ def _two_colours(first: list[bool], colour: str, other: str) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- many units
+
+# Up to this many units a ranking shows every one (the nine units of Jiaxing, a province's
+# counties); beyond it a bar chart is unreadable (and slow to draw: 2,800 bars per chart at
+# country scale), so it shows the top and the bottom SHOW_EACH, plus any unit asked for.
+SHOW_ALL_UP_TO = 30
+SHOW_EACH = 15
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The units a chart draws out of a longer list.
+
+    `frame` keeps the input's columns, best first (missing values last); `top` and `bottom` count
+    the rows taken from each end of the ranked list, `kept` the codes shown only because they
+    were asked for (between the two groups), `gaps_after` the codes after which (best first)
+    units are left out. Nothing is cut when `total` is at most SHOW_ALL_UP_TO.
+    """
+
+    frame: pd.DataFrame
+    total: int
+    top: int
+    bottom: int
+    kept: tuple[str, ...] = ()
+    gaps_after: tuple[str, ...] = ()
+
+    @property
+    def cut(self) -> bool:
+        return len(self.frame) < self.total
+
+
+def top_and_bottom(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    keep: Iterable[str | None] = (),
+    code_column: str = "region",
+    limit: int = SHOW_ALL_UP_TO,
+    each: int = SHOW_EACH,
+) -> Shown:
+    """The rows to draw: all of them up to `limit`, else the `each` highest and lowest values of
+    `column` (rows without a value are never among them) and the rows whose code is in `keep`."""
+    ranked = frame.sort_values(column, ascending=False, na_position="last", kind="stable")
+    total = len(ranked)
+    if total <= limit:
+        return Shown(ranked, total, total, 0)
+    valued = int(ranked[column].notna().sum())
+    top, bottom = min(each, valued), min(each, max(valued - each, 0))
+    wanted = {c for c in keep if c}
+    codes = ranked[code_column].tolist()
+    picked = set(range(top)) | set(range(valued - bottom, valued))
+    kept = [i for i, c in enumerate(codes) if c in wanted and i not in picked]
+    rows = sorted(picked | set(kept))
+    gaps = tuple(codes[a] for a, b in itertools.pairwise(rows) if b != a + 1)
+    return Shown(ranked.iloc[rows], total, top, bottom, tuple(codes[i] for i in kept), gaps)
+
+
+def _height(bars: int, height: int) -> int:
+    """Room for every bar's label: the given height up to a dozen bars, then 22 px a bar."""
+    return max(height, 22 * bars + 70)
+
+
+def _gap_lines(codes: list[str], gaps_after: Collection[str]) -> list[dict[str, Any]]:
+    """A dotted line across the plot where units are left out. `codes` are in drawing order
+    (bottom first), so a gap after a code (best first) lies just below that code's bar."""
+    out = []
+    for i, code in enumerate(codes):
+        if code in gaps_after and i > 0:
+            y = i - 0.5
+            out.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": "y",
+                    "y0": y,
+                    "y1": y,
+                    "line": {"dash": "dot", "color": GREY, "width": 1.5},
+                }
+            )
+    return out
+
+
 def ranking(
     frame: pd.DataFrame,
     target: Target,
@@ -182,10 +269,13 @@ def ranking(
     height: int = 330,
     title: str | None = None,
     highlight: str | None = None,
+    gaps_after: Collection[str] = (),
 ) -> go.Figure:
-    """Horizontal bars, best on top, the target as a vertical line; `highlight` one region code."""
-    data = frame.sort_values("value", ascending=True, na_position="first")
-    mine = [bool(highlight) and r == highlight for r in data["region"]]
+    """Horizontal bars, best on top, the target as a vertical line; `highlight` one region code;
+    a dotted line after each code in `gaps_after` (units left out there, see top_and_bottom)."""
+    data = frame.sort_values("value", ascending=False, na_position="last", kind="stable").iloc[::-1]
+    codes = data["region"].tolist()
+    mine = [bool(highlight) and r == highlight for r in codes]
     bars = go.Bar(
         x=data["value"] * 100,
         y=data[name_column],
@@ -196,23 +286,27 @@ def ranking(
         cliponaxis=False,
         hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
     )
+    shapes, annotations = target_marks(target, labels, horizontal=False)
     layout = _layout(
-        height,
+        _height(len(data), height),
         title,
         xaxis={"ticksuffix": "%", "showgrid": True, "gridcolor": "#eeeeee"},
         yaxis={"ticksuffix": "", "showgrid": False},
-        marks=target_marks(target, labels, horizontal=False),
+        marks=([*shapes, *_gap_lines(codes, gaps_after)], annotations),
     )
     return go.Figure(data=[bars], layout=layout)
 
 
-def contributions(frame: pd.DataFrame, *, value_label: str, height: int = 330) -> go.Figure:
+def contributions(
+    frame: pd.DataFrame, *, value_label: str, height: int = 330, gaps_after: Collection[str] = ()
+) -> go.Figure:
     """Ranked bars of each unit's gap at the target ratio (万元 in, 亿元 shown).
 
     Positive bars (a shortfall) are vermillion and marked ▲, negative (a surplus) blue and ▼,
-    so the sign reads without colour.
+    so the sign reads without colour. A dotted line after each code in `gaps_after` (largest
+    first) marks units left out.
     """
-    data = frame.sort_values("gap_money", ascending=True)
+    data = frame.sort_values("gap_money", ascending=False, kind="stable").iloc[::-1]
     yi = data["gap_money"] / 10_000
     bars = go.Bar(
         x=yi.tolist(),
@@ -224,10 +318,11 @@ def contributions(frame: pd.DataFrame, *, value_label: str, height: int = 330) -
         cliponaxis=False,
         hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
     )
+    shapes, annotations = _line(0, False, {"color": GREY, "width": 1})
     layout = _layout(
-        height,
+        _height(len(data), height),
         xaxis={"ticksuffix": "", "title": {"text": value_label}, "showgrid": True, "gridcolor": "#eeeeee"},
         yaxis={"ticksuffix": "", "showgrid": False},
-        marks=_line(0, False, {"color": GREY, "width": 1}),
+        marks=([*shapes, *_gap_lines(data["region"].tolist(), gaps_after)], annotations),
     )
     return go.Figure(data=[bars], layout=layout)

@@ -1,12 +1,17 @@
-"""总览 Overview: where the city stands against each target, the nine units' ranking, what is off track."""
+"""总览 Overview: where the city stands against each target, the units' ranking, what is off track.
+
+With many units (province or country scale) the charts show the top and bottom of each ranking
+and the signed-in county official's own unit; the full lists are tables (kpi/ui_ranking.py).
+"""
 
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, ui, ui_export
+from kpi import ui, ui_export
+from kpi import ui_ranking as rk
 from kpi.definitions import RATIOS, Status
 
-ui.entry_guard()
+user = ui.entry_guard()
 
 
 def body() -> None:
@@ -34,6 +39,8 @@ def body() -> None:
 
     st.subheader(ui.t("overview.off_track"))
     ranking = ui.read("ranking", period, None)
+    names = rk.unit_names()
+    targets = {r.code: ui.target_of(r.code) for r in RATIOS}
     problems = []
     for code, entry in ind.items():
         if entry["status"] in (Status.AT_RISK, Status.OFF_TRACK):
@@ -41,53 +48,44 @@ def body() -> None:
                 f"{ui.status_badge(entry['status'])} **{entry['label']}**{ui.colon()}{_why(code, entry)}"
             )
     for r in RATIOS:
-        target = ui.target_of(r.code)
+        target = targets[r.code]
         low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < target.value)]
         if not low.empty:
-            names = ui.join([ui.region_name(c) for c in low.sort_values("value")["region"]])
-            problems.append(
-                f"▲ **{ind[r.code]['label']}**{ui.colon()}"
-                + ui.t("overview.units_below", target=ui.pct(target.value), names=names)
-            )
+            below = rk.units_below(low, ui.pct(target.value), names)
+            problems.append(f"▲ **{ind[r.code]['label']}**{ui.colon()}{below}")
     if problems:
         st.markdown("\n".join(f"- {p}" for p in problems), unsafe_allow_html=True)
     else:
         st.success(ui.t("overview.all_good"))
 
-    _contributions(ind)
+    own = user.region  # a county official's unit stays in every chart
+    _contributions(ind, names, period, own)
 
-    st.subheader(ui.t("overview.ranking"))
-    ranking = ranking.assign(label=[ui.region_name(c) for c in ranking["region"]])
+    st.subheader(rk.title(ranking["region"].nunique()))
     tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
     for tab, r in zip(tabs, RATIOS, strict=True):
         with tab:
             frame = ranking[ranking["indicator"] == r.code]
-            st.plotly_chart(
-                charts.ranking(frame, ui.target_of(r.code), ui.chart_labels()),
-                key=f"rank-{r.code}",
-                config={"displayModeBar": False},
-            )
+            rk.ranking_chart(frame, targets[r.code], names, key=f"rank-{r.code}", highlight=own)
+    rk.ranking_table(ranking, names, period, key="overview-ranking")
     ui_export.brief_buttons(period)
 
 
-def _contributions(ind: dict) -> None:
+def _contributions(ind: dict, names: dict[str, str], period: str, own: str | None) -> None:
     st.subheader(ui.t("overview.contributions"))
     tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
+    unit = "亿元" if ui.lang() == "zh" else "100m yuan"
+    frames = {}
     for tab, r in zip(tabs, RATIOS, strict=True):
         contrib = ind[r.code].get("region_contributions") or {}
         with tab:
             if not contrib.get("regions"):
                 st.caption(ui.t("status.no_data"))
                 continue
-            frame = pd.DataFrame(contrib["regions"])
-            frame["label"] = [ui.region_name(c) for c in frame["region"]]
-            unit = "亿元" if ui.lang() == "zh" else "100m yuan"
-            st.plotly_chart(
-                charts.contributions(frame, value_label=unit),
-                key=f"contrib-{r.code}",
-                config={"displayModeBar": False},
-            )
+            frames[r.code] = frame = pd.DataFrame(contrib["regions"], columns=["region", "gap_money"])
+            rk.contribution_chart(frame, names, value_label=unit, key=f"contrib-{r.code}", keep=[own])
             st.caption(ui.t("overview.contrib_note", total=ui.money(contrib["total"])))
+    rk.contribution_table(frames, names, period, key="overview-contrib")
 
 
 def _why(code: str, entry: dict) -> str:

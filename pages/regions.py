@@ -1,11 +1,13 @@
 """区县 Regions: one unit's KPIs against the city and the targets, its trend, clusters and platforms.
 
 The chosen region and period live in the URL (?region=330402&period=2025Q3) so a link can be shared.
+With many units the comparison shows the top and bottom and the chosen unit (kpi/ui_ranking.py).
 """
 
 import streamlit as st
 
 from kpi import charts, ui
+from kpi import ui_ranking as rk
 from kpi.definitions import LEVEL, RATIOS
 
 ui.entry_guard()
@@ -23,8 +25,9 @@ def body() -> None:
     ui.choose_from_url("period", periods, "regions_period", periods[0])
     ui.page_header(ui.t("nav.regions"), st.session_state["regions_period"])
     c1, c2 = st.columns(2)
+    names = rk.unit_names()
     with c1:
-        region = ui.select(ui.t("region"), codes, "regions_region", ui.region_name)
+        region = ui.select(ui.t("region"), codes, "regions_region", lambda c: names.get(c, c))
     with c2:
         period = ui.select(ui.t("period"), periods, "regions_period", ui.period_label)
     st.query_params.update({"region": region, "period": period})
@@ -33,6 +36,8 @@ def body() -> None:
     mine = ui.read("status", period, region, None, ui.lang())["indicators"]
     city = ui.read("status", period, None, None, ui.lang())["indicators"]
     ranking = ui.read("ranking", period, None)
+    units = ranking["region"].nunique()
+    targets = {r.code: ui.target_of(r.code) for r in RATIOS}
     st.subheader(ui.t("regions.kpis"))
     cols = st.columns(3)
     for col, r in zip(cols, RATIOS, strict=True):
@@ -51,9 +56,7 @@ def body() -> None:
                         ui.t("regions.city_value", value=ui.pct(city[r.code]["value"])),
                         f"{ui.t('target')} {ui.pct(e['target'])}",
                         ui.gap_text(e["gap_pp"]),
-                        ui.t(
-                            "regions.rank", rank="—" if rank.empty or rank.isna().all() else int(rank.iloc[0])
-                        ),
+                        rk.rank_text("—" if rank.empty or rank.isna().all() else int(rank.iloc[0]), units),
                     ]
                 )
             )
@@ -69,7 +72,7 @@ def body() -> None:
         with col:
             fig = charts.trend(
                 series[series["indicator"] == r.code],
-                ui.target_of(r.code),
+                targets[r.code],
                 ui.chart_labels(),
                 title=mine[r.code]["label"],
                 compare=city_series[city_series["indicator"] == r.code],
@@ -87,17 +90,12 @@ def body() -> None:
         _platforms_table(region)
 
     st.subheader(ui.t("regions.compare"))
-    ranking = ranking.assign(label=[ui.region_name(c) for c in ranking["region"]])
     tabs = st.tabs([mine[r.code]["label"] for r in RATIOS])
     for tab, r in zip(tabs, RATIOS, strict=True):
         with tab:
-            fig = charts.ranking(
-                ranking[ranking["indicator"] == r.code],
-                ui.target_of(r.code),
-                ui.chart_labels(),
-                highlight=region,
-            )
-            st.plotly_chart(fig, key=f"cmp-{r.code}", config={"displayModeBar": False})
+            frame = ranking[ranking["indicator"] == r.code]
+            rk.ranking_chart(frame, targets[r.code], names, key=f"cmp-{r.code}", highlight=region)
+    rk.ranking_table(ranking, names, period, key="regions-ranking")
 
 
 def _clusters_table(period: str, region: str) -> None:
@@ -106,10 +104,18 @@ def _clusters_table(period: str, region: str) -> None:
         st.caption(ui.t("regions.no_clusters"))
         return
     wide = frame.pivot(index="cluster", columns="indicator", values="value").reset_index()
-    table = {ui.t("col.cluster"): [ui.cluster_name(c) for c in wide["cluster"]]}
+    name = _cluster_names()
+    table = {ui.t("col.cluster"): [name.get(c, c) for c in wide["cluster"]]}
     for r in RATIOS:
         table[r.short_zh if ui.lang() == "zh" else r.short_en] = [ui.pct(v) for v in wide.get(r.code, [])]
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _cluster_names() -> dict[str, str]:
+    """Code → cluster name, one dictionary per run (not one frame filter per cluster: a hundred
+    clusters at country scale)."""
+    clusters = ui.read("clusters")
+    return dict(zip(clusters["code"], clusters["name" if ui.lang() == "zh" else "name_en"], strict=True))
 
 
 def _platforms_table(region: str) -> None:
@@ -119,10 +125,11 @@ def _platforms_table(region: str) -> None:
         st.caption(ui.t("regions.no_platforms"))
         return
     zh = ui.lang() == "zh"
+    name = _cluster_names()
     table = {
         ui.t("col.platform"): list(plats["name"]),
         ui.t("col.level"): [LEVEL[v].name_zh if zh else LEVEL[v].name_en for v in plats["level"]],
-        ui.t("col.clusters"): [ui.join([ui.cluster_name(c) for c in cs]) for cs in plats["clusters"]],
+        ui.t("col.clusters"): [ui.join([name.get(c, c) for c in cs]) for cs in plats["clusters"]],
         ui.t("col.status"): [ui.t(f"platform_status.{s}") for s in plats["status"]],
     }
     st.dataframe(table, hide_index=True, width="stretch")
