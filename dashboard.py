@@ -12,7 +12,8 @@ from kpi.access import Permission
 
 st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
 ui.language_switch()
-user = ui.entry_guard(entry=True)
+PATHS = ["overview", "regions", "clusters", "platforms", "upload", "methods", "admin", "audit"]
+user = ui.entry_guard(entry=True, paths=PATHS)
 
 
 def page(path: str, key: str, icon: str, *, default: bool = False) -> st.Page:
@@ -36,4 +37,13 @@ if ui_auth.can(Permission.VIEW_AUDIT):
 st.sidebar.caption(ui.t("app_title"))
 ui_auth.account_box(user)
 navigation = {ui.t("nav.group.dashboard"): pages, ui.t("nav.group.admin"): admin} if admin else pages
-st.navigation(navigation).run()
+chosen = st.navigation(navigation)
+asked = ui_auth.destination()  # the page a signed-out visitor asked for, after the sign-in
+if asked:
+    path, query = asked
+    target = next((p for p in pages + admin if p.url_path == path), None)
+    if query:
+        st.query_params.update(query)
+    if target is not None and target.url_path != chosen.url_path:
+        st.switch_page(target)
+chosen.run()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +50,11 @@ def add_parsers(
         one = usub.add_parser(action, help=help_text)
         one.add_argument("username")
     usub.add_parser("list", help="the accounts (never their passwords)")
+    usub.add_parser(
+        "demo",
+        help="on a database with no accounts: one demo account per role, with a random password "
+        "(printed, and kept in demo-accounts.txt beside the database, readable by you only)",
+    )
     for p in usub.choices.values():
         p.add_argument("--by", help="who makes the change (default: your login name)")
         common(p)
@@ -81,6 +88,8 @@ def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
             users = auth.list_users(con)
         print(_user_table(users, lang) if users else text("no_users", lang))
         return EXIT_OK
+    if args.action == "demo":
+        return demo_accounts(db, lang)
     # ask for the password before opening the database: typing must not keep it locked
     password = (
         read_password(auth.normalise_username(args.username), lang)
@@ -164,4 +173,39 @@ def audit_command(args: argparse.Namespace, db: Path, lang: str) -> int:
         for e in events.itertuples()
     ]
     print(_columns(rows))
+    return EXIT_OK
+
+
+# one account per role for trying the dashboard out; a county account for 南湖区
+DEMO_ACCOUNTS = (
+    ("demo_leader", Role.LEADER, None, "演示领导"),
+    ("demo_stat", Role.STATISTICIAN, "", "演示统计员"),
+    ("demo_county", Role.COUNTY, "330402", "演示区县（南湖区）"),
+    ("demo_admin", Role.ADMIN, None, "演示管理员"),
+)
+
+
+def demo_file(db: Path) -> Path:
+    return store.db_path(db).with_name("demo-accounts.txt")
+
+
+def demo_accounts(db: Path, lang: str) -> int:
+    """Create the demo accounts when the database has none; a database that has accounts is left
+    alone (the file written the first time still lists the demo ones, if they were made)."""
+    out = demo_file(db)
+    with store.connect(db) as con:
+        if auth.list_users(con):
+            print(text("demo_accounts_exist", lang, file=out if out.exists() else "—"))
+            return EXIT_OK
+        password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
+        for username, role, region, name in DEMO_ACCOUNTS:
+            auth.add_user(con, username, password, role, region=region or None, display_name=name, by="demo")
+    rows = [(u, role_label(r, lang), region_name(g, lang) if g else "—") for u, r, g, _ in DEMO_ACCOUNTS]
+    body = _columns([("用户名", "角色", "单位") if lang == "zh" else ("username", "role", "unit"), *rows])
+    note = text("demo_accounts_made", lang, password=password, file=out)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the owner only
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(body + "\n\n" + note + "\n")
+    print(body)
+    print(note)
     return EXIT_OK

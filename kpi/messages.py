@@ -280,6 +280,15 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "your session expired ({minutes} minutes without activity); please sign in again",
     ),
     "no_events": ("审计记录为空", "the audit trail is empty"),
+    "demo_accounts_made": (
+        "演示账号的密码（四个账号相同）：{password}\n已保存到 {file}（仅本人可读）。正式使用前请停用这些账号：kpi user disable demo_leader 等。",
+        "Password of the demo accounts (the same for all four): {password}\nKept in {file} (readable by you "
+        "only). Disable them before real use: kpi user disable demo_leader, and so on.",
+    ),
+    "demo_accounts_exist": (
+        "数据库中已有账号，未创建演示账号（演示账号清单：{file}）",
+        "the database has accounts already: no demo accounts made (the demo list: {file})",
+    ),
 }
 
 

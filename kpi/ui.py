@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,7 +59,9 @@ def language_switch() -> None:
 # ---------------------------------------------------------------- entry guard
 
 
-def entry_guard(*, entry: bool = False, permission: Permission | None = None) -> auth.User:
+def entry_guard(
+    *, entry: bool = False, permission: Permission | None = None, paths: Sequence[str] = ()
+) -> auth.User:
     """First call of dashboard.py and of every page: run through dashboard.py, signed in.
 
     1. With a `pages/` folder, Streamlit starts each process in its old multipage mode, in which
@@ -69,7 +71,8 @@ def entry_guard(*, entry: bool = False, permission: Permission | None = None) ->
        off and reruns at once: the rerun goes through dashboard.py and lands on the same page
        (page identity is the URL path in both modes), with nothing of the page drawn before.
     2. Nobody signed in (or the session expired, or the account was disabled): the sign-in form
-       and nothing else, whatever the URL. Signed in without `permission`: a refusal and nothing
+       and nothing else, whatever the URL (dashboard.py passes every page's URL `paths`, so that
+       the form answers each of them). Signed in without `permission`: a refusal and nothing
        else. Both stop the script run before the page draws anything.
     """
     from streamlit.runtime.pages_manager import PagesManager
@@ -78,7 +81,7 @@ def entry_guard(*, entry: bool = False, permission: Permission | None = None) ->
         PagesManager.uses_pages_directory = False
         if not entry:  # dashboard.py itself goes on to st.navigation: no rerun, no lost click
             st.rerun()
-    return ui_auth.require(permission)
+    return ui_auth.require(permission, paths=paths)
 
 
 # ---------------------------------------------------------------- cached reads

@@ -63,8 +63,8 @@ def users_section() -> None:
             ui.t("admin.users.col.role"): _role_label(u.role),
             ui.t("admin.users.col.region"): "" if not u.region else ui.region_name(u.region, short=False),
             ui.t("admin.users.col.active"): u.active,
-            ui.t("admin.users.col.last"): u.last_sign_in_at,
-            ui.t("admin.users.col.created"): u.created_at,
+            ui.t("admin.users.col.last"): _when(u.last_sign_in_at),
+            ui.t("admin.users.col.created"): _when(u.created_at),
         }
         for u in users
     ]
@@ -74,6 +74,10 @@ def users_section() -> None:
         _add_user_form()
     with right:
         _change_user_form(users)
+
+
+def _when(at: dt.datetime | None) -> str:
+    return "—" if at is None else at.strftime("%Y-%m-%d %H:%M")
 
 
 def _units() -> list[str]:

@@ -13,7 +13,9 @@ without it sees a plain "not allowed" notice and nothing of the page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -26,6 +28,7 @@ log = logging.getLogger("kpi.ui_auth")
 SESSION = "kpi_session"  # auth.Session of this browser session
 USER = "kpi_user"  # the auth.User checked in this script run
 NOTICE = "kpi_auth_notice"  # why the last session ended (shown on the sign-in form)
+NEXT = "kpi_next"  # the page (URL path, query) asked for before the sign-in, opened after it
 
 
 class NotSignedIn(KpiError):
@@ -101,11 +104,26 @@ def can(permission: Permission) -> bool:
     return v is not None and access.can(v, permission)
 
 
-def require(permission: Permission | None = None) -> auth.User:
-    """The guard: the signed-in user, or the sign-in form (or a refusal) and a stop of the run."""
+def require(permission: Permission | None = None, *, paths: Sequence[str] = ()) -> auth.User:
+    """The guard: the signed-in user, or the sign-in form (or a refusal) and a stop of the run.
+
+    From dashboard.py, `paths` are the app's page URL paths: signed out, each of them is the
+    sign-in form, in a hidden navigation. Without a navigation call Streamlit would list the
+    pages/ folder's files in the sidebar; without a page at the URL asked for it would cover the
+    form with a "page not found" dialog. The URL stays, so the sign-in lands on that page."""
     user = current_user()
     if user is None:
-        sign_in_form()
+        _remember_destination()
+        if paths:
+            forms = [
+                st.Page(
+                    functools.partial(sign_in_form), title=_t("auth.title"), url_path=path, default=i == 0
+                )
+                for i, path in enumerate(paths)
+            ]
+            st.navigation(forms, position="hidden").run()
+        else:
+            sign_in_form()
         st.stop()
     if permission is not None and not access.can(user.viewer, permission):
         st.error(
@@ -115,9 +133,27 @@ def require(permission: Permission | None = None) -> auth.User:
     return user
 
 
+def _remember_destination() -> None:
+    """The URL a signed-out visitor asked for (/regions?region=南湖区): the sign-in run draws no
+    navigation, so the browser falls back to the main page; `destination` takes them on after."""
+    if NEXT in st.session_state:
+        return
+    try:
+        url = st.context.url or ""
+    except Exception:  # no browser (AppTest, bare mode)
+        url = ""
+    path = url.split("://", 1)[-1].partition("/")[2].strip("/").rsplit("/", 1)[-1]
+    st.session_state[NEXT] = (path, {k: st.query_params[k] for k in st.query_params})
+
+
+def destination() -> tuple[str, dict[str, str]] | None:
+    """(URL path, query) asked for before the sign-in, once; None when there was none."""
+    return st.session_state.pop(NEXT, None)
+
+
 def _forget() -> None:
     """Drop the session and everything chosen in it (filters, checks), keep the language."""
-    keep = {k: st.session_state[k] for k in ("lang", NOTICE) if k in st.session_state}
+    keep = {k: st.session_state[k] for k in ("lang", NOTICE, NEXT) if k in st.session_state}
     for key in list(st.session_state.keys()):
         if key not in keep:
             del st.session_state[key]

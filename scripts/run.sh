@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/kpi init
 .venv/bin/kpi demo --if-empty
+.venv/bin/kpi user demo   # demo accounts, one per role, only while the database has no accounts
 exec .venv/bin/streamlit run dashboard.py "$@"
