@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import chromium, engine, queries
+from kpi import access, chromium, engine, queries
 from kpi.definitions import INDICATOR_ORDER, RATIO, RATIOS, STAT_FIELD, Status
 from kpi.platforms import current_platforms
 from kpi.reference import regions as region_table
@@ -79,10 +79,12 @@ def gather(
     region: str | None = None,
     *,
     today: dt.date | None = None,
+    viewer: access.Viewer | None = None,
 ) -> dict[str, Any]:
-    """Everything the page shows, for one period and scope (the city, or one unit)."""
-    status = engine.kpi_status(con, period, region, today=today)
-    ranking = engine.unit_ranking(con, status["period"])
+    """Everything the page shows, for one period and scope (the city, or one unit). A `viewer`
+    gets its own scope only (Forbidden otherwise) and the ranking as that role sees it."""
+    status = engine.kpi_status(con, period, region, today=today, viewer=viewer)
+    ranking = engine.unit_ranking(con, status["period"], viewer=viewer)
     regions = region_table(con)
     names = dict(zip(regions["code"], regions["name"], strict=True))
     short = dict(zip(regions["code"], regions["short_name"], strict=True))
@@ -378,9 +380,11 @@ def brief_html(
     region: str | None = None,
     *,
     today: dt.date | None = None,
+    viewer: access.Viewer | None = None,
 ) -> str:
-    """The brief's page for one period and scope. Raises UnknownScope for an unknown one."""
-    return html_page(gather(con, period, region, today=today))
+    """The brief's page for one period and scope. Raises UnknownScope for an unknown one, and
+    Forbidden for a scope the `viewer` may not see."""
+    return html_page(gather(con, period, region, today=today, viewer=viewer))
 
 
 def to_pdf(page: str) -> bytes:

@@ -30,7 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kpi import compute, engine, queries
+from kpi import access, compute, engine, queries
 from kpi.definitions import (
     ALL_CLUSTER,
     BUILD_MODELS,
@@ -202,17 +202,28 @@ def _latest_first(code: str) -> tuple[int, int]:
     return (-int(code[:4]), -int(code[5:]))
 
 
-def kpi_table(con: duckdb.DuckDBPyConnection, cluster: str | None = None) -> Sheet:
+def kpi_table(
+    con: duckdb.DuckDBPyConnection, cluster: str | None = None, *, viewer: access.Viewer | None = None
+) -> Sheet:
     """Every period's three ratios for the city and each unit, with numerator and denominator.
 
     The city follows the engine's rule (its own total row where uploaded, else the nine units);
-    a unit uses its own rows. Same numbers as `kpi status` for each scope and period.
+    a unit uses its own rows. Same numbers as `kpi status` for each scope and period. For a
+    county official (`viewer`), its own unit's rows only: no city, no other unit.
     """
     names = _names(con)
     code = resolve_cluster(con, cluster)
-    records = [{"region": CITY_CODE, **r} for r in engine.ratio_series(con, None, cluster).to_dict("records")]
-    units = queries.sums(con, cluster=code, by_region=True)
-    for region, rows in units[units["part"] != CITY_CODE].groupby("part", sort=False):
+    own = access.visible_regions(viewer)
+    records = (
+        [{"region": CITY_CODE, **r} for r in engine.ratio_series(con, None, cluster).to_dict("records")]
+        if own is None
+        else []
+    )
+    units = queries.sums(con, cluster=code, by_region=True, region=None if own is None else next(iter(own)))
+    units = units[units["part"] != CITY_CODE]
+    if own is not None:
+        units = units[units["part"].isin(own)]
+    for region, rows in units.groupby("part", sort=False):
         for r in RATIOS:
             for period, s in engine.pick_scope_sums(rows, r.code).items():
                 value = compute.ratio(s["numerator"], s["denominator"])
@@ -300,9 +311,15 @@ def scope_note(status: dict[str, Any]) -> str:
     return f"统计期：{status['period_label']}（{status['period']}）；范围：{region} × {cluster}{demo}"
 
 
-def ranking_table(con: duckdb.DuckDBPyConnection, period: str, cluster: str | None = None) -> Sheet:
-    """The nine units' ratios, ranks and 同比 for one period (赛马)."""
-    frame = engine.unit_ranking(con, period, cluster)
+def ranking_table(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    cluster: str | None = None,
+    *,
+    viewer: access.Viewer | None = None,
+) -> Sheet:
+    """The nine units' ratios, ranks and 同比 for one period (赛马), as `viewer` may see it."""
+    frame = engine.unit_ranking(con, period, cluster, viewer=viewer)
     names = _names(con)
     labels = {r.code: r.label_zh for r in RATIOS}
     out = pd.DataFrame(
@@ -374,15 +391,20 @@ def upload_issues_table(con: duckdb.DuckDBPyConnection, upload_id: int) -> Sheet
 
 
 def overview_workbook(
-    con: duckdb.DuckDBPyConnection, period: str | None = None, region: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    period: str | None = None,
+    region: str | None = None,
+    *,
+    viewer: access.Viewer | None = None,
 ) -> bytes:
-    """The Overview's tables in one workbook: targets, ranking, KPIs by region and period, register."""
-    status = engine.kpi_status(con, period, region)
+    """The Overview's tables in one workbook: targets, ranking, KPIs by region and period, register.
+    A `viewer` gets what it may see: Forbidden for another scope, a county its own unit's rows."""
+    status = engine.kpi_status(con, period, region, viewer=viewer)
     return workbook_bytes(
         [
             status_table(status),
-            ranking_table(con, status["period"]),
-            kpi_table(con),
+            ranking_table(con, status["period"], viewer=viewer),
+            kpi_table(con, viewer=viewer),
             platform_table(con, region),
         ]
     )

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from kpi import brief, export, store, ui
+from kpi import brief, export, store, ui, ui_auth
+from kpi.access import Viewer
 from kpi.i18n_export import EXPORT_TEXT
 from kpi.report import Report
 
@@ -23,17 +24,19 @@ def _t(key: str) -> str:
     return en if ui.lang() == "en" else zh
 
 
+# Files are kept per data version and per signed-in user (`viewer` is part of the key: a county
+# official's file never serves a leader's click, nor the other way round; TRAPS.md 2).
 @functools.lru_cache(maxsize=8)
-def _brief(version: tuple[str, int, int], period: str | None, region: str | None) -> bytes:
+def _brief(version: tuple[str, int, int], period: str | None, region: str | None, viewer: Viewer) -> bytes:
     with store.connect(version[0]) as con:
-        page = brief.brief_html(con, period, region)
+        page = brief.brief_html(con, period, region, viewer=viewer)
     return brief.to_pdf(page)  # printed after the connection is closed
 
 
 @functools.lru_cache(maxsize=8)
-def _workbook(version: tuple[str, int, int], period: str | None, region: str | None) -> bytes:
+def _workbook(version: tuple[str, int, int], period: str | None, region: str | None, viewer: Viewer) -> bytes:
     with store.connect(version[0]) as con:
-        return export.overview_workbook(con, period, region)
+        return export.overview_workbook(con, period, region, viewer=viewer)
 
 
 def _later(make: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
@@ -41,7 +44,9 @@ def _later(make: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
 
 
 def brief_buttons(period: str | None, region: str | None = None) -> None:
-    """The brief (PDF) and the page's tables (Excel) for one period and scope."""
+    """The brief (PDF) and the page's tables (Excel) for one period and scope, as the signed-in
+    user may see them (the scope is checked again when the file is made)."""
+    viewer = ui_auth.viewer()
     p = ui.db_path()
     version = (str(p.resolve()), *store.data_version(p))
     stem = f"中试驾驶舱_{region or '全市'}_{period or 'latest'}"
@@ -50,7 +55,7 @@ def brief_buttons(period: str | None, region: str | None = None) -> None:
     with c1:
         st.download_button(
             _t("export.brief"),
-            data=_later(_brief, version, period, region),
+            data=_later(_brief, version, period, region, viewer),
             file_name=f"{stem}_简报.pdf",
             mime=brief.PDF_MIME,
             help=_t("export.brief_help"),
@@ -61,7 +66,7 @@ def brief_buttons(period: str | None, region: str | None = None) -> None:
     with c2:
         st.download_button(
             _t("export.workbook"),
-            data=_later(_workbook, version, period, region),
+            data=_later(_workbook, version, period, region, viewer),
             file_name=f"{stem}_数据表.xlsx",
             mime=export.XLSX_MIME,
             help=_t("export.workbook_help"),
