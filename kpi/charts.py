@@ -54,17 +54,24 @@ def _layout(
     }
 
 
+# Target labels get a half-opaque white box: a data line or a bar running through one left it
+# unreadable. A vertical line (the ranking's target) is labelled above the plot, not over a bar.
+_NOTE = {"showarrow": False, "bgcolor": "rgba(255,255,255,0.8)"}
+_ABOVE = 24  # top margin (px) that holds a label above the plot
+
+
 def _line(
     value: float, horizontal: bool, line: dict[str, Any], text: str | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A line across the plot at `value` (as add_hline/add_vline), labelled at its top left."""
+    """A line across the plot at `value` (as add_hline/add_vline): a horizontal one labelled at
+    its left end, a vertical one above the plot."""
     if horizontal:
         shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value}
         note = {"xref": "x domain", "x": 0, "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom"}
     else:
         shape = {"type": "line", "xref": "x", "x0": value, "x1": value, "yref": "y domain", "y0": 0, "y1": 1}
-        note = {"xref": "x", "x": value, "xanchor": "right", "yref": "y domain", "y": 1, "yanchor": "top"}
-    return [{**shape, "line": line}], ([{**note, "text": text, "showarrow": False}] if text else [])
+        note = {"xref": "x", "x": value, "xanchor": "center", "yref": "y domain", "y": 1, "yanchor": "bottom"}
+    return [{**shape, "line": line}], ([{**note, **_NOTE, "text": text}] if text else [])
 
 
 def target_marks(
@@ -78,11 +85,11 @@ def target_marks(
         band = {"type": "rect", "fillcolor": SKY, "opacity": 0.18, "line": {"width": 0}}
         if horizontal:
             shape = {**band, "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high}
-            note = {"xref": "x domain", "x": 0, "yref": "y", "y": high}
+            note = {"xref": "x domain", "x": 0, "yref": "y", "y": high, "yanchor": "top"}
         else:
             shape = {**band, "xref": "x", "x0": low, "x1": high, "yref": "y domain", "y0": 0, "y1": 1}
-            note = {"xref": "x", "x": low, "yref": "y domain", "y": 1}
-        return [shape], [{**note, "xanchor": "left", "yanchor": "top", "text": text, "showarrow": False}]
+            note = {"xref": "x", "x": low, "yref": "y domain", "y": 1, "yanchor": "bottom"}
+        return [shape], [{**note, **_NOTE, "xanchor": "left", "text": text}]
     floor = target.kind is TargetKind.FLOOR
     line = {"dash": "solid" if floor else "dash", "color": VERMILLION if floor else BLUE}
     return _line(v, horizontal, line, f"{labels['floor' if floor else 'target_line']} {v:g}%")
@@ -133,6 +140,10 @@ def trend(
     periods = list(series["period"])
     # YTD values restart each January: label the year ends only, so the axis stays readable
     ticks = [p for p in periods if p.endswith("Q4")] or periods[-1:]
+    # at most six year labels: ten years of quarters ran the labels into each other in a third
+    # of the page's width; the latest year is always labelled
+    step = -(-len(ticks) // 6)  # ceiling division
+    ticks = ticks[::-1][::step][::-1]
     xaxis = {"type": "category", "tickvals": ticks, "ticktext": [p[:4] for p in ticks], "tickangle": 0}
     layout = _layout(
         height, title, xaxis=xaxis, marks=target_marks(target, labels), showlegend=compare is not None
@@ -294,6 +305,7 @@ def ranking(
         yaxis={"ticksuffix": "", "showgrid": False},
         marks=([*shapes, *_gap_lines(codes, gaps_after)], annotations),
     )
+    layout["margin"]["t"] = max(layout["margin"]["t"], _ABOVE)  # room for the target's label
     return go.Figure(data=[bars], layout=layout)
 
 

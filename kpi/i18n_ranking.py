@@ -36,6 +36,10 @@ RANKING_TEXT: dict[str, tuple[str, str]] = {
         "低于目标{target}的单位共{n}个，最低的{k}个：{names}（全部见下方排名表）",
         "{n} units below the {target} target; the lowest {k}: {names} (all in the ranking table below)",
     ),
+    "ranking.uncovered_many": (
+        "未覆盖{n}个集群，其中：{names}等（全部见“产业集群”页）",
+        "{n} clusters uncovered, among them {names} (all on the Clusters page)",
+    ),
 }
 
 

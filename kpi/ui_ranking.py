@@ -151,6 +151,13 @@ def units_below(low: pd.DataFrame, target: str, names: dict[str, str]) -> str:
     return _t("ranking.units_below_many", target=target, n=len(codes), k=len(lowest), names=ui.join(lowest))
 
 
+def uncovered(names: list[str]) -> str:
+    """'未覆盖：…' for the off-track list; the first few when many clusters lack a platform."""
+    if len(names) <= charts.SHOW_ALL_UP_TO:
+        return ui.t("card.uncovered", names=ui.join(names))
+    return _t("ranking.uncovered_many", n=len(names), names=ui.join(names[: charts.SHOW_EACH]))
+
+
 # ---------------------------------------------------------------- the full lists
 
 
@@ -180,6 +187,7 @@ def ranking_table(ranking: pd.DataFrame, names: dict[str, str], period: str, key
         table[value] = (values[r.code].astype("float64") * 100).to_numpy()
         table[rank] = ranks[r.code].astype("Int64").to_numpy()
         formats[value] = st.column_config.NumberColumn(format="%.2f")
+        formats[rank] = st.column_config.NumberColumn(width="small")
         order.append(rank)
     if order:
         table = table.sort_values(order[0], na_position="last", kind="stable")
@@ -219,6 +227,8 @@ def contribution_table(frames: dict[str, pd.DataFrame], names: dict[str, str], p
 
 
 def _full(table: pd.DataFrame, formats: dict, label: str, download: str, file_name: str, key: str) -> None:
+    pinned = {table.columns[0]: st.column_config.TextColumn(pinned=True)}  # the unit stays in view
+    formats = {**formats, **pinned}
     with st.expander(label, icon=":material/table_view:"):
         st.dataframe(table, hide_index=True, width="stretch", column_config=formats, key=f"{key}-table")
         st.download_button(
