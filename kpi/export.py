@@ -305,7 +305,8 @@ def status_table(status: dict[str, Any]) -> Sheet:
 
 
 def scope_note(status: dict[str, Any]) -> str:
-    region = status["region"] or "全市"
+    code = status["region"]
+    region = "全市" if code in (None, CITY_CODE) else f"{access.region_name(code)}（{code}）"
     cluster = status["cluster"] or "全行业"
     demo = "；演示数据（合成，非真实统计）" if status["demo"] else ""
     return f"统计期：{status['period_label']}（{status['period']}）；范围：{region} × {cluster}{demo}"

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, breakdown, engine, queries, reference, store, ui_auth
+from kpi import access, auth, breakdown, engine, queries, reference, store, ui_auth
 from kpi.access import Permission, Viewer
 from kpi.definitions import Status
 from kpi.errors import KpiError
@@ -137,6 +137,32 @@ def cached(name: str, *args: Any) -> Any:
 
 def clear_cache() -> None:
     _read.clear()
+
+
+# ---------------------------------------------------------------- the signed-in user's scope
+
+
+def sees_city() -> bool:
+    """Whether the signed-in user may see the city's own figures (every role but a county)."""
+    return access.visible_regions(ui_auth.viewer()) is None
+
+
+def home_region() -> str | None:
+    """The scope a page opens with: a county official's unit, else the city (None)."""
+    return access.default_region(ui_auth.viewer())
+
+
+def visible_units(codes: list[str]) -> list[str]:
+    """The units of `codes` whose detail the signed-in user may see, in order."""
+    allowed = access.visible_regions(ui_auth.viewer())
+    return list(codes) if allowed is None else [c for c in codes if c in allowed]
+
+
+def scope_note() -> None:
+    """For a county official: one line saying what the page shows and what it does not."""
+    region = home_region()
+    if region is not None:
+        st.caption(t("auth.county_scope", unit=region_name(region, short=False)))
 
 
 # readers whose answer depends on the signed-in user: they take `viewer=`

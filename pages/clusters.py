@@ -24,7 +24,9 @@ def body() -> None:
         st.info(ui.t("clusters.unconfirmed"), icon=":material/warning:")
     if ui.empty_state():
         return
-    status = ui.read("status", period, None, None, ui.lang())
+    scope = ui.home_region()  # a county official: its own unit's clusters; else the city
+    ui.scope_note()
+    status = ui.read("status", period, scope, None, ui.lang())
     coverage = status["indicators"]["cluster_coverage"]
     plats = ui.read("platforms")
     served = plats[plats["status"] != "revoked"]["clusters"].explode().value_counts()
@@ -44,7 +46,7 @@ def body() -> None:
     st.caption(ui.t("card.covered", covered=coverage["covered"], total=coverage["total"]))
 
     st.subheader(ui.t("clusters.taxonomy"))
-    ratios = ui.read("cluster_ratios", period, None)
+    ratios = ui.read("cluster_ratios", period, scope)
     wide = ratios.pivot(index="cluster", columns="indicator", values="value") if not ratios.empty else None
     zh = ui.lang() == "zh"
     table: dict[str, list] = {
@@ -84,6 +86,7 @@ def body() -> None:
 
 def _matrix(period: str, metric: str, taxonomy: pd.DataFrame, plats: pd.DataFrame) -> go.Figure:
     units = ui.read("units")
+    units = units[units["code"].isin(ui.visible_units(list(units["code"])))]
     rows = [ui.cluster_name(c) for c in taxonomy["code"]]
     cols = [ui.region_name(u) for u in units["code"]]
     if metric == "platforms":

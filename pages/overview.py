@@ -22,8 +22,10 @@ def body() -> None:
     periods = ui.read("periods")
     period = ui.select(ui.t("period"), periods[::-1], "overview_period", ui.period_label, sidebar=True)
     ui.page_header(ui.t("nav.overview"), period)
-    status = ui.read("status", period, None, None, ui.lang())
-    series = ui.read("series", None, None)
+    scope = ui.home_region()  # a county official: its own unit in full; else the city
+    ui.scope_note()
+    status = ui.read("status", period, scope, None, ui.lang())
+    series = ui.read("series", scope, None)
     ind = status["indicators"]
 
     st.subheader(ui.t("overview.cards"))
@@ -59,7 +61,8 @@ def body() -> None:
         st.success(ui.t("overview.all_good"))
 
     own = user.region  # a county official's unit stays in every chart
-    _contributions(ind, names, period, own)
+    if scope is None:  # how each unit adds to the city's gap: the city's figures, the task force's
+        _contributions(ind, names, period, own)
 
     st.subheader(rk.title(ranking["region"].nunique()))
     tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
@@ -68,7 +71,7 @@ def body() -> None:
             frame = ranking[ranking["indicator"] == r.code]
             rk.ranking_chart(frame, targets[r.code], names, key=f"rank-{r.code}", highlight=own)
     rk.ranking_table(ranking, names, period, key="overview-ranking")
-    ui_export.brief_buttons(period)
+    ui_export.brief_buttons(period, scope)
 
 
 def _contributions(ind: dict, names: dict[str, str], period: str, own: str | None) -> None:
@@ -96,7 +99,7 @@ def _why(code: str, entry: dict) -> str:
                 parts.append(extra["text"])
         return ui.clauses(parts)
     if code == "cluster_coverage":
-        return rk.uncovered(entry["uncovered_names"])
+        return ui.t("card.uncovered", names=ui.join(entry["uncovered_names"]))
     target = "—" if entry["target"] is None else f"{entry['target']:g}"
     return ui.t("card.count", value=entry["value"], target=target)
 

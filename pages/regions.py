@@ -19,7 +19,7 @@ def body() -> None:
         ui.empty_state()
         return
     units = ui.read("units")
-    codes = list(units["code"])
+    codes = ui.visible_units(list(units["code"]))  # a county official: its own unit only
     periods = ui.read("periods")[::-1]
     ui.choose_from_url("region", codes, "regions_region", codes[0])
     ui.choose_from_url("period", periods, "regions_period", periods[0])
@@ -32,9 +32,10 @@ def body() -> None:
         period = ui.select(ui.t("period"), periods, "regions_period", ui.period_label)
     st.query_params.update({"region": region, "period": period})
     st.header(ui.region_name(region, short=False), divider="gray")
+    ui.scope_note()
 
     mine = ui.read("status", period, region, None, ui.lang())["indicators"]
-    city = ui.read("status", period, None, None, ui.lang())["indicators"]
+    city = ui.read("status", period, None, None, ui.lang())["indicators"] if ui.sees_city() else None
     ranking = ui.read("ranking", period, None)
     units = ranking["region"].nunique()
     targets = {r.code: ui.target_of(r.code) for r in RATIOS}
@@ -53,7 +54,7 @@ def body() -> None:
             st.caption(
                 " · ".join(
                     [
-                        ui.t("regions.city_value", value=ui.pct(city[r.code]["value"])),
+                        *([ui.t("regions.city_value", value=ui.pct(city[r.code]["value"]))] if city else []),
                         f"{ui.t('target')} {ui.pct(e['target'])}",
                         ui.gap_text(e["gap_pp"]),
                         rk.rank_text("—" if rank.empty or rank.isna().all() else int(rank.iloc[0]), units),
@@ -66,7 +67,8 @@ def body() -> None:
             ui.show_work(e, f"region-{r.code}")
 
     st.subheader(ui.t("regions.trend"))
-    series, city_series = ui.read("series", region, None), ui.read("series", None, None)
+    series = ui.read("series", region, None)
+    city_series = ui.read("series", None, None) if city else None
     cols = st.columns(3)
     for col, r in zip(cols, RATIOS, strict=True):
         with col:
@@ -75,7 +77,7 @@ def body() -> None:
                 targets[r.code],
                 ui.chart_labels(),
                 title=mine[r.code]["label"],
-                compare=city_series[city_series["indicator"] == r.code],
+                compare=None if city_series is None else city_series[city_series["indicator"] == r.code],
                 name=ui.region_name(region),
                 compare_name=ui.t("city"),
             )
