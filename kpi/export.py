@@ -42,6 +42,7 @@ from kpi.definitions import (
     RATIOS,
     STAT_FIELD,
 )
+from kpi.i18n_export import ENCODING_NAMES, sheet_text
 from kpi.platforms import current_platforms
 from kpi.reference import clusters as cluster_table
 from kpi.reference import regions as region_table
@@ -369,10 +370,23 @@ def platform_table(con: duckdb.DuckDBPyConnection, region: str | None = None) ->
     return Sheet("中试平台名录", out, {"认定时间": Kind.DATE, "数据上传批次": Kind.INT}, demo)
 
 
-def report_table(report: Report) -> Sheet:
-    """A validation report (before storing): every problem with its line, column, code, message."""
-    note = f"文件：{report.file_name}；{len(report.errors)} 个错误，{len(report.warnings)} 个提示"
-    return Sheet("校验报告", report.to_frame("zh"), {"行": Kind.INT}, (note,))
+def report_table(
+    report: Report, lang: str = "zh", *, checked_at: dt.datetime | None = None, sha256: str | None = None
+) -> Sheet:
+    """A validation report (before storing): every problem with its line, column, code and
+    message, headers and messages in `lang`; above the table the file, when it was checked, the
+    outcome and what was read (encoding, data rows, content fingerprint)."""
+    frame = report.to_frame(lang)
+    notes = [sheet_text("file", lang, file=report.file_name)]
+    if checked_at is not None:
+        notes.append(sheet_text("checked", lang, when=f"{checked_at:%Y-%m-%d %H:%M:%S}"))
+    counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
+    notes.append(sheet_text("valid" if report.ok else "rejected", lang, **counts))
+    if report.encoding or sha256:
+        encoding = ENCODING_NAMES.get(report.encoding or "", report.encoding or "—")
+        notes.append(sheet_text("detail", lang, encoding=encoding, rows=report.rows, sha=sha256 or "—"))
+    notes.append(sheet_text("lines", lang))
+    return Sheet(sheet_text("title", lang), frame, {str(frame.columns[1]): Kind.INT}, tuple(notes))
 
 
 def upload_issues_table(con: duckdb.DuckDBPyConnection, upload_id: int) -> Sheet:

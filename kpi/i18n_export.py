@@ -18,6 +18,34 @@ EXPORT_TEXT: dict[str, tuple[str, str]] = {
     "export.report": ("下载校验报告（Excel）", "Download the validation report (Excel)"),
 }
 
+# The validation report as a workbook (kpi.export.report_table): the sheet in the language the
+# statistician reads the upload page in.
+REPORT_SHEET_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("校验报告", "Validation report"),
+    "file": ("校验报告：{file}", "Validation report: {file}"),
+    "checked": ("校验时间：{when}", "Checked at: {when}"),
+    "rejected": (
+        "结果：未通过校验，整份文件未入库（{errors} 个错误，{warnings} 个提示）",
+        "Result: rejected, nothing of the file was stored ({errors} error(s), {warnings} warning(s))",
+    ),
+    "valid": (
+        "结果：校验通过（{warnings} 个提示，不阻止入库）",
+        "Result: valid ({warnings} warning(s), not blocking)",
+    ),
+    "detail": (
+        "编码：{encoding}；数据行：{rows}；SHA-256：{sha}",
+        "Encoding: {encoding}; data rows: {rows}; SHA-256: {sha}",
+    ),
+    "lines": ("行号以表头为第 1 行。", "Line 1 is the header."),
+}
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+
+
+def sheet_text(key: str, lang: str, **params: object) -> str:
+    zh, en = REPORT_SHEET_TEXT[key]
+    return (en if lang == "en" else zh).format(**params)
+
+
 REPORT_CLI_TEXT: dict[str, tuple[str, str]] = {
     "report_done": ("已生成：{out}（{period}，{scope}）", "written: {out} ({period}, {scope})"),
     "report_bad_suffix": (

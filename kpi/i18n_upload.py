@@ -60,6 +60,8 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
         "{n} warning(s): not blocking, stored with the upload",
     ),
     "upload.report_download": ("下载校验报告（CSV）", "Download the validation report (CSV)"),
+    "upload.report_download_xlsx": ("下载校验报告（Excel）", "Download the validation report (Excel)"),
+    "upload.report_file": ("校验报告", "validation_report"),
     "upload.preview": ("入库预览", "What will change"),
     "upload.rows_in_file": ("文件行数", "Rows in file"),
     "upload.new_rows": ("新增行", "New rows"),

@@ -8,14 +8,16 @@ re-validates inside one transaction (kpi.ingest.ingest_stats / kpi.platforms.ing
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kpi import store, ui
+from kpi import export, store, ui
 from kpi import ui_upload_preview as pv
 from kpi.errors import KpiError
 from kpi.i18n_upload import UPLOAD_TEXT
@@ -101,6 +103,7 @@ class FileCheck:
     data: bytes
     checked: Checked
     changes: pd.DataFrame | None  # stats: kpi.ingest.preview_changes; platforms: field diffs
+    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
 
 def check(kind: str, name: str, data: bytes) -> FileCheck:
@@ -144,14 +147,34 @@ def show_report(fc: FileCheck, key: str) -> None:
         ):
             issue_table(warnings.iloc[:, 1:], f"{key}_warnings")
     if report.issues:
-        st.download_button(
+        stem = f"{fc.name.rsplit('.', 1)[0]}_{ui.t('upload.report_file')}"
+        row = st.container(horizontal=True)
+        row.download_button(
             ui.t("upload.report_download"),
             csv_bytes(frame),
-            file_name=f"{fc.name.rsplit('.', 1)[0]}_校验报告.csv",
+            file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}_report",
             on_click="ignore",
+            icon=":material/download:",
         )
+        row.download_button(
+            ui.t("upload.report_download_xlsx"),
+            data=functools.partial(report_workbook, fc, ui.lang()),  # made at the click
+            file_name=f"{stem}.xlsx",
+            mime=export.XLSX_MIME,
+            key=f"{key}_report_xlsx",
+            on_click="ignore",
+            icon=":material/table_view:",
+        )
+
+
+def report_workbook(fc: FileCheck, lang: str) -> bytes:
+    """The validation report of one checked file as an Excel workbook, in `lang`: what the
+    report's download button gives. Runs on Streamlit's thread at the click, so it reads nothing
+    from the session (the language comes in)."""
+    sheet = export.report_table(fc.checked.report, lang, checked_at=fc.checked_at, sha256=fc.checked.sha256)
+    return export.workbook_bytes([sheet])
 
 
 # Up to this many problems show in a plain table (every message in full, wrapped); more go to a
