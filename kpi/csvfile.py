@@ -75,6 +75,12 @@ def read_table(data: bytes, report: Report) -> pd.DataFrame | None:
     cells past the header's end aside): pandas' parser would read one extra field in every row
     as an index and pad short rows, shifting values into the wrong columns without a word.
     """
+    text = read_text(data, report)
+    return None if text is None else table_from_text(text, report)
+
+
+def read_text(data: bytes, report: Report) -> str | None:
+    """The guards and the decoding: the file's text, or None (the reason in `report`)."""
     if not _guard_bytes(data, report):
         return None
     decoded = decode(data)
@@ -91,6 +97,12 @@ def read_table(data: bytes, report: Report) -> pd.DataFrame | None:
         return None
     if not _guard_text(text, report):
         return None
+    return text
+
+
+def table_from_text(text: str, report: Report) -> pd.DataFrame | None:
+    """`read_table` after the guards: the csv module splits the records (the reference parser;
+    kpi.csvload takes a faster road for plain files and must agree with this one)."""
     records = _records(text, report)
     if records is None:
         return None
@@ -101,25 +113,34 @@ def read_table(data: bytes, report: Report) -> pd.DataFrame | None:
     header_line, header = rows[0]
     expected = len(header)
     # empty cells past the header's end (spreadsheets leave them) shift nothing: drop them
-    rows = [
-        (line, row if len(row) <= expected or any(c.strip() for c in row[expected:]) else row[:expected])
-        for line, row in rows
-    ]
+    rows = [(line, row[:expected] if blank_past(row, expected) else row) for line, row in rows]
     wrong = [(line, len(row)) for line, row in rows[1:] if len(row) != expected]
     for line, found in wrong:  # problems only
         report.error("FIELD_COUNT", line, None, expected=expected, found=found)
-    names = [c.strip() or f"Unnamed: {i}" for i, c in enumerate(header)]
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names, start=1):
-        if name in seen:
-            report.error("DUPLICATE_COLUMN", header_line, name, column=name, field=name, other=seen[name])
-        seen.setdefault(name, i)
+    names = header_names(header_line, header, report)
     if not report.ok:
         return None
     frame = pd.DataFrame([row for _, row in rows[1:]], columns=names, dtype=str)
     frame = frame.apply(lambda col: col.str.strip())
     frame[LINE] = [line for line, _ in rows[1:]]
     return frame
+
+
+def blank_past(row: list[str], expected: int) -> bool:
+    """True when a row is longer than the header and every cell past the header's end is blank."""
+    return len(row) > expected and not any(c.strip() for c in row[expected:])
+
+
+def header_names(header_line: int, header: list[str], report: Report) -> list[str]:
+    """Column names from the header's cells (stripped; `Unnamed: i` for a blank one); a name
+    written twice is a DUPLICATE_COLUMN error."""
+    names = [c.strip() or f"Unnamed: {i}" for i, c in enumerate(header)]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name in seen:
+            report.error("DUPLICATE_COLUMN", header_line, name, column=name, field=name, other=seen[name])
+        seen.setdefault(name, i)
+    return names
 
 
 def _records(text: str, report: Report) -> list[tuple[int, list[str]]] | None:
@@ -191,8 +212,11 @@ def _guard_text(text: str, report: Report) -> bool:
             report.error("TOO_MANY_ROWS", None, None, found=lines, limit=limit)
             return False
     if text.count(",") >= MAX_COLUMNS:
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.count(",") >= MAX_COLUMNS:
+        split = text.split("\n")
+        # a line with that many commas is at least that long: only long lines are counted
+        long = max(map(len, split)) >= MAX_COLUMNS
+        for number, line in enumerate(split if long else (), start=1):
+            if len(line) >= MAX_COLUMNS and line.count(",") >= MAX_COLUMNS:
                 report.error("TOO_MANY_COLUMNS", number, None, found=line.count(",") + 1, limit=MAX_COLUMNS)
                 return False
     return True

@@ -1,0 +1,275 @@
+"""Uploaded CSV bytes into a DuckDB temp table, for files too big for a Python loop per row.
+
+`csvfile.read_table` is the reference: the csv module splits the records, pandas holds the cells.
+At 100,000 rows that costs seconds, so `load_table` takes another road for plain files and the
+reference road for everything else:
+
+- the guards and the decoding are csvfile's own (`read_text`), unchanged;
+- the record structure comes from NumPy over the UTF-8 bytes: line starts, commas, quotes and
+  whether a line has anything but blanks, all per line, with no Python loop over the lines;
+- a line with a quote in it is split by the csv module (line by line, as the reference would);
+- every other data line goes, as written, through a temporary UTF-8 file to DuckDB's `read_csv`
+  with quoting off: a line without quotes is its cells joined by commas, nothing more;
+- a file where a record could span lines (a quote left open at a line's end, a lone carriage
+  return) or with a line longer than the csv module's cell limit goes the reference road whole,
+  so its problems are reported exactly as before.
+
+Cells arrive raw (not stripped, NULL where empty): whoever reads them strips, as read_table did.
+Line numbers are file lines with the header as line 1, blank lines counted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from kpi.csvfile import LINE, blank_past, header_names, read_text, table_from_text
+from kpi.report import Report
+
+# Bytes that never make a line non-blank: ASCII whitespace as Python's str.strip() knows it, and
+# the delimiter. Any other ASCII byte is a visible character; bytes of 0x80 and above belong to
+# characters that may or may not be whitespace (U+3000, U+00A0): such lines are decided in Python.
+_BLANK_ASCII = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ,"
+_SOLID = np.ones(256, dtype=bool)
+_SOLID[0x80:] = False
+_SOLID[list(_BLANK_ASCII)] = False
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file as the temp view `line, c1 … cN` (VARCHAR, raw cells): its header names and rows."""
+
+    names: list[str]
+    rows: int
+
+    def column(self, header: str) -> str:
+        """The view's column for a header name as written (`c1` for the first)."""
+        return f"c{self.names.index(header) + 1}"
+
+
+def load_table(con: duckdb.DuckDBPyConnection, data: bytes, report: Report, name: str) -> Loaded | None:
+    """Read `data` into the temp view `name` (replaced); None, with every problem in `report`,
+    when the file is rejected. Finds exactly the problems `csvfile.read_table` finds. Drop the
+    view and what it reads with `drop_table`."""
+    drop_table(con, name)
+    text = read_text(data, report)
+    if text is None:
+        return None
+    plain = _plain_lines(text)
+    if plain is None:
+        return _reference(con, text, report, name)
+    return _load_plain(con, plain, text, report, name)
+
+
+def drop_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a view made by `load_table` and the temp tables behind it."""
+    con.execute(f"DROP VIEW IF EXISTS {name}")
+    drop(con, f"{name}_cells", f"{name}_start")
+
+
+def drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+# ---------------------------------------------------------------- the reference road
+
+
+def _reference(con: duckdb.DuckDBPyConnection, text: str, report: Report, name: str) -> Loaded | None:
+    frame = table_from_text(text, report)
+    if frame is None:
+        return None
+    names = [c for c in frame.columns if c != LINE]
+    cells = pd.DataFrame({f"c{i}": frame[n] for i, n in enumerate(names, start=1)})
+    cells.insert(0, "line", frame[LINE].astype("int32"))
+    con.register("_kpi_frame", cells)
+    try:
+        con.execute(f"CREATE TEMP TABLE {name}_cells AS SELECT * FROM _kpi_frame")  # noqa: S608 - our own names
+    finally:
+        con.unregister("_kpi_frame")
+    con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM {name}_cells")  # noqa: S608 - our own names
+    return Loaded(names, len(cells))
+
+
+# ---------------------------------------------------------------- the fast road
+
+
+@dataclass
+class _Lines:
+    """Per-line facts of a text without lone carriage returns (CRLF folded to LF)."""
+
+    raw: bytes  # the text in UTF-8
+    starts: np.ndarray  # byte offset of each line
+    ends: np.ndarray  # byte offset of each line's end (its newline, or the end of the text)
+    fields: np.ndarray  # commas + 1 (for a quoted line: its cells, once split)
+    quoted: np.ndarray  # the line has a double quote
+    blank: np.ndarray  # nothing but whitespace and commas
+
+    def text(self, i: int) -> str:
+        return self.raw[self.starts[i] : self.ends[i]].decode("utf-8")
+
+
+def _plain_lines(text: str) -> _Lines | None:
+    """The per-line facts, or None when the file must go the reference road."""
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None  # a lone CR ends a record for the csv module
+        text = text.replace("\r\n", "\n")
+    raw = text.encode("utf-8")
+    a = np.frombuffer(raw, dtype=np.uint8)
+    newlines = np.flatnonzero(a == 0x0A)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(a)]))
+    if len(a) and int((ends - starts).max()) > csv.field_size_limit():
+        return None  # a cell may be too long: the reference road reports it
+    n = len(starts)
+    fields = np.ones(n, dtype=np.int64)
+    quoted = np.zeros(n, dtype=bool)
+    solid = np.zeros(n, dtype=bool)
+    high = np.zeros(n, dtype=bool)
+    filled = np.flatnonzero(ends > starts)
+    if len(filled):
+        # each segment runs from a non-empty line's start to the next one's: the newline and
+        # the empty lines in between add no comma, quote or visible byte
+        at = starts[filled]
+        fields[filled] += np.add.reduceat(a == 0x2C, at, dtype=np.int64)
+        if b'"' in raw:
+            quoted[filled] = np.logical_or.reduceat(a == 0x22, at)
+        solid[filled] = np.logical_or.reduceat(_SOLID[a], at)
+        if not raw.isascii():
+            high[filled] = np.logical_or.reduceat(a >= 0x80, at)
+    lines = _Lines(raw, starts, ends, fields, quoted, ~solid & ~high)
+    for i in np.flatnonzero(~solid & high & ~quoted):  # lines of only non-ASCII characters: rare
+        lines.blank[i] = not lines.text(int(i)).replace(",", "").strip()
+    return lines
+
+
+def _load_plain(
+    con: duckdb.DuckDBPyConnection, lines: _Lines, text: str, report: Report, name: str
+) -> Loaded | None:
+    quoted_rows = _quoted_rows(lines)
+    sep = next((c for c in _SEPARATORS if c not in text), None)
+    if quoted_rows is None or sep is None:  # a record may span lines: the csv module knows where
+        return _reference(con, text, report, name)
+    for i, row in quoted_rows.items():
+        lines.blank[i] = not any(c.strip() for c in row)
+        lines.fields[i] = len(row)
+    filled = np.flatnonzero(~lines.blank)
+    if len(filled) < 2:
+        report.error("EMPTY_FILE", 1, None)
+        return None
+    head = int(filled[0])
+    data = filled[1:]
+    header = quoted_rows[head] if head in quoted_rows else lines.text(head).split(",")
+    expected = len(header)
+    counts = lines.fields[data].copy()
+    for k in np.flatnonzero(counts > expected):  # longer than the header: blank extras shift nothing
+        i = int(data[k])
+        row = quoted_rows[i] if i in quoted_rows else lines.text(i).split(",")
+        if blank_past(row, expected):
+            counts[k] = expected
+    for k in np.flatnonzero(counts != expected):  # problems only
+        report.error("FIELD_COUNT", int(data[k]) + 1, None, expected=expected, found=int(counts[k]))
+    names = header_names(head + 1, header, report)
+    if not report.ok:
+        return None
+    _read(con, lines, data, quoted_rows, sep, expected, name)
+    return Loaded(names, len(data))
+
+
+# A byte that no cell holds separates the cells in the file DuckDB reads: the lines without
+# quotes have their commas replaced by it, a quoted line is written as its cells joined by it.
+_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x01", "\x02")
+
+
+def _quoted_rows(lines: _Lines) -> dict[int, list[str]] | None:
+    """Each line with a quote, split by the csv module on its own; None when one of them is not a
+    whole record by itself (a quoted cell running over the line's end, or a malformed quote)."""
+    out: dict[int, list[str]] = {}
+    for i in np.flatnonzero(lines.quoted):
+        try:
+            records = list(csv.reader([lines.text(int(i))], strict=True))
+        except csv.Error:
+            return None
+        if len(records) != 1:
+            return None
+        out[int(i)] = records[0]
+    return out
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    lines: _Lines,
+    data: np.ndarray,
+    quoted_rows: dict[int, list[str]],
+    sep: str,
+    width: int,
+    name: str,
+) -> None:
+    """The data lines (indices `data`, in order) through read_csv into `{name}_cells`, and the
+    view `name` that numbers them."""
+    widest = int(lines.fields[data].max())
+    columns = ", ".join(f"'c{j}': 'VARCHAR'" for j in range(1, widest + 1))
+    cells = ", ".join(f"c{j}" for j in range(1, width + 1))
+    with _body_file(lines, data, quoted_rows, sep) as path:
+        # quote='' : quotes were dealt with above; a cell is what lies between two separators
+        con.execute(
+            f"""CREATE TEMP TABLE {name}_cells AS SELECT {cells} FROM read_csv($path,
+                    header = false, auto_detect = false, delim = $sep, quote = '', escape = '',
+                    new_line = '\\n', null_padding = true, columns = {{{columns}}})""",  # noqa: S608 - our own names
+            {"path": path, "sep": sep},
+        )
+    got = con.execute(f"SELECT count(*) FROM {name}_cells").fetchall()[0][0]  # noqa: S608 - our own names
+    if got != len(data):  # never seen: DuckDB split the lines differently from us
+        raise RuntimeError(f"read_csv gave {got} rows for {len(data)} lines")
+    # rowid follows the file's order (insertion order is preserved): it gives each line's number
+    if int(data[-1] - data[0]) + 1 == len(data):  # no blank line inside: one offset for all
+        start = pd.DataFrame({"idx": [0], "line": [int(data[0]) + 1]})
+    else:
+        gap = np.flatnonzero(np.diff(data) != 1) + 1
+        at = np.concatenate(([0], gap))
+        start = pd.DataFrame({"idx": at, "line": data[at] + 1})
+    con.register("_kpi_start", start)
+    try:
+        con.execute(f"CREATE TEMP TABLE {name}_start AS SELECT idx, line - idx AS delta FROM _kpi_start")  # noqa: S608 - our own names
+    finally:
+        con.unregister("_kpi_start")
+    if len(start) == 1:
+        number = f"(c.rowid + (SELECT delta FROM {name}_start))::INTEGER AS line"  # noqa: S608 - our own names
+        view = f"SELECT {number}, {cells} FROM {name}_cells c"  # noqa: S608 - our own names
+    else:  # each run of lines after a blank one has its own offset
+        number = "(c.rowid + s.delta)::INTEGER AS line"
+        view = f"SELECT {number}, {cells} FROM {name}_cells c ASOF JOIN {name}_start s ON c.rowid >= s.idx"  # noqa: S608 - our own names
+    con.execute(f"CREATE TEMP VIEW {name} AS {view}")
+
+
+@contextlib.contextmanager
+def _body_file(lines: _Lines, data: np.ndarray, quoted_rows: dict[int, list[str]], sep: str) -> Iterator[str]:
+    """A temporary UTF-8 file of the data lines, cells separated by `sep`, one line each."""
+    separator = sep.encode()
+    quoted = lines.quoted[data]
+    # runs of consecutive unquoted lines are copied as they are; each quoted line is rewritten
+    cut = np.flatnonzero((np.diff(data) != 1) | quoted[:-1] | quoted[1:]) + 1
+    firsts, lasts = np.concatenate(([0], cut)), np.concatenate((cut, [len(data)])) - 1
+    fd, path = tempfile.mkstemp(prefix="kpi-upload-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for k0, k1 in zip(firsts.tolist(), lasts.tolist(), strict=True):
+                first, last = int(data[k0]), int(data[k1])
+                if quoted[k0]:
+                    f.write(sep.join(quoted_rows[first]).encode() + b"\n")
+                else:
+                    f.write(lines.raw[lines.starts[first] : lines.ends[last]].replace(b",", separator))
+                    f.write(b"\n")
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

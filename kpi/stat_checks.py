@@ -1,0 +1,234 @@
+"""The row checks of a statistics file, in SQL over the temp table kpi.csvload made.
+
+Every check is one SQL expression per row; only the rows with a problem come back to Python,
+where each becomes an issue with its line, column and the cell as written. The meaning of every
+check is the pandas one it replaced (kept in kpi.csvfile, kpi.periods and kpi.reference):
+
+- a period, region or cluster is read by the same Python functions, once per distinct cell;
+- a number written plainly (digits, at most one point, thousands commas, a sign; 15 characters
+  at most) is cast by DuckDB, which then gives the same double as pandas did (a longer mantissa
+  or an exponent is where pandas' parser rounds differently); any other cell goes through
+  `csvfile.parse_numbers`, once per distinct cell;
+- issues come in the order the pandas checks made them: check by check, each in line order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from kpi.csvfile import Column, parse_numbers
+from kpi.csvload import Loaded, drop
+from kpi.definitions import ALL_CLUSTER, MONEY_FIELDS, RATIOS, STAT_FIELD
+from kpi.periods import parse_periods
+from kpi.reference import cluster_lookup, fold_series, region_lookup
+from kpi.report import Report
+
+RAW = "_kpi_raw"  # the file's cells (kpi.csvload)
+ROWS = "_kpi_stats"  # the checked rows: line, period, year, quarter, region, cluster, values in 万元
+NUMBER_FIELDS = (*MONEY_FIELDS, "enterprises")
+ROW_COLUMNS = ("line", "period", "year", "quarter", "region", "cluster", *NUMBER_FIELDS)
+
+_PLAIN_NUMBER = r"[+-]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)"
+_MAPS = ("_kpi_map_period", "_kpi_map_region", "_kpi_map_cluster", "_kpi_odd")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which temp-table column holds each field that the file has."""
+
+    cell: dict[str, str]  # field → c1 … cN
+    cols: dict[str, Column]
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.cell for n in names)
+
+
+def check_rows(
+    con: duckdb.DuckDBPyConnection, loaded: Loaded, cols: dict[str, Column], report: Report
+) -> None:
+    """Fill the temp table ROWS from RAW and report every row problem (the rows stay even then)."""
+    plan = _Plan({name: loaded.column(c.header) for name, c in cols.items()}, cols)
+    try:
+        odd = _maps(con, plan)
+        con.execute(
+            _rows_sql(plan, odd), {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)}
+        )
+        _report_problems(con, plan, report)
+    finally:
+        drop(con, *_MAPS)
+
+
+def _distinct(con: duckdb.DuckDBPyConnection, cell: str) -> list[str]:
+    sql = f"SELECT DISTINCT coalesce({cell}, '') FROM {RAW}"  # noqa: S608 - our own names
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def _register_map(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("_kpi_map_frame", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _kpi_map_frame")  # noqa: S608 - our own names
+    finally:
+        con.unregister("_kpi_map_frame")
+
+
+def _maps(con: duckdb.DuckDBPyConnection, plan: _Plan) -> bool:
+    """Small tables from each distinct cell to its meaning; True when some number is not plain."""
+    if plan.has("period"):
+        raw = _distinct(con, plan.cell["period"])
+        codes = parse_periods(pd.Series([v.strip() for v in raw], dtype="str"))
+        _register_map(con, "_kpi_map_period", pd.DataFrame({"raw": raw, "code": _objects(codes)}))
+    for name, lookup in (("region", region_lookup), ("cluster", cluster_lookup)):
+        if plan.has(name):
+            raw = _distinct(con, plan.cell[name])
+            codes = fold_series(pd.Series([v.strip() for v in raw], dtype="str")).map(lookup(con))
+            _register_map(con, f"_kpi_map_{name}", pd.DataFrame({"raw": raw, "code": _objects(codes)}))
+    numbers = [plan.cell[n] for n in NUMBER_FIELDS if plan.has(n)]
+    if not numbers:
+        return False
+    sql = "SELECT {c} AS v FROM {raw} WHERE nullif({c}, '') IS NOT NULL AND NOT {plain}"
+    odd = " UNION ALL ".join(sql.format(c=c, raw=RAW, plain=_plain(c)) for c in numbers)
+    raw = [r[0] for r in con.execute(f"SELECT DISTINCT v FROM ({odd})").fetchall()]  # noqa: S608 - our own names
+    if not raw:
+        return False
+    values, bad = parse_numbers(pd.Series([v.strip() for v in raw], dtype="str"))
+    _register_map(con, "_kpi_odd", pd.DataFrame({"raw": raw, "number": values, "bad": bad.astype(bool)}))
+    return True
+
+
+def _objects(values: pd.Series) -> list[str | None]:
+    return [None if pd.isna(v) else str(v) for v in values]
+
+
+def _plain(cell: str) -> str:
+    """SQL: the cell is a plainly written number (then DuckDB's cast is pandas' parse)."""
+    return f"(length({cell}) <= 15 AND regexp_full_match({cell}, '{_PLAIN_NUMBER}'))"
+
+
+def _rows_sql(plan: _Plan, odd: bool) -> str:
+    """One row per file row: the stored columns, then one flag column per check.
+
+    Three levels: the cells read (numbers as written), then converted to 万元 with the flags
+    that read the numbers as written, then the flags that compare converted values."""
+    joins, read = [], ["r.line"]
+    if plan.has("period"):
+        joins.append(f"LEFT JOIN _kpi_map_period mp ON mp.raw = coalesce(r.{plan.cell['period']}, '')")
+        read.append("mp.code AS period")
+    else:
+        read.append("NULL::VARCHAR AS period")
+    for name in ("region", "cluster"):
+        if plan.has(name):
+            joins.append(
+                f"LEFT JOIN _kpi_map_{name} m_{name} ON m_{name}.raw = coalesce(r.{plan.cell[name]}, '')"
+            )
+            read.append(f"m_{name}.code AS {name}")
+        else:
+            read.append(f"{'NULL::VARCHAR' if name == 'region' else repr(ALL_CLUSTER)} AS {name}")
+    stored = [
+        "line",
+        "period",
+        "CAST(left(period, 4) AS SMALLINT) AS year",
+        "CAST(substr(period, 6, 1) AS TINYINT) AS quarter",
+        "region",
+        "cluster",
+    ]
+    flags = [f"{n} IS NULL AS bad_{n}" for n in ("period", "region", "cluster") if plan.has(n)]
+    for name in NUMBER_FIELDS:
+        if not plan.has(name):
+            stored.append(f"NULL::DOUBLE AS {name}")
+            continue
+        c = f"r.{plan.cell[name]}"
+        # thousands commas only in quoted cells: most cells are cast as they are
+        cast = f"TRY_CAST(CASE WHEN contains({c}, ',') THEN replace({c}, ',', '') ELSE {c} END AS DOUBLE)"
+        if odd:  # the odd table holds only cells that are not plain numbers
+            joins.append(f"LEFT JOIN _kpi_odd o_{name} ON o_{name}.raw = {c}")
+            read.append(f"CASE WHEN o_{name}.raw IS NULL THEN {cast} ELSE o_{name}.number END AS n_{name}")
+            read.append(f"coalesce(o_{name}.bad, false) AS nan_{name}")
+        else:
+            read += [f"{cast} AS n_{name}", f"false AS nan_{name}"]
+        stored.append(f"n_{name} * $f_{name} AS {name}")
+        flags += [f"nan_{name}", f"coalesce(n_{name} < 0, false) AS neg_{name}"]
+    above = [
+        f"coalesce({r.numerator} > {r.denominator} * (1 + 1e-12) AND {r.numerator} >= 0"
+        f" AND {r.denominator} >= 0, false) AS above_{r.code}"
+        for r in RATIOS
+        if plan.has(r.numerator, r.denominator)
+    ]
+    cells = f"SELECT {', '.join(read)} FROM {RAW} r {' '.join(joins)}"  # noqa: S608 - our own names
+    converted = f"SELECT {', '.join(stored + flags)} FROM ({cells})"  # noqa: S608 - our own names
+    return f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT *{''.join(', ' + a for a in above)} FROM ({converted})"  # noqa: S608 - our own names
+
+
+def _flag_columns(plan: _Plan) -> list[str]:
+    out = [f"bad_{n}" for n in ("period", "region", "cluster") if plan.has(n)]
+    for name in NUMBER_FIELDS:
+        if plan.has(name):
+            out += [f"nan_{name}", f"neg_{name}"]
+    out += [f"above_{r.code}" for r in RATIOS if plan.has(r.numerator, r.denominator)]
+    return out
+
+
+def _report_problems(con: duckdb.DuckDBPyConnection, plan: _Plan, report: Report) -> None:
+    flags = _flag_columns(plan)
+    if flags:
+        cells = ", ".join(f"r.{c} AS {name}" for name, c in plan.cell.items())
+        found = con.execute(
+            f"""SELECT s.line, {", ".join(f"s.{f}" for f in flags)}, {cells}
+                FROM {ROWS} s JOIN {RAW} r USING (line) WHERE {" OR ".join(f"s.{f}" for f in flags)}
+                ORDER BY s.line"""  # noqa: S608 - our own names
+        ).df()
+        if len(found):
+            _report_found(found, plan, report)
+    if plan.has("period", "region"):
+        _report_duplicates(con, report)
+
+
+def _report_found(found: pd.DataFrame, plan: _Plan, report: Report) -> None:
+    def cell(row: pd.Series, name: str) -> str:
+        value = row[name]
+        return "" if value is None or pd.isna(value) else str(value).strip()
+
+    def each(flag: str, code: str, name: str | None, **params: str) -> None:
+        for _, row in found[found[flag]].iterrows():  # problems only
+            values = {k: cell(row, v) if k.endswith("value") else v for k, v in params.items()}
+            report.error(code, int(row["line"]), plan.cols[name].header if name else None, **values)
+
+    for name, code in (
+        ("period", "UNKNOWN_PERIOD"),
+        ("region", "UNKNOWN_REGION"),
+        ("cluster", "UNKNOWN_CLUSTER"),
+    ):
+        if plan.has(name):
+            each(f"bad_{name}", code, name, value=name)
+    for name in NUMBER_FIELDS:
+        if plan.has(name):
+            each(f"nan_{name}", "NOT_A_NUMBER", name, value=name)
+            each(f"neg_{name}", "NEGATIVE", name, value=name)
+    for ratio in RATIOS:
+        if plan.has(ratio.numerator, ratio.denominator):
+            each(
+                f"above_{ratio.code}",
+                "NUMERATOR_ABOVE_DENOMINATOR",
+                ratio.numerator,
+                numerator=STAT_FIELD[ratio.numerator].label_zh,
+                denominator=STAT_FIELD[ratio.denominator].label_zh,
+                num_value=ratio.numerator,
+                den_value=ratio.denominator,
+            )
+
+
+def _report_duplicates(con: duckdb.DuckDBPyConnection, report: Report) -> None:
+    """Every repetition of a period × region × cluster after its first line."""
+    rows = con.execute(
+        f"""WITH keyed AS (SELECT line, period, region, cluster FROM {ROWS}
+                           WHERE period IS NOT NULL AND region IS NOT NULL AND cluster IS NOT NULL),
+                 repeated AS (SELECT period, region, cluster, min(line) AS first FROM keyed
+                              GROUP BY ALL HAVING count(*) > 1)
+            SELECT k.line, r.first, k.period || ' × ' || k.region || ' × ' || k.cluster
+            FROM keyed k JOIN repeated r USING (period, region, cluster)
+            WHERE k.line > r.first ORDER BY k.line"""  # noqa: S608 - our own names
+    ).fetchall()
+    for line, first, key in rows:  # problems only
+        report.error("DUPLICATE_ROW", int(line), None, first=int(first), key=key)
