@@ -15,14 +15,9 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
         "At most {mb} MB per file; CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected automatically). "
         "Money in 万元 (10k yuan) unless a header says (亿元) or (元); values are cumulative year to date.",
     ),
-    "upload.by": ("上传人", "Uploaded by"),
-    "upload.by_help": (
-        "填写姓名或科室，随上传记录保存（系统暂无登录）。",
-        "Your name or office, stored with the upload (there is no sign-in yet).",
-    ),
-    "upload.by_missing": (
-        "请先在上方填写“上传人”，再确认入库或撤回。",
-        "Fill in “Uploaded by” above before you store or roll back.",
+    "upload.recorded_as": (
+        "上传人：{user}（当前登录账号，随每次入库和撤回记录）",
+        "Uploaded by {user} (the signed-in account, recorded with every upload and rollback)",
     ),
     "upload.templates": ("下载模板", "Templates"),
     "upload.template_stats": ("统计季报模板（CSV）", "Statistics template (CSV)"),

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi import export, store, ui
+from kpi import export, store, ui, ui_auth
 from kpi import ui_upload_preview as pv
 from kpi.errors import KpiError
 from kpi.i18n_upload import UPLOAD_TEXT
@@ -90,7 +90,8 @@ def written() -> None:
 
 
 def uploader_name() -> str:
-    return str(st.session_state.get("upload_by") or "").strip()
+    """Who uploads: the signed-in account (never typed in)."""
+    return ui_auth.viewer().username
 
 
 # ---------------------------------------------------------------- validation
@@ -237,13 +238,10 @@ def show_preview(fc: FileCheck, key: str, by: str) -> None:
         return
     if n_new + n_revised == 0:
         st.info(ui.t("upload.no_change"))
-    if not by:
-        st.caption(ui.t("upload.by_missing"))
     st.button(
         ui.t("upload.confirm"),
         key=f"{key}_confirm",
         type="primary",
-        disabled=not by,
         help=ui.t("upload.confirm_help"),
         on_click=commit,
         args=(fc.kind, fc.name, fc.data),
@@ -256,9 +254,6 @@ def show_preview(fc: FileCheck, key: str, by: str) -> None:
 def commit(kind: str, name: str, data: bytes) -> None:
     """on_click: store one file in one transaction (the core re-validates inside the write)."""
     by = uploader_name()
-    if not by:
-        flash("warning", ui.t("upload.by_missing"))
-        return
     try:  # a second click on the same button (double click) must not store the file twice
         before = already_stored(check(kind, name, data))
     except Exception:  # the write below re-validates anyway
@@ -272,7 +267,7 @@ def commit(kind: str, name: str, data: bytes) -> None:
     ingest = ingest_stats if kind == "stats" else ingest_platforms
     try:
         with store.connect(ui.db_path()) as con:
-            result = ingest(con, data, name, uploaded_by=by)
+            result = ingest(con, data, name, uploaded_by=by, viewer=ui_auth.viewer())
     except KpiError as exc:
         flash("error", ui.t("upload.failed", detail=exc.message(ui.lang())))
         return

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi import store, ui
+from kpi import store, ui, ui_auth
 from kpi import ui_upload as up
 from kpi.errors import KpiError
 
@@ -105,12 +105,10 @@ def rollback(by: str) -> None:
         index=None,
         placeholder=ui.t("upload.rollback_placeholder"),
     )
-    if not by:
-        st.caption(ui.t("upload.by_missing"))
     st.button(
         ui.t("upload.rollback_confirm"),
         key="upload_rollback_confirm",
-        disabled=not by or picked is None,
+        disabled=picked is None,
         on_click=_rollback,
     )
 
@@ -122,12 +120,9 @@ def _rollback() -> None:
     if picked is None:
         return
     upload_id = int(picked)
-    if not by:
-        up.flash("warning", ui.t("upload.by_missing"))
-        return
     try:
         with store.connect(ui.db_path()) as con:
-            n = store.rollback_upload(con, upload_id, by)
+            n = store.rollback_upload(con, upload_id, by, viewer=ui_auth.viewer())
     except KpiError as exc:
         up.flash("error", ui.t("upload.failed", detail=exc.message(ui.lang())))
         return

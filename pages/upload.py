@@ -9,9 +9,10 @@ import streamlit as st
 from kpi import ui
 from kpi import ui_upload as up
 from kpi import ui_upload_history as history
+from kpi.access import Permission
 from kpi.errors import KpiError
 
-ui.entry_guard()
+ui.entry_guard(permission=Permission.UPLOAD)
 
 
 def body() -> None:
@@ -20,10 +21,8 @@ def body() -> None:
     st.markdown(ui.t("upload.intro"))
     st.info(ui.t("upload.limits", mb=up.limit_mb()), icon=":material/info:")
 
-    by = st.columns([1, 2])[0].text_input(
-        ui.t("upload.by"), key="upload_by", help=ui.t("upload.by_help"), max_chars=40
-    )
-    by = by.strip()
+    by = up.uploader_name()  # the signed-in statistician: recorded with every upload and rollback
+    st.caption(ui.t("upload.recorded_as", user=by))
 
     st.markdown(f"**{ui.t('upload.templates')}**")
     row = st.container(horizontal=True)

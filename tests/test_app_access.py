@@ -268,3 +268,31 @@ def test_cached_answers_are_kept_apart_by_user(app_db: Path) -> None:
     assert city_rd in [m.value for m in leader.metric]
     assert city_rd not in [m.value for m in county.metric]
     assert CITY_CODE not in texts(county)
+
+
+@pytest.mark.parametrize(
+    ("page", "role"),
+    [
+        ("upload", "leader"),
+        ("upload", "admin"),
+        ("admin", "statistician"),
+        ("audit", "leader"),
+        ("admin", None),
+    ],
+)
+def test_a_page_script_run_on_its_own_checks_the_role_itself(
+    app_db: Path, page: str, role: str | None
+) -> None:
+    """Past the navigation (the page file run directly): the page's own first line refuses."""
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "pages" / f"{page}.py"), default_timeout=60
+    )
+    if role is not None:
+        at.session_state["kpi_session"] = auth.start_session(support.account(app_db, role))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.get("file_uploader") and not at.dataframe and not at.title[1:]
+    if role is None:
+        assert is_sign_in_only(at)
+    else:
+        assert [e.value for e in at.error] and "无权" in at.error[0].value

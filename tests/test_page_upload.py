@@ -130,7 +130,7 @@ def test_bad_gbk_file_is_rejected_with_its_line_numbers_and_stores_nothing(db):
     assert at.download_button(key="upload_stats_0_report")
     assert "upload_stats_0_confirm" not in [b.key for b in at.button]  # nothing to confirm
 
-    at.text_input(key="upload_by").input("统计科 张三").run()  # any rerun stores nothing either
+    at.run()  # any rerun stores nothing either
     assert not at.exception
     assert counts(db) == before_counts
     assert status(db) == before_status
@@ -147,7 +147,6 @@ def test_good_file_is_stored_only_after_confirm_and_changes_the_status(db):
     assert warnings
 
     at = upload_page()
-    at.text_input(key="upload_by").input("统计科 张三").run()
     at.file_uploader(key="upload_stats_files").set_value(("2025年三季度.csv", GOOD_GBK, "text/csv")).run()
     assert not at.exception
     assert any("校验通过：1 行数据" in s for s in texts(at, "alert"))
@@ -167,13 +166,13 @@ def test_good_file_is_stored_only_after_confirm_and_changes_the_status(db):
     with store.connect(db) as con:
         last = queries.uploads(con).iloc[0]
     assert (last["uploaded_by"], last["file_name"], last["revised_rows"]) == (
-        "统计科 张三",
+        "t_statistician",
         "2025年三季度.csv",
         1,
     )
     assert any(f"上传编号 {last['id']}" in s for s in texts(at, "alert"))
     history = table(at, "上传人")
-    assert history.iloc[0]["上传人"] == "统计科 张三" and history.iloc[0]["SHA-256"] == last["sha256"][:12]
+    assert history.iloc[0]["上传人"] == "t_statistician" and history.iloc[0]["SHA-256"] == last["sha256"][:12]
 
     at.run()  # the same file still in the uploader: recognised, not offered again
     assert "upload_stats_0_confirm" not in [b.key for b in at.button]
@@ -184,7 +183,6 @@ def test_rollback_restores_the_previous_values(db):
     before = status(db)
     old = stored_row(db)
     at = upload_page()
-    at.text_input(key="upload_by").input("统计科 张三").run()
     at.file_uploader(key="upload_stats_files").set_value(("修订.csv", GOOD_GBK, "text/csv")).run()
     at.button(key="upload_stats_0_confirm").click().run()
     assert stored_row(db) == (NEW_RD, NEW_REV)
@@ -201,22 +199,25 @@ def test_rollback_restores_the_previous_values(db):
     with store.connect(db) as con:
         row = queries.uploads(con).set_index("id").loc[uid]
         assert queries.row_counts(con)["stat_values"] == stat_rows  # history kept
-    assert (row["status"], row["rolled_back_by"]) == ("rolled_back", "统计科 张三")
+    assert (row["status"], row["rolled_back_by"]) == ("rolled_back", "t_statistician")
     assert any(f"已撤回上传 {uid}" in s for s in texts(at, "alert"))
     history = table(at, "上传人").set_index("编号")
-    assert history.loc[uid, "状态"].startswith("已撤回（统计科 张三，")
+    assert history.loc[uid, "状态"].startswith("已撤回（t_statistician，")
     assert not any(o.startswith(f"#{uid} ") for o in at.selectbox(key="upload_rollback_id").options)
 
 
-def test_without_an_uploader_name_nothing_can_be_stored(db):
-    before = counts(db)
+def test_uploads_are_recorded_as_the_signed_in_statistician_and_other_roles_cannot_upload(db):
     at = upload_page()
-    at.file_uploader(key="upload_stats_files").set_value(("x.csv", GOOD_GBK, "text/csv")).run()
-    assert not at.exception
-    assert at.button(key="upload_stats_0_confirm").disabled
-    assert at.button(key="upload_rollback_confirm").disabled
-    assert "请先在上方填写“上传人”，再确认入库或撤回。" in texts(at, "caption")
-    assert counts(db) == before
+    assert "上传人：t_statistician（当前登录账号，随每次入库和撤回记录）" in texts(at, "caption")
+    assert not at.text_input  # nobody types a name in
+    for role in ("leader", "admin", "county"):
+        other = support.app(role, "330402" if role == "county" else None)
+        # by its URL: not in this role's navigation, so Streamlit opens the default page instead
+        other.switch_page("pages/upload.py").run()
+        assert not other.exception
+        assert not other.get("file_uploader"), role
+        assert not [b for b in other.get("download_button") if b.key.startswith("upload_")], role
+        assert other.title[0].value != "数据上传", role
 
 
 def test_platform_register_preview_shows_a_level_change(db):
@@ -225,7 +226,6 @@ def test_platform_register_preview_shows_a_level_change(db):
         "化工新材料中试基地（示例）,示例化工园区管委会,嘉兴港区,化工新材料,省级,政府牵头,2025-09-10,运行\n"
     ).encode("utf-8-sig")
     at = upload_page()
-    at.text_input(key="upload_by").input("经信局").run()
     at.file_uploader(key="upload_platform_file").set_value(("名录.csv", register, "text/csv")).run()
     assert not at.exception
     changes = table(at, "旧值")
@@ -242,7 +242,7 @@ def test_english_switch_changes_the_page_texts(db):
     assert not at.exception
     assert at.title[0].value == "Data upload"
     assert any("At most 20 MB per file" in t for t in texts(at, "alert"))
-    assert at.text_input(key="upload_by").label == "Uploaded by"
+    assert any("Uploaded by t_statistician" in c for c in texts(at, "caption"))
     assert at.subheader[0].value == "Upload history"
     assert "Uploaded at" in table(at, "By").columns
     at.file_uploader(key="upload_stats_files").set_value(("bad.csv", BAD_GBK, "text/csv")).run()
