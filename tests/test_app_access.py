@@ -296,3 +296,20 @@ def test_a_page_script_run_on_its_own_checks_the_role_itself(
         assert is_sign_in_only(at)
     else:
         assert [e.value for e in at.error] and "无权" in at.error[0].value
+
+
+def test_single_sign_on_is_offered_only_where_it_is_configured(app_db: Path) -> None:
+    plain = support.app(None).run()
+    assert "sign_in_sso" not in [b.key for b in plain.button]
+    configured = support.app(None)
+    configured.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "kpi",
+        "client_secret": "secret",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+    }
+    configured.run()
+    assert not configured.exception, [e.value for e in configured.exception]
+    assert "sign_in_sso" in [b.key for b in configured.button]
+    assert is_sign_in_only(configured)
