@@ -99,7 +99,7 @@ def _why(code: str, entry: dict) -> str:
                 parts.append(extra["text"])
         return ui.clauses(parts)
     if code == "cluster_coverage":
-        return ui.t("card.uncovered", names=ui.join(entry["uncovered_names"]))
+        return rk.uncovered(entry["uncovered_names"])
     target = "—" if entry["target"] is None else f"{entry['target']:g}"
     return ui.t("card.count", value=entry["value"], target=target)
 
