@@ -111,6 +111,8 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "regions.city_value": ("全市 {value}", "city {value}"),
     "regions.rank": ("九个单位中第 {rank} 位", "rank {rank} of 9"),
     "regions.trend": ("分季度趋势（累计值，虚线为全市）", "Quarterly trend (year to date; dotted: city)"),
+    "regions.kpis_own": ("主要指标：本地区 vs 目标", "Key indicators: this region vs the target"),
+    "regions.trend_own": ("分季度趋势（累计值）", "Quarterly trend (year to date)"),
     "regions.clusters": ("本地区产业集群", "Clusters in this region"),
     "regions.no_clusters": ("本期没有本地区的集群数据。", "No cluster rows for this region in this period."),
     "regions.platforms": ("本地区中试平台", "Pilot platforms in this region"),

@@ -39,7 +39,7 @@ def body() -> None:
     ranking = ui.read("ranking", period, None)
     units = ranking["region"].nunique()
     targets = {r.code: ui.target_of(r.code) for r in RATIOS}
-    st.subheader(ui.t("regions.kpis"))
+    st.subheader(ui.t("regions.kpis" if city else "regions.kpis_own"))
     cols = st.columns(3)
     for col, r in zip(cols, RATIOS, strict=True):
         e = mine[r.code]
@@ -66,7 +66,7 @@ def body() -> None:
                 st.caption(e["catch_up"]["text"])
             ui.show_work(e, f"region-{r.code}")
 
-    st.subheader(ui.t("regions.trend"))
+    st.subheader(ui.t("regions.trend" if city else "regions.trend_own"))
     series = ui.read("series", region, None)
     city_series = ui.read("series", None, None) if city else None
     cols = st.columns(3)
