@@ -14,13 +14,14 @@ check is the pandas one it replaced (kept in kpi.csvfile, kpi.periods and kpi.re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from kpi.csvfile import Column, parse_numbers
-from kpi.csvload import Loaded, drop
+from kpi.csvload import Loaded
 from kpi.definitions import ALL_CLUSTER, MONEY_FIELDS, RATIOS, STAT_FIELD
 from kpi.periods import parse_periods
 from kpi.reference import cluster_lookup, fold_series, region_lookup
@@ -31,8 +32,8 @@ ROWS = "_kpi_stats"  # the checked rows: line, period, year, quarter, region, cl
 NUMBER_FIELDS = (*MONEY_FIELDS, "enterprises")
 ROW_COLUMNS = ("line", "period", "year", "quarter", "region", "cluster", *NUMBER_FIELDS)
 
+_PERIOD_CODE = re.compile("(?:199[0-9]|20[0-9][0-9]|2100)Q[1-4]")  # within parse_periods' years
 _PLAIN_NUMBER = r"[+-]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)"
-_MAPS = ("_kpi_map_period", "_kpi_map_region", "_kpi_map_cluster", "_kpi_odd")
 
 
 @dataclass(frozen=True)
@@ -51,54 +52,58 @@ def check_rows(
 ) -> None:
     """Fill the temp table ROWS from RAW and report every row problem (the rows stay even then)."""
     plan = _Plan({name: loaded.column(c.header) for name, c in cols.items()}, cols)
+    maps = _maps(con, plan)
     try:
-        odd = _maps(con, plan)
+        for name, frame in maps.items():
+            con.register(name, frame)
         con.execute(
-            _rows_sql(plan, odd), {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)}
+            _rows_sql(plan, "_kpi_odd" in maps),
+            {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)},
         )
-        _report_problems(con, plan, report)
     finally:
-        drop(con, *_MAPS)
+        for name in maps:
+            con.unregister(name)
+    _report_problems(con, plan, report)
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, cell: str) -> list[str]:
-    sql = f"SELECT DISTINCT coalesce({cell}, '') FROM {RAW}"  # noqa: S608 - our own names
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
-def _register_map(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    con.register("_kpi_map_frame", frame)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _kpi_map_frame")  # noqa: S608 - our own names
-    finally:
-        con.unregister("_kpi_map_frame")
-
-
-def _maps(con: duckdb.DuckDBPyConnection, plan: _Plan) -> bool:
-    """Small tables from each distinct cell to its meaning; True when some number is not plain."""
-    if plan.has("period"):
-        raw = _distinct(con, plan.cell["period"])
-        codes = parse_periods(pd.Series([v.strip() for v in raw], dtype="str"))
-        _register_map(con, "_kpi_map_period", pd.DataFrame({"raw": raw, "code": _objects(codes)}))
+def _maps(con: duckdb.DuckDBPyConnection, plan: _Plan) -> dict[str, pd.DataFrame]:
+    """Small tables from each distinct cell to its meaning, by the name the SQL joins them under;
+    `_kpi_odd` holds the numbers not written plainly, when there are any."""
+    keys = [n for n in ("period", "region", "cluster") if plan.has(n)]
+    distinct = "SELECT DISTINCT coalesce({c}, '') FROM {raw}"
+    cells = {
+        n: [r[0] for r in con.execute(distinct.format(c=plan.cell[n], raw=RAW)).fetchall()] for n in keys
+    }
+    maps: dict[str, pd.DataFrame] = {}
+    if "period" in cells:
+        raw = cells["period"]
+        # a period written as its own code is its code (parse_periods would say so, slowly)
+        other = [v for v in raw if not _PERIOD_CODE.fullmatch(v)]
+        parsed = parse_periods(pd.Series([v.strip() for v in other], dtype="str")) if other else []
+        codes = dict(zip(other, _objects(parsed), strict=True))
+        maps["_kpi_map_period"] = _frame(raw, [codes.get(v, v) for v in raw])
     for name, lookup in (("region", region_lookup), ("cluster", cluster_lookup)):
-        if plan.has(name):
-            raw = _distinct(con, plan.cell[name])
+        if name in cells:
+            raw = cells[name]
             codes = fold_series(pd.Series([v.strip() for v in raw], dtype="str")).map(lookup(con))
-            _register_map(con, f"_kpi_map_{name}", pd.DataFrame({"raw": raw, "code": _objects(codes)}))
+            maps[f"_kpi_map_{name}"] = _frame(raw, _objects(codes))
     numbers = [plan.cell[n] for n in NUMBER_FIELDS if plan.has(n)]
-    if not numbers:
-        return False
     sql = "SELECT {c} AS v FROM {raw} WHERE nullif({c}, '') IS NOT NULL AND NOT {plain}"
-    odd = " UNION ALL ".join(sql.format(c=c, raw=RAW, plain=_plain(c)) for c in numbers)
-    raw = [r[0] for r in con.execute(f"SELECT DISTINCT v FROM ({odd})").fetchall()]  # noqa: S608 - our own names
-    if not raw:
-        return False
-    values, bad = parse_numbers(pd.Series([v.strip() for v in raw], dtype="str"))
-    _register_map(con, "_kpi_odd", pd.DataFrame({"raw": raw, "number": values, "bad": bad.astype(bool)}))
-    return True
+    union = " UNION ALL ".join(sql.format(c=c, raw=RAW, plain=_plain(c)) for c in numbers)
+    odd = [r[0] for r in con.execute(f"SELECT DISTINCT v FROM ({union})").fetchall()] if numbers else []  # noqa: S608 - our own names
+    if odd:
+        values, bad = parse_numbers(pd.Series([v.strip() for v in odd], dtype="str"))
+        maps["_kpi_odd"] = pd.DataFrame(
+            {"raw": pd.Series(odd, dtype="string"), "number": values, "bad": bad.astype(bool)}
+        )
+    return maps
 
 
-def _objects(values: pd.Series) -> list[str | None]:
+def _frame(raw: list[str], codes: list[str | None]) -> pd.DataFrame:
+    return pd.DataFrame({"raw": pd.Series(raw, dtype="string"), "code": pd.Series(codes, dtype="string")})
+
+
+def _objects(values: pd.Series | list) -> list[str | None]:
     return [None if pd.isna(v) else str(v) for v in values]
 
 

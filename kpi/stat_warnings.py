@@ -153,14 +153,18 @@ def _outliers(con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, s
     )
     z = {c: f"(i.r_{c} - h.mean_{c}) / h.std_{c}" for c in ratio}
     far = {c: f"h.count_{c} >= 4 AND h.std_{c} > 0 AND abs({z[c]}) > 3" for c in ratio}
+    # the stored rows outside the file's quarters: a file of one quarter says so by a constant
+    if bounds[0] == bounds[1] and bounds[2] == bounds[3]:
+        elsewhere = "WHERE NOT (s.year = $y0 AND s.quarter = $q0) AND"
+    else:
+        elsewhere = "ANTI JOIN quarters q ON q.year = s.year AND q.quarter = s.quarter WHERE"
     found = con.execute(
         f"""WITH rm AS (SELECT region, (row_number() OVER ())::INTEGER AS ri FROM (SELECT DISTINCT region FROM {ROWS})),
                  cm AS (SELECT cluster, (row_number() OVER ())::INTEGER AS ci FROM (SELECT DISTINCT cluster FROM {ROWS})),
                  quarters AS (SELECT DISTINCT year, quarter FROM {ROWS}),
                  stored AS (
                     SELECT s.region, s.cluster, {ratios} FROM stat_values s
-                    ANTI JOIN quarters q ON q.year = s.year AND q.quarter = s.quarter
-                    WHERE s.is_current AND s.region BETWEEN $r0 AND $r1
+                    {elsewhere} s.is_current AND s.region BETWEEN $r0 AND $r1
                     UNION ALL
                     SELECT s.region, s.cluster, {ratios} FROM stat_values s
                     SEMI JOIN quarters q ON q.year = s.year AND q.quarter = s.quarter

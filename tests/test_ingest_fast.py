@@ -120,6 +120,9 @@ TRICKY = {
     "only a header": "a,b,c\n",
     "only blank lines": "\n , \n",
     "cells of Chinese only": "甲,乙\n南湖,秀洲\n嘉善,\n",
+    "lines that look like comments": "#a,b\n#1,2\n3,#4\n",
+    "backslashes": "a,b\n\\1,2\\\n",
+    "a control character that separates cells elsewhere": "a,b\nx\x1fy,2\n\x1e,\x1d\n",
 }
 
 
@@ -152,7 +155,7 @@ def test_the_fast_reader_agrees_with_the_csv_module(text):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet='ab1 ,"\n\r\u3000中', max_size=40))
+@given(st.text(alphabet='ab1 ,"#\\\n\r\t\u3000\x1f中', max_size=40))
 def test_the_fast_reader_agrees_with_the_csv_module_on_any_text(text):
     reference, fast = _both("h1,h2,h3\n" + text)
     assert fast == reference
