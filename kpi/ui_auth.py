@@ -115,12 +115,11 @@ def require(permission: Permission | None = None, *, paths: Sequence[str] = ()) 
     if user is None:
         _remember_destination()
         if paths:
-            forms = [
-                st.Page(
-                    functools.partial(sign_in_form), title=_t("auth.title"), url_path=path, default=i == 0
-                )
-                for i, path in enumerate(paths)
-            ]
+            title = _t("auth.title")
+            # the main page at "/" plus one at each page's own path: a default page answers "/"
+            # only, so /overview needs a page of its own too
+            forms = [st.Page(functools.partial(sign_in_form), title=title, default=True)]
+            forms += [st.Page(functools.partial(sign_in_form), title=title, url_path=path) for path in paths]
             st.navigation(forms, position="hidden").run()
         else:
             sign_in_form()

@@ -163,7 +163,9 @@ def test_a_page_url_without_a_sign_in_shows_only_the_sign_in(
     inputs = page.locator("input").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     charts = page.locator(".js-plotly-plot").count() + page.locator("[data-testid=stDataFrame]").count()
     headings = page.locator("h1").all_inner_texts()
+    not_found = page.get_by_text("Page not found").count()  # Streamlit's dialog over the form
     page.close()
+    assert not_found == 0, path
     assert "用户名" in inputs and "密码" in inputs
     assert charts == 0
     assert headings == ["中试驾驶舱"], (path, headings)  # not the page's own heading
