@@ -420,7 +420,9 @@ def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
             st.metric(t("card.platforms_as_of", date=as_of), pct(entry["value"], 1))
             st.caption(t("card.covered", covered=entry["covered"], total=entry["total"]))
             if entry["uncovered_names"]:
-                st.caption(t("card.uncovered", names=join(entry["uncovered_names"])))
+                from kpi import ui_ranking  # the first few names when many clusters lack a platform
+
+                st.caption(ui_ranking.uncovered(entry["uncovered_names"]))
         else:
             target = "—" if entry["target"] is None else f"{entry['target']:g}"
             st.metric(

@@ -16,7 +16,6 @@ import streamlit as st
 from kpi import brief, export, store, ui, ui_auth
 from kpi.access import Viewer
 from kpi.i18n_export import EXPORT_TEXT
-from kpi.report import Report
 
 
 def _t(key: str) -> str:
@@ -74,16 +73,3 @@ def brief_buttons(period: str | None, region: str | None = None) -> None:
             icon=":material/table_view:",
             key=f"export-xlsx-{region}-{period}",
         )
-
-
-def report_button(report: Report, key: str) -> None:
-    """An upload's validation report as an Excel workbook (every problem, Chinese headers)."""
-    st.download_button(
-        _t("export.report"),
-        data=_later(lambda: export.workbook_bytes([export.report_table(report)])),
-        file_name=f"{report.file_name}_校验报告.xlsx",
-        mime=export.XLSX_MIME,
-        on_click="ignore",
-        icon=":material/table_view:",
-        key=key,
-    )
