@@ -15,7 +15,6 @@ EXPORT_TEXT: dict[str, tuple[str, str]] = {
         "目标完成情况、赛马排名、分地区分期指标和中试平台名录，百分比与万元保留原始精度。",
         "Targets, ranking, KPIs by region and period, and the platform register, at full precision.",
     ),
-    "export.report": ("下载校验报告（Excel）", "Download the validation report (Excel)"),
 }
 
 # The validation report as a workbook (kpi.export.report_table): the sheet in the language the
