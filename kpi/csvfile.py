@@ -79,8 +79,11 @@ def read_table(data: bytes, report: Report) -> pd.DataFrame | None:
     return None if text is None else table_from_text(text, report)
 
 
-def read_text(data: bytes, report: Report) -> str | None:
-    """The guards and the decoding: the file's text, or None (the reason in `report`)."""
+def read_text(data: bytes, report: Report, *, columns: bool = True) -> str | None:
+    """The guards and the decoding: the file's text, or None (the reason in `report`).
+
+    `columns=False` leaves out the last guard, `guard_columns`, for a caller that counts the
+    commas of every line anyway (kpi.csvload)."""
     if not _guard_bytes(data, report):
         return None
     decoded = decode(data)
@@ -95,7 +98,7 @@ def read_text(data: bytes, report: Report) -> str | None:
     if report.encoding == "gb18030" and (mixed := _mixed_encoding(data)) is not None:
         report.error("MIXED_ENCODING", mixed[1], None, utf8_line=mixed[0])
         return None
-    if not _guard_text(text, report):
+    if not _guard_text(text, report) or (columns and not guard_columns(text, report)):
         return None
     return text
 
@@ -199,8 +202,8 @@ def _mb(n: int, up: bool = False) -> str:
 
 
 def _guard_text(text: str, report: Report) -> bool:
-    """NUL characters, too many data lines, too many columns: checked on the decoded text before
-    the csv module builds a record (a million-field line would be a million strings)."""
+    """NUL characters and too many data lines, checked on the decoded text before anything is
+    parsed; then `guard_columns`."""
     nul = text.find("\x00")
     if nul >= 0:
         report.error("NUL_BYTE", text.count("\n", 0, nul) + 1, None)
@@ -211,15 +214,26 @@ def _guard_text(text: str, report: Report) -> bool:
         if lines > limit:
             report.error("TOO_MANY_ROWS", None, None, found=lines, limit=limit)
             return False
+    return True
+
+
+def guard_columns(text: str, report: Report) -> bool:
+    """False (and TOO_MANY_COLUMNS at the first such line) when a line has MAX_COLUMNS commas or
+    more: checked before the csv module builds a record (a million-field line would be a million
+    strings)."""
     if text.count(",") >= MAX_COLUMNS:
         split = text.split("\n")
         # a line with that many commas is at least that long: only long lines are counted
         long = max(map(len, split)) >= MAX_COLUMNS
         for number, line in enumerate(split if long else (), start=1):
             if len(line) >= MAX_COLUMNS and line.count(",") >= MAX_COLUMNS:
-                report.error("TOO_MANY_COLUMNS", number, None, found=line.count(",") + 1, limit=MAX_COLUMNS)
+                too_many_columns(report, number, line.count(",") + 1)
                 return False
     return True
+
+
+def too_many_columns(report: Report, line: int, found: int) -> None:
+    report.error("TOO_MANY_COLUMNS", line, None, found=found, limit=MAX_COLUMNS)
 
 
 # a line that is valid UTF-8 with Chinese in it, and a line with bytes that are not UTF-8, in a

@@ -31,7 +31,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi.csvfile import LINE, blank_past, header_names, read_text, table_from_text
+from kpi.csvfile import (
+    LINE,
+    MAX_COLUMNS,
+    blank_past,
+    guard_columns,
+    header_names,
+    read_text,
+    table_from_text,
+    too_many_columns,
+)
 from kpi.report import Report
 
 # Bytes that never make a line non-blank: ASCII whitespace as Python's str.strip() knows it, and
@@ -60,12 +69,16 @@ def load_table(con: duckdb.DuckDBPyConnection, data: bytes, report: Report, name
     when the file is rejected. Finds exactly the problems `csvfile.read_table` finds. Drop the
     view and what it reads with `drop_table`."""
     drop_table(con, name)
-    text = read_text(data, report)
+    text = read_text(data, report, columns=False)
     if text is None:
         return None
     plain = _plain_lines(text)
     if plain is None:
-        return _reference(con, text, report, name)
+        return _reference(con, text, report, name) if guard_columns(text, report) else None
+    wide = np.flatnonzero(plain.fields > MAX_COLUMNS)  # csvfile.guard_columns, from the counts
+    if len(wide):
+        too_many_columns(report, int(wide[0]) + 1, int(plain.fields[wide[0]]))
+        return None
     return _load_plain(con, plain, text, report, name)
 
 
@@ -133,21 +146,27 @@ def _plain_lines(text: str) -> _Lines | None:
     n = len(starts)
     fields = np.ones(n, dtype=np.int64)
     quoted = np.zeros(n, dtype=bool)
-    solid = np.zeros(n, dtype=bool)
-    high = np.zeros(n, dtype=bool)
-    filled = np.flatnonzero(ends > starts)
+    blank = ends == starts
+    filled = np.flatnonzero(~blank)
     if len(filled):
         # each segment runs from a non-empty line's start to the next one's: the newline and
-        # the empty lines in between add no comma, quote or visible byte
-        at = starts[filled]
-        fields[filled] += np.add.reduceat(a == 0x2C, at, dtype=np.int64)
-        if b'"' in raw:
-            quoted[filled] = np.logical_or.reduceat(a == 0x22, at)
-        solid[filled] = np.logical_or.reduceat(_SOLID[a], at)
-        if not raw.isascii():
-            high[filled] = np.logical_or.reduceat(a >= 0x80, at)
-    lines = _Lines(raw, starts, ends, fields, quoted, ~solid & ~high)
-    for i in np.flatnonzero(~solid & high & ~quoted):  # lines of only non-ASCII characters: rare
+        # the empty lines in between add no comma
+        fields[filled] += np.add.reduceat(a == 0x2C, starts[filled], dtype=np.int64)
+    if b'"' in raw:
+        quoted[np.searchsorted(starts, np.flatnonzero(a == 0x22), side="right") - 1] = True
+    # a line that starts with a visible ASCII character is not blank; the others (empty lines,
+    # leading blanks, a first cell in Chinese) are looked at one by one when few, else all at once
+    unsure = filled[~_SOLID[a[starts[filled]]]]
+    if len(unsure) > 1000:
+        solid = np.zeros(n, dtype=bool)
+        solid[filled] = np.logical_or.reduceat(_SOLID[a], starts[filled])
+        unsure = np.flatnonzero(~solid & ~blank)
+        high = np.zeros(n, dtype=bool)
+        high[unsure] = [not raw[starts[i] : ends[i]].isascii() for i in unsure]
+        blank[unsure[~high[unsure]]] = True
+        unsure = np.flatnonzero(high)
+    lines = _Lines(raw, starts, ends, fields, quoted, blank)
+    for i in unsure[~quoted[unsure]]:  # a quoted line's cells are judged once split
         lines.blank[i] = not lines.text(int(i)).replace(",", "").strip()
     return lines
 
@@ -193,16 +212,17 @@ _SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x01", "\x02")
 def _quoted_rows(lines: _Lines) -> dict[int, list[str]] | None:
     """Each line with a quote, split by the csv module on its own; None when one of them is not a
     whole record by itself (a quoted cell running over the line's end, or a malformed quote)."""
+    rows = np.flatnonzero(lines.quoted).tolist()
+    reader = csv.reader([lines.text(i) for i in rows], strict=True)
     out: dict[int, list[str]] = {}
-    for i in np.flatnonzero(lines.quoted):
-        try:
-            records = list(csv.reader([lines.text(int(i))], strict=True))
-        except csv.Error:
-            return None
-        if len(records) != 1:
-            return None
-        out[int(i)] = records[0]
-    return out
+    try:
+        for k, (i, record) in enumerate(zip(rows, reader, strict=False)):
+            if reader.line_num != k + 1:  # the record took the next line in
+                return None
+            out[i] = record
+    except csv.Error:
+        return None
+    return out if len(out) == len(rows) else None
 
 
 def _read(
@@ -259,16 +279,17 @@ def _body_file(lines: _Lines, data: np.ndarray, quoted_rows: dict[int, list[str]
     # runs of consecutive unquoted lines are copied as they are; each quoted line is rewritten
     cut = np.flatnonzero((np.diff(data) != 1) | quoted[:-1] | quoted[1:]) + 1
     firsts, lasts = np.concatenate(([0], cut)), np.concatenate((cut, [len(data)])) - 1
+    parts = []
+    for k0, k1 in zip(firsts.tolist(), lasts.tolist(), strict=True):
+        first, last = int(data[k0]), int(data[k1])
+        if quoted[k0]:
+            parts.append(sep.join(quoted_rows[first]).encode())
+        else:
+            parts.append(lines.raw[lines.starts[first] : lines.ends[last]].replace(b",", separator))
     fd, path = tempfile.mkstemp(prefix="kpi-upload-", suffix=".csv")
     try:
         with os.fdopen(fd, "wb") as f:
-            for k0, k1 in zip(firsts.tolist(), lasts.tolist(), strict=True):
-                first, last = int(data[k0]), int(data[k1])
-                if quoted[k0]:
-                    f.write(sep.join(quoted_rows[first]).encode() + b"\n")
-                else:
-                    f.write(lines.raw[lines.starts[first] : lines.ends[last]].replace(b",", separator))
-                    f.write(b"\n")
+            f.write(b"\n".join(parts) + b"\n")
         yield path
     finally:
         with contextlib.suppress(OSError):

@@ -123,6 +123,9 @@ TRICKY = {
     "lines that look like comments": "#a,b\n#1,2\n3,#4\n",
     "backslashes": "a,b\n\\1,2\\\n",
     "a control character that separates cells elsewhere": "a,b\nx\x1fy,2\n\x1e,\x1d\n",
+    # more than a thousand lines that do not begin with a visible ASCII character
+    "many lines starting with a blank or Chinese": "甲,乙\n"
+    + "".join(f"{c}\n" for c in [" 1,2", "南湖,3", "\u3000,\u3000", ",", "  ", "中,", "\t,x"] * 300),
 }
 
 
