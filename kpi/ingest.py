@@ -170,11 +170,19 @@ def preview_changes(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.Da
 
     `change` is 'new' for a key not stored yet, 'revised' where a stored value differs.
     """
+    # the file's quarters as constant bounds: DuckDB reads their row groups, not the history
+    bounds = {"y0": None, "y1": None, "q0": None, "q1": None}
+    if len(rows):
+        years, quarters = rows["year"].astype("int64"), rows["quarter"].astype("int64")
+        bounds = {"y0": years.min(), "y1": years.max(), "q0": quarters.min(), "q1": quarters.max()}
     con.register("preview_rows", rows)
     try:
         stored = con.execute(
             """SELECT s.* EXCLUDE (upload_id, line, is_current, year, quarter)
-               FROM stat_values s JOIN preview_rows p USING (period, region, cluster) WHERE s.is_current"""
+               FROM stat_values s JOIN preview_rows p USING (period, region, cluster)
+               WHERE s.is_current AND ($y0 IS NULL OR s.year BETWEEN $y0 AND $y1)
+                 AND ($q0 IS NULL OR s.quarter BETWEEN $q0 AND $q1)""",
+            {k: None if v is None else int(v) for k, v in bounds.items()},
         ).df()
     finally:
         con.unregister("preview_rows")
