@@ -265,3 +265,11 @@ def test_every_text_key_of_the_upload_page_exists_in_both_languages():
     used |= {f"upload.enc.{e}" for e in ("utf-8", "utf-8-sig", "gb18030", "utf-16")}
     assert len(used) > 40
     assert sorted(used - set(UI_TEXT)) == []
+
+
+def test_the_register_template_has_every_register_column():
+    from kpi import ui_upload
+    from kpi.definitions import PLATFORM_FIELDS
+
+    header = ui_upload.template("platforms").decode("utf-8-sig").splitlines()[0].split(",")
+    assert header == [f.label_zh for f in PLATFORM_FIELDS]  # the optional 撤销时间 included
