@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kpi import cli_users, demo, engine, queries, store
+from kpi import cli_users, demo, engine, queries, reviews, store
 from kpi.csvfile import check_size
 from kpi.definitions import INDICATOR_ORDER
 from kpi.errors import InvalidInput, KpiError, UnknownScope
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(d)
     ing = sub.add_parser("ingest", help="validate and store files")
     isub = ing.add_subparsers(dest="kind", required=True)
-    for kind in ("stats", "platforms", "clusters"):
+    for kind in ("stats", "platforms", "clusters", "reviews"):
         k = isub.add_parser(kind)
         k.add_argument("files", nargs="+" if kind == "stats" else 1, type=Path)
         k.add_argument("--by", help="who uploads (recorded with the upload)")
@@ -147,13 +147,17 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
                 result = ingest_stats(con, data, f.name, uploaded_by=args.by)
             elif args.kind == "platforms":
                 result = ingest_platforms(con, data, f.name, uploaded_by=args.by)
+            elif args.kind == "reviews":
+                result = reviews.ingest_reviews(con, data, f.name, uploaded_by=args.by)
             else:
                 result = ingest_clusters(con, data, f.name, replace=args.replace, uploaded_by=args.by)
             print_report(result.report, lang, result.stored)
             if not result.stored:
                 worst = EXIT_REJECTED
                 continue
-            key = {"stats": "stored", "platforms": "platforms_stored"}.get(args.kind)
+            key = {"stats": "stored", "platforms": "platforms_stored", "reviews": "reviews_stored"}.get(
+                args.kind
+            )
             if key:
                 print(
                     text(

@@ -199,6 +199,10 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "the database holds real uploads that demo data would revise; add --force to load anyway",
     ),
     "clusters_done": ("已载入 {n} 个产业集群", "{n} clusters loaded"),
+    "reviews_stored": (
+        "已入库：{file}，{rows} 条考核结果（新增 {new} 条，更正 {revised} 条），上传编号 {upload_id}",
+        "stored: {file}, {rows} review results ({new} new, {revised} corrected), upload {upload_id}",
+    ),
     "platforms_stored": (
         "名录 {file} 已入库：{rows} 个平台（新增 {new}，更新 {revised}），上传编号 {upload_id}",
         "register {file} stored: {rows} platforms ({new} new, {revised} updated), upload {upload_id}",

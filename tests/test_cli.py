@@ -207,3 +207,31 @@ def test_ingest_clusters_replace_refused_exits_2(db, tmp_path, capsys):
     assert capsys.readouterr().out.strip() == "已载入 1 个产业集群"
     with store.connect(db) as con:
         assert con.execute("SELECT count(*), bool_or(confirmed) FROM clusters").fetchall() == [(13, True)]
+
+
+def test_kpi_ingest_reviews_stores_a_good_file_and_rejects_a_bad_one(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from kpi import reviews
+
+    db = tmp_path / "kpi.duckdb"
+    shutil.copyfile(demo_db, db)
+    good = tmp_path / "考核.csv"
+    good.write_bytes(
+        "平台名称,依托单位,考核年度,考核得分,评语\n氢能装备中试平台（示例）,示例氢能检测中心,2026,81,良好\n".encode(
+            "gbk"
+        )
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("平台名称,依托单位,考核年度,考核得分\n不存在的平台,某公司,2026,81\n", encoding="utf-8")
+    done = run_kpi("ingest", "reviews", str(good), "--by", "考核组", db=db)
+    assert done.returncode == 0, done.stderr
+    assert "1 条考核结果" in done.stdout
+    rejected = run_kpi("ingest", "reviews", str(bad), db=db)
+    assert rejected.returncode == 2
+    assert "UNKNOWN_PLATFORM" in rejected.stderr
+    with store.connect(db) as con:
+        scores = reviews.current_reviews(con)
+    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
+        ["氢能装备中试平台（示例）", 2026, 81.0, "考核组"]
+    ]
