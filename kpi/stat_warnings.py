@@ -54,7 +54,8 @@ def _nearby(con: duckdb.DuckDBPyConnection, bounds: tuple) -> None:
             WITH wanted AS (SELECT DISTINCT year, quarter + d AS quarter
                             FROM {ROWS}, (VALUES (-1), (0), (1)) t(d)),
                  touched AS (SELECT DISTINCT region, cluster FROM {ROWS})
-            SELECT s.period, s.year, s.quarter, s.region, s.cluster, {", ".join(f"s.{m}" for m in MONEY_FIELDS)}
+            SELECT s.rowid AS pos, s.period, s.year, s.quarter, s.region, s.cluster,
+                   {", ".join(f"s.{m}" for m in MONEY_FIELDS)}
             FROM stat_values s
             SEMI JOIN wanted w ON w.year = s.year AND w.quarter = s.quarter
             SEMI JOIN touched t ON t.region = s.region AND t.cluster = s.cluster
@@ -65,10 +66,12 @@ def _nearby(con: duckdb.DuckDBPyConnection, bounds: tuple) -> None:
 
 
 # the file's rows, then the stored rows near them (the pandas version's `combined`)
-_COMBINED = f"""(SELECT line, true AS incoming, period, year, quarter, region, cluster, {_MONEY} FROM {ROWS}
+_COMBINED = f"""(SELECT line, NULL AS pos, true AS incoming, period, year, quarter, region, cluster, {_MONEY} FROM {ROWS}
     UNION ALL
-    SELECT NULL, false, period, year, quarter, region, cluster, {_MONEY} FROM {NEARBY})"""  # noqa: S608 - our own names
-_ORDER = "NOT c.incoming, c.line, c.period, c.region, c.cluster"
+    SELECT NULL, pos, false, period, year, quarter, region, cluster, {_MONEY} FROM {NEARBY})"""  # noqa: S608 - our own names
+# the file's rows by line, then the stored rows as they lie in the table (the order the pandas
+# version met them in)
+_ORDER = "NOT c.incoming, c.line, c.pos"
 
 
 def _ytd_decrease(con: duckdb.DuckDBPyConnection, header: dict[str, str], report: Report) -> None:
