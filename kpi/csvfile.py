@@ -4,6 +4,10 @@ DuckDB's read_csv cannot decode GBK offline (TRAPS.md 7), so bytes are decoded h
 (UTF-8 with or without BOM first, then GB18030, a superset of GBK), split into records by the
 csv module (which knows where each record starts) and put in a pandas frame with every cell kept
 as text. Line numbers are file lines with the header as line 1.
+
+`read_table` is the reference reader (the register, reviews and taxonomy use it); statistics
+files, up to hundreds of thousands of rows, go through kpi.csvload, which shares the guards and
+the decoding here and must find exactly what `read_table` finds.
 """
 
 from __future__ import annotations
