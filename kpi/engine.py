@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -17,12 +23,12 @@ import pandas as pd
 
 from kpi import access, compute, progress_entry, queries, register
 from kpi.compute import Target
-from kpi.definitions import ALL_CLUSTER, LEVEL, RATIOS, Status, TargetKind, indicator_label
+from kpi.definitions import ALL_CLUSTER, CITY_CODE, LEVEL, RATIOS, Status, TargetKind, indicator_label
 from kpi.errors import UnknownScope
 from kpi.periods import Period, from_code, parse_period
 from kpi.platforms import current_platforms  # noqa: F401 - kpi.ui reads engine.current_platforms
+from kpi.reference import cluster_lookup, fold, region_lookup, resolve_cluster, resolve_region
 from kpi.reference import clusters as cluster_table
-from kpi.reference import resolve_cluster, resolve_region
 from kpi.reference import targets as target_table
 from kpi.reference import units as reference_units
 
@@ -74,23 +80,24 @@ def _by_period(records: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, A
 
 def _pick(by_period: dict[str, dict[str, dict[str, Any]]], code: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
+    k_num, k_den, k_n = f"{code}_num", f"{code}_den", f"{code}_n"
     for period in sorted(by_period):
         parts = by_period[period]
         city = parts.get("city")
-        if city is not None and (city[f"{code}_n"] or 0) > 0:
+        if city is not None and (city[k_n] or 0) > 0:
             chosen, basis, n = city, "city_total_row", 1
         elif "units" in parts:
-            chosen, basis, n = parts["units"], "sum_of_units", int(parts["units"][f"{code}_n"] or 0)
+            chosen, basis, n = parts["units"], "sum_of_units", int(parts["units"][k_n] or 0)
         elif len(parts) == 1 and city is None:
             chosen = next(iter(parts.values()))
-            basis, n = "region_rows", int(chosen[f"{code}_n"] or 0)
+            basis, n = "region_rows", int(chosen[k_n] or 0)
         else:
             continue
         if n == 0:
             continue
         out[str(period)] = {
-            "numerator": _num(chosen[f"{code}_num"]),
-            "denominator": _num(chosen[f"{code}_den"]),
+            "numerator": _num(chosen[k_num]),
+            "denominator": _num(chosen[k_den]),
             "basis": basis,
             "units_reporting": n,
             "demo": bool(chosen["demo"]),
@@ -139,24 +146,54 @@ def platform_entries(
     as_of: dt.date,
     lang: str,
 ) -> dict[str, dict[str, Any]]:
-    plats = counting_platforms(register.current_register(con, region), as_of)
+    """Coverage and the provincial and national counts for a scope on `as_of` (read from `con`)."""
     taxonomy = cluster_table(con)
+    universe = queries.region_clusters(con, region) if region is not None and cluster == ALL_CLUSTER else None
+    return _platform_entries(
+        register.current_register(con, region).to_dict("records"),
+        list(taxonomy["code"]),
+        dict(zip(taxonomy["code"], taxonomy["name" if lang == "zh" else "name_en"], strict=True)),
+        universe,
+        targets,
+        region,
+        cluster,
+        as_of,
+        lang,
+    )
+
+
+def _platform_entries(
+    register_rows: Sequence[Mapping[str, Any]],
+    taxonomy: Sequence[str],
+    names: Mapping[str, Any],
+    region_universe: list[str] | None,
+    targets: Mapping[str, Target],
+    region: str | None,
+    cluster: str,
+    as_of: dt.date,
+    lang: str,
+) -> dict[str, dict[str, Any]]:
+    """platform_entries on plain rows: `register_rows` are the register's records (kpi.register,
+    already restricted to `region`), `region_universe` the clusters the region hosts (a region
+    with all industry only). Each platform counts at the level it held on `as_of`."""
+    # (levels, clusters) of the platforms that count on as_of (register.standing_on's rule)
+    plats = [(lv, row["clusters"]) for row in register_rows if (lv := register.counts_on(row, as_of))]
     city_scope = region is None and cluster == ALL_CLUSTER
     if cluster != ALL_CLUSTER:
         universe = [cluster]
     elif region is None:
-        universe = list(taxonomy["code"])
+        universe = list(taxonomy)
     else:
-        universe = queries.region_clusters(con, region)
-    served = set(plats["clusters"].explode().dropna()) if not plats.empty else set()
+        universe = list(region_universe or [])
+    served = {c for _, cs in plats for c in cs}
     covered = [c for c in universe if c in served]
     uncovered = [c for c in universe if c not in served]
-    names = dict(zip(taxonomy["code"], taxonomy["name" if lang == "zh" else "name_en"], strict=True))
     cov_target = targets["cluster_coverage"]
     elapsed = compute.elapsed_fraction(as_of, cov_target.plan_start, cov_target.deadline)
     cov_value = len(covered) / len(universe) if universe else None
     if cluster != ALL_CLUSTER:
-        plats = plats[plats["clusters"].map(lambda cs: cluster in cs)] if not plats.empty else plats
+        plats = [(lv, cs) for lv, cs in plats if cluster in cs]
+    ranks = [LEVEL[lv].rank for lv, _ in plats]
     out: dict[str, dict[str, Any]] = {
         "cluster_coverage": {
             "label": indicator_label("cluster_coverage", lang),
@@ -177,7 +214,7 @@ def platform_entries(
     for code, min_level in (("provincial_platforms", "provincial"), ("national_platforms", "national")):
         t = targets[code]
         rank = LEVEL[min_level].rank
-        n = int((plats["level"].map(lambda lv: LEVEL[lv].rank) >= rank).sum()) if not plats.empty else 0
+        n = sum(r >= rank for r in ranks)
         elapsed = compute.elapsed_fraction(as_of, t.plan_start, t.deadline)
         out[code] = {
             "label": indicator_label(code, lang),
@@ -217,54 +254,132 @@ def kpi_status(
     """The contract's `kpi status --json` object for one scope.
 
     With a `viewer`, the scope must be one it may see (access.authorize_scope): a county
-    official gets Forbidden for the city or another unit before any statistic is read."""
-    region_code = _authorized_region(con, viewer, region, cluster)
-    cluster_code = resolve_cluster(con, cluster)
-    latest = queries.latest_period(con)
-    if period:
+    official gets Forbidden for the city or another unit before any statistic is read.
+
+    One statement reads the statistics (queries.city_status_rows or region_status_rows: the
+    scope's sums for every period, for the city the units' own rows at the period, and the data
+    version). What else a status needs (names, units, taxonomy, targets, register, the latest
+    period, the demo uploads, the clusters a region hosts) is kept per connection while the data
+    version holds (_State); its reference part is shared between connections on its content
+    fingerprint (_Reference).
+    """
+    p = _fast_period(period) if period else None
+    if period and p is None:
         p = parse_period(period)
         if p is None:
             raise UnknownScope("period", period)
-    else:
-        p = from_code(latest) if latest else Period.latest_complete(today)
+    state = _states.get(con)
+    for attempt in range(1, 4):  # the data changed while reading: again, at most twice
+        last = attempt == 3
+        ref, region_code, cluster_code = _scope(con, state.ref if state else None, viewer, region, cluster)
+        if state is None or (ref is not None and ref is not state.ref):
+            state = _state(con)
+            if ref is not None and ref is not state.ref and not last:
+                continue  # the names were looked up in another snapshot than the state's
+        scope_region = None if region_code == CITY_CODE else region_code
+        chosen = p or (from_code(state.latest) if state.latest else Period.latest_complete(today))
+        hosted = None
+        if scope_region is None:
+            rows = queries.city_status_rows(con, cluster=cluster_code, period=chosen.code)
+        else:
+            if cluster_code == ALL_CLUSTER:
+                hosted = _hosted(con, state, scope_region)
+            rows = queries.region_status_rows(con, cluster=cluster_code, region=scope_region)
+        version = rows[0][-1] if rows else queries.data_version(con)
+        if last or version == state.version:
+            break
+        state = _state(con)
+    return _status(rows, state, chosen, region_code, cluster_code, hosted, today, lang)
+
+
+def _hosted(con: duckdb.DuckDBPyConnection, state: _State, region: str) -> list[str]:
+    """The clusters a region hosts (queries.region_clusters), once per region and data version."""
+    found = state.hosted.get(region)
+    if found is None:
+        found = state.hosted[region] = queries.region_clusters(con, region)
+    return found
+
+
+_N = len(queries.SUM_NAMES)
+
+
+def _scope_rows(
+    rows: list[tuple], scope_region: str | None, demo: frozenset[int]
+) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, list[Any]]]:
+    """The statement's rows as `sums` would give them to _pick ({period: {part: row}}), and for
+    the city the units' own rows at the period ({region: [region, num, den, ...]})."""
+    by_part: dict[str, dict[str, dict[str, Any]]] = {}
+    units: dict[str, list[Any]] = {}
+    for r in rows:
+        if scope_region is None:
+            period, part = r[0], "city" if r[1] else "units"
+            for unit in r[3 + _N] or ():
+                _add_unit_row(units, unit)
+        else:
+            period, part = f"{r[0]}Q{r[1]}", scope_region
+        row = dict(zip(queries.SUM_NAMES, r[2 : 2 + _N], strict=True))
+        uploads = sorted(r[2 + _N])
+        row["uploads"] = uploads
+        row["demo"] = not demo.isdisjoint(uploads)
+        by_part.setdefault(period, {})[part] = row
+    return by_part, units
+
+
+def _status(
+    rows: list[tuple],
+    state: _State,
+    p: Period,
+    region_code: str | None,
+    cluster_code: str,
+    hosted: list[str] | None,
+    today: dt.date | None,
+    lang: str,
+) -> dict[str, Any]:
+    ref, latest = state.ref, state.latest
+    scope_region = None if region_code == CITY_CODE else region_code
+    units = scope_region is None
     prev = p.previous_year()
     today = today or dt.date.today()
     # platforms count at the period's end; for the latest period, the register as it is today
     as_of = max(p.end_date, today) if latest is None or p.code >= latest else p.end_date
-    targets = load_targets(con)
-    frame = queries.sums(
-        con,
-        cluster=cluster_code,
-        region=region_code if region_code != "330400" else None,
-        periods=None,  # all periods: the progress keys need the baseline year and full years
-    )
-    # the nine units' sums at p, for each ratio's region_contributions (city scope only)
-    unit_frame = (
-        queries.sums(con, cluster=cluster_code, periods=[p.code], by_region=True)
-        if region_code in (None, "330400")
-        else None
-    )
-    unit_codes = list(reference_units(con)["code"]) if unit_frame is not None else []
+    targets = ref.targets
+    by_part, unit_rows = _scope_rows(rows, scope_region, state.demo)
+    unit_codes = ref.units if units else ()
     indicators: dict[str, Any] = {}
     demo = False
-    for r in RATIOS:
-        by_period = pick_scope_sums(frame, r.code)
+    for i, ratio in enumerate(RATIOS):
+        code, target = ratio.code, targets[ratio.code]
+        by_period = _pick(by_part, code)
         now = by_period.get(p.code)
         demo = demo or bool(now and now["demo"])
-        indicators[r.code] = ratio_entry(targets[r.code], now, by_period.get(prev.code), lang)
-        indicators[r.code]["previous_period"] = prev.code
-        keys = progress_entry.enrich(
-            by_period, targets[r.code], p, lang=lang, units=_unit_sums(unit_frame, unit_codes, r.code)
-        )
-        indicators[r.code].update(keys)
+        entry = ratio_entry(target, now, by_period.get(prev.code), lang)
+        entry["previous_period"] = prev.code
+        unit_sums = _unit_tuples(unit_rows, unit_codes, 1 + 2 * i) if units else None
+        keys = progress_entry.enrich(by_period, target, p, lang=lang, units=unit_sums)
+        entry.update(keys)
         # the light follows the glide path where it can be judged (issue: progress analytics),
         # else the plain gap-to-target rule; `status_basis` says which
-        light = progress_entry.glide_light(keys, targets[r.code], lang) if now else None
-        indicators[r.code]["status_basis"] = "glide_path" if light else "gap_to_target"
+        light = progress_entry.glide_light(keys, target, lang) if now else None
+        entry["status_basis"] = "glide_path" if light else "gap_to_target"
         if light:
-            indicators[r.code]["status"], indicators[r.code]["status_rule"] = light
-    scope_region = None if region_code == "330400" else region_code
-    indicators.update(platform_entries(con, targets, scope_region, cluster_code, as_of, lang))
+            entry["status"], entry["status_rule"] = light
+        indicators[code] = entry
+    register_rows = (
+        ref.platforms if scope_region is None else [r for r in ref.platforms if r["region"] == scope_region]
+    )
+    indicators.update(
+        _platform_entries(
+            register_rows,
+            ref.taxonomy,
+            ref.names_zh if lang == "zh" else ref.names_en,
+            hosted,
+            targets,
+            scope_region,
+            cluster_code,
+            as_of,
+            lang,
+        )
+    )
     return {
         "period": p.code,
         "period_label": p.label(lang),
@@ -278,22 +393,178 @@ def kpi_status(
     }
 
 
-def _unit_sums(
-    frame: pd.DataFrame | None, units: list[str], code: str
-) -> list[tuple[str, float | None, float | None]] | None:
-    """(region, numerator, denominator) of each unit for one ratio, from queries.sums(by_region=True)
-    for one period; (region, None, None) for a unit that does not report both parts."""
-    if frame is None:
+def _add_unit_row(units: dict[str, list[Any]], row: tuple) -> None:
+    """A unit's own row at the period, (region, numerator, denominator, ...) per ratio, with a
+    ratio's parts kept only where both are reported (as the sums count them). A second current row
+    for the same key (the store never writes one) adds up, as the sums would."""
+    parts = list(row)
+    for i in range(1, len(parts), 2):
+        if parts[i] is None or parts[i + 1] is None:
+            parts[i] = parts[i + 1] = None
+    have = units.get(row[0])
+    if have is None:
+        units[row[0]] = parts
+        return
+    for i in range(1, len(parts), 2):
+        if parts[i] is not None:
+            if have[i] is None:
+                have[i], have[i + 1] = parts[i], parts[i + 1]
+            else:
+                have[i], have[i + 1] = have[i] + parts[i], have[i + 1] + parts[i + 1]
+
+
+_PERIOD_CODE = re.compile(r"(\d{4})Q([1-4])")
+
+
+def _fast_period(text: str) -> Period | None:
+    """A period already written as its code (`2025Q3`), without the parser's pandas round trip;
+    None for any other spelling (then periods.parse_period decides)."""
+    m = _PERIOD_CODE.fullmatch(text)
+    if m is None or not 1990 <= int(m.group(1)) <= 2100:
         return None
-    rows = {str(r["part"]): r for r in frame.to_dict("records")}
+    return Period(int(m.group(1)), int(m.group(2)))
+
+
+def _unit_tuples(
+    rows: Mapping[str, Sequence[Any]], units: Sequence[str], at: int
+) -> list[tuple[str, float | None, float | None]]:
+    """(region, numerator, denominator) of each unit for one ratio, whose parts are at columns
+    `at` and `at + 1` of the units' own rows; (region, None, None) for a unit without both."""
     out: list[tuple[str, float | None, float | None]] = []
     for unit in units:
         r = rows.get(unit)
-        if r is None or not r[f"{code}_n"]:
+        if r is None or r[at] is None or r[at + 1] is None:
             out.append((unit, None, None))
         else:
-            out.append((unit, _num(r[f"{code}_num"]), _num(r[f"{code}_den"])))
+            out.append((unit, _num(r[at]), _num(r[at + 1])))
     return out
+
+
+# ---------------------------------------------------------------- what a status keeps between calls
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What a status reads besides the statistics, as of one REFERENCE_FINGERPRINT: built by the
+    same functions that read them uncached (kpi.reference, load_targets, kpi.register), so the
+    answers are the same; never changed once built (shared between connections and threads)."""
+
+    fingerprint: str
+    regions: Mapping[str, str]  # folded name → region code (reference.region_lookup)
+    clusters: Mapping[str, str]  # folded name → cluster code (reference.cluster_lookup)
+    units: tuple[str, ...]  # the reporting units, in their order (reference.units)
+    taxonomy: tuple[str, ...]  # cluster codes in the taxonomy's order
+    names_zh: Mapping[str, Any]
+    names_en: Mapping[str, Any]
+    targets: Mapping[str, Target]
+    platforms: tuple[Mapping[str, Any], ...]  # the register's records (register.current_register)
+
+
+@dataclass(frozen=True)
+class _State:
+    """One connection's view of the data at one DATA_VERSION (queries.status_state)."""
+
+    version: int | None
+    latest: str | None  # the latest period with data
+    demo: frozenset[int]  # the demo uploads
+    ref: _Reference
+    hosted: dict[str, list[str]] = field(default_factory=dict)  # region → the clusters it hosts
+
+
+_CACHE_SIZE = 8
+_references: OrderedDict[str, _Reference] = OrderedDict()
+_states: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _State] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection, fingerprint: str) -> _Reference:
+    taxonomy = cluster_table(con)
+    return _Reference(
+        fingerprint=fingerprint,
+        regions=region_lookup(con),
+        clusters=cluster_lookup(con),
+        units=tuple(reference_units(con)["code"]),
+        taxonomy=tuple(taxonomy["code"]),
+        names_zh=dict(zip(taxonomy["code"], taxonomy["name"], strict=True)),
+        names_en=dict(zip(taxonomy["code"], taxonomy["name_en"], strict=True)),
+        targets=load_targets(con),
+        platforms=tuple(register.current_register(con).to_dict("records")),
+    )
+
+
+def _reference(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) -> _Reference:
+    """The snapshot for the database as `con` sees it now (`fingerprint`: as just read).
+
+    Built when no cached one has that fingerprint; cached only when the fingerprint is the same
+    before and after reading the tables (no write came in between)."""
+    fingerprint = fingerprint or queries.reference_fingerprint(con)
+    with _lock:
+        ref = _references.get(fingerprint)
+        if ref is not None:
+            _references.move_to_end(fingerprint)
+    if ref is None:
+        ref = _load_reference(con, fingerprint)
+        if queries.reference_fingerprint(con) == fingerprint:
+            with _lock:
+                _references[fingerprint] = ref
+                while len(_references) > _CACHE_SIZE:
+                    _references.popitem(last=False)
+    return ref
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> _State:
+    """Read the data version, the latest period, the reference fingerprint and the demo uploads
+    (one statement), with the reference snapshot for that fingerprint; kept for `con`."""
+    version, latest, fingerprint, demo = queries.status_state(con)
+    state = _State(version, latest, frozenset(demo), _reference(con, fingerprint))
+    _states[con] = state
+    return state
+
+
+def _needs_lookup(region: str | None, cluster: str | None) -> bool:
+    return not (region is None or str(region).strip() == "") or cluster is not None
+
+
+def _scope(
+    con: duckdb.DuckDBPyConnection,
+    ref: _Reference | None,
+    viewer: access.Viewer | None,
+    region: str | None,
+    cluster: str | None,
+) -> tuple[_Reference | None, str | None, str]:
+    """(snapshot, region code, cluster code) of a scope the viewer may see, as _authorized_region
+    and resolve_cluster answer. Names are looked up in the snapshot `ref`; a name it does not
+    know, or a scope it makes Forbidden, is checked again against a fresh snapshot first."""
+    if region is None or str(region).strip() == "":
+        access.authorize_scope(viewer, None, cluster)  # before anything is read, as for the city
+        if cluster is None:
+            return ref, None, ALL_CLUSTER
+    if ref is None:
+        ref = _reference(con)
+    try:
+        return ref, *_lookup_scope(ref, viewer, region, cluster)
+    except (UnknownScope, access.Forbidden):
+        fresh = _reference(con)
+        if fresh.fingerprint == ref.fingerprint:
+            raise
+        return fresh, *_lookup_scope(fresh, viewer, region, cluster)
+
+
+def _lookup_scope(
+    ref: _Reference, viewer: access.Viewer | None, region: str | None, cluster: str | None
+) -> tuple[str | None, str]:
+    code: str | None = None
+    if not (region is None or str(region).strip() == ""):
+        code = ref.regions.get(fold(region))
+        if code is None:
+            raise UnknownScope("region", str(region))
+    access.authorize_scope(viewer, code, cluster)
+    if cluster is None:
+        return code, ALL_CLUSTER
+    found = ref.clusters.get(fold(cluster))
+    if found is None:
+        raise UnknownScope("cluster", str(cluster))
+    return code, found
 
 
 def _authorized_region(

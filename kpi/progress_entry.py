@@ -10,6 +10,7 @@ Units as in `kpi.progress`: fractions, pp, 万元, fractional years between quar
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -63,6 +64,12 @@ def _money(v: float | None) -> str:
     return "—" if v is None else f"{v:,.0f}"
 
 
+@functools.lru_cache(maxsize=1024)
+def _period(code: str) -> Period:
+    """from_code, once per code (a status reads every period of the series for each ratio)."""
+    return from_code(code)
+
+
 def _value(row: Mapping[str, Any] | None) -> float | None:
     if not row or row.get("numerator") is None or not row.get("denominator"):
         return None
@@ -84,7 +91,7 @@ def enrich(
     what was known up to it). `units` — (region, numerator, denominator) for the nine units at
     `period` — adds `region_contributions` (city scope only).
     """
-    rows = {from_code(c): r for c, r in by_period.items() if from_code(c) <= period}
+    rows = {q: r for c, r in by_period.items() if (q := _period(c)) <= period}
     values = {p: _value(r) for p, r in rows.items()}
     now = rows.get(period)
     latest = values.get(period)

@@ -143,3 +143,96 @@ def cluster_sums(
         _CLUSTER_SUMS_SQL,
         {"by_region": by_region or region is not None, "city": CITY_CODE, "period": period, "region": region},
     ).df()
+
+
+# ---------------------------------------------------------------- kpi status in one statement
+#
+# kpi status runs one statement per call (the city or one region) at every scale, so at small
+# scale its cost is DuckDB's fixed cost per statement: parsing, binding and planning grow with
+# every expression, so the text is short and each aggregate earns its place.
+
+# The sums of `sums` (the same rows added in the same order: sum skips a NULL), as CASE, which
+# is cheaper than FILTER; n counts the rows with both parts.
+_STATUS_SUMS = ",".join(
+    f"sum(CASE WHEN {r.denominator} IS NOT NULL THEN {r.numerator} END),"
+    f"sum(CASE WHEN {r.numerator} IS NOT NULL THEN {r.denominator} END),"
+    f"count({r.numerator}+{r.denominator})"
+    for r in RATIOS
+)
+# The sums columns of a status row, in order.
+SUM_NAMES: tuple[str, ...] = tuple(f"{r.code}_{part}" for r in RATIOS for part in ("num", "den", "n"))
+# a unit's own row: its region, then numerator and denominator of each ratio
+_UNIT_ROW = ",".join(["region", *(f"{r.numerator},{r.denominator}" for r in RATIOS)])
+
+# Every write through kpi (uploads of every kind, rollbacks, targets, the taxonomy, the register,
+# accounts) records an audit event in its own transaction (kpi.audit): the newest event's id is a
+# version of the data. Ids come from a sequence and are never reused, and an uncommitted event is
+# seen by its own connection only, as the change it records.
+_DATA_VERSION = "(SELECT max(id)FROM audit_log)"
+
+# (period, is the city's own row, *sums, upload ids, the units' own rows at $period, version)
+_CITY_SQL = (
+    f"SELECT period,region=$city,{_STATUS_SUMS},list_distinct(list(upload_id)),"  # noqa: S608 - identifiers from kpi.definitions
+    f"list(({_UNIT_ROW}))FILTER(period=$period AND region<>$city),{_DATA_VERSION} "
+    "FROM stat_values WHERE is_current AND cluster=$cluster GROUP BY 1,2"
+)
+# (year, quarter, *sums, upload ids, version): integer groups, DuckDB's cheaper perfect hash
+_REGION_SQL = (
+    f"SELECT year,quarter,{_STATUS_SUMS},list_distinct(list(upload_id)),{_DATA_VERSION} "  # noqa: S608 - identifiers from kpi.definitions
+    "FROM stat_values WHERE is_current AND cluster=$cluster AND region=$region GROUP BY 1,2"
+)
+
+
+def city_status_rows(con: duckdb.DuckDBPyConnection, *, cluster: str, period: str) -> list[tuple]:
+    """The city's sums for `cluster`, one row per period and part, in one statement:
+
+    `(period, own, *SUM_NAMES, uploads, units, version)` where `own` is True for the city's own
+    total row and False for the sum of the units (the 'city' and 'units' parts of `sums`),
+    `uploads` the distinct upload ids (any order), `units` the units' own rows at `period` as
+    `(region, numerator, denominator, ...)` per ratio (None in other periods), and `version` the
+    DATA_VERSION read with them. No rows when the city has no statistics for the cluster.
+    """
+    return con.execute(_CITY_SQL, {"city": CITY_CODE, "cluster": cluster, "period": period}).fetchall()
+
+
+def region_status_rows(con: duckdb.DuckDBPyConnection, *, cluster: str, region: str) -> list[tuple]:
+    """One region's sums for `cluster`, one row per period: `(year, quarter, *SUM_NAMES,
+    uploads, version)` as in `city_status_rows`."""
+    return con.execute(_REGION_SQL, {"cluster": cluster, "region": region}).fetchall()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The DATA_VERSION on its own (the status statements return it with the sums)."""
+    return con.execute(f"SELECT {_DATA_VERSION}").fetchall()[0][0]
+
+
+# A content fingerprint of what kpi_status reads besides the statistics (kpi.engine caches it):
+# regions and clusters (names, units, taxonomy), targets, and the committed register versions.
+# JSON text is unambiguous (a NULL is not the string 'NULL') and keeps every digit of a double.
+REFERENCE_FINGERPRINT = """
+coalesce((SELECT md5(string_agg(to_json(r)::VARCHAR, '|' ORDER BY r.code)) FROM regions r), '-')
+|| coalesce((SELECT md5(string_agg(to_json(c)::VARCHAR, '|' ORDER BY c.code)) FROM clusters c), '-')
+|| coalesce((SELECT md5(string_agg(to_json(t)::VARCHAR, '|' ORDER BY t.indicator)) FROM targets t), '-')
+|| coalesce((SELECT md5(string_agg(to_json(p)::VARCHAR, '|' ORDER BY p.upload_id, p.name, p.host, p.line))
+             FROM platform_versions p JOIN uploads u ON u.id = p.upload_id
+             WHERE u.status = 'committed'), '-')
+"""
+
+_STATE_SQL = f"""
+SELECT {_DATA_VERSION},
+       (SELECT period FROM stat_values WHERE is_current ORDER BY year DESC, quarter DESC LIMIT 1),
+       {REFERENCE_FINGERPRINT},
+       (SELECT list(id ORDER BY id) FROM uploads WHERE is_demo)
+"""  # noqa: S608 - fixed text
+
+
+def status_state(con: duckdb.DuckDBPyConnection) -> tuple[int | None, str | None, str, list[int]]:
+    """(DATA_VERSION, the latest period with data, REFERENCE_FINGERPRINT, the demo upload ids),
+    read together: what kpi_status keeps for a connection while the version holds."""
+    version, latest, fingerprint, demo = con.execute(_STATE_SQL).fetchall()[0]
+    return version, latest, fingerprint, list(demo or [])
+
+
+def reference_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """REFERENCE_FINGERPRINT on its own."""
+    return con.execute(f"SELECT {REFERENCE_FINGERPRINT}").fetchall()[0][0]
