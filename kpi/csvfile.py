@@ -240,22 +240,30 @@ def too_many_columns(report: Report, line: int, found: int) -> None:
     report.error("TOO_MANY_COLUMNS", line, None, found=found, limit=MAX_COLUMNS)
 
 
-# a line that is valid UTF-8 with Chinese in it, and a line with bytes that are not UTF-8, in a
-# file decoded with surrogateescape (every invalid byte becomes one of U+DC80..U+DCFF)
-_UTF8_CHINESE_LINE = re.compile("^[^\n\udc80-\udcff]*[\u4e00-\u9fff][^\n\udc80-\udcff]*$", re.M)
-_NOT_UTF8_LINE = re.compile("^[^\n]*?[\udc80-\udcff]", re.M)
+# in a file decoded with surrogateescape every byte that is not UTF-8 becomes one of U+DC80..U+DCFF
+_CHINESE = re.compile("[\u4e00-\u9fff]")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
 def _mixed_encoding(data: bytes) -> tuple[int, int] | None:
     """(a UTF-8 line, a line that is not UTF-8) when a file mixes them (one sheet pasted into
     another), else None. GBK text is almost never valid UTF-8 with Chinese characters in it, so
-    a line that is counts as UTF-8."""
+    a line that is counts as UTF-8: the first line with a Chinese character and no byte that is
+    not UTF-8, found by visiting only the lines with Chinese characters."""
     text = data.decode("utf-8", errors="surrogateescape")
-    utf8 = _UTF8_CHINESE_LINE.search(text)
-    other = _NOT_UTF8_LINE.search(text) if utf8 else None
+    utf8 = None
+    at = 0
+    while utf8 is None and (chinese := _CHINESE.search(text, at)) is not None:
+        start = text.rfind("\n", 0, chinese.start()) + 1
+        end = text.find("\n", chinese.start())
+        end = len(text) if end < 0 else end
+        if _NOT_UTF8.search(text, start, end) is None:
+            utf8 = start
+        at = end + 1
+    other = _NOT_UTF8.search(text) if utf8 is not None else None
     if utf8 is None or other is None:
         return None
-    return text.count("\n", 0, utf8.start()) + 1, text.count("\n", 0, other.start()) + 1
+    return text.count("\n", 0, utf8) + 1, text.count("\n", 0, other.start()) + 1
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ thousands of rows, where a line number off by one would show."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pandas as pd
 import pytest
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 from support import HEADER, TODAY, ingest_bytes, ingest_text, problems, stats_csv, warnings_of
 
 from kpi import store
-from kpi.csvfile import parse_numbers, read_table
+from kpi.csvfile import _mixed_encoding, parse_numbers, read_table
 from kpi.csvload import drop_table, load_table
 from kpi.ingest import check_stats
 from kpi.report import Report
@@ -231,3 +233,36 @@ def test_a_stored_period_the_file_replaces_is_not_history(db):
         db, stats_csv("2025Q1,南湖区,,90,1000,500,1000,70,100", "2024Q1,南湖区,,30,1000,500,1000,70,100")
     )
     assert warnings_of(result.report) == []
+
+
+# ---- mixed encodings: the first UTF-8 line with Chinese in it, found without a regex backtracking
+# over every line of a GBK file; the pattern it replaced is the reference
+
+
+def _mixed_reference(data: bytes) -> tuple[int, int] | None:
+    text = data.decode("utf-8", errors="surrogateescape")
+    utf8 = re.search("^[^\n\udc80-\udcff]*[\u4e00-\u9fff][^\n\udc80-\udcff]*$", text, re.M)
+    other = re.search("^[^\n]*?[\udc80-\udcff]", text, re.M) if utf8 else None
+    if utf8 is None or other is None:
+        return None
+    return text.count("\n", 0, utf8.start()) + 1, text.count("\n", 0, other.start()) + 1
+
+
+PIECES = [
+    "南湖区,2025Q1\n".encode("gbk"),
+    "南湖区,2025Q1\n".encode(),
+    b"abc,1\n",
+    b"\r\n",
+    "中".encode(),
+    "中".encode("gbk"),
+    b"\xe4\xb8",
+    b"\xff",
+    "\u3000".encode(),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+def test_mixed_encodings_are_found_as_the_line_pattern_found_them(pieces):
+    data = b"".join(pieces)
+    assert _mixed_encoding(data) == _mixed_reference(data)
