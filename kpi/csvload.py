@@ -5,14 +5,16 @@ At 100,000 rows that costs seconds, so `load_table` takes another road for plain
 reference road for everything else:
 
 - the guards and the decoding are csvfile's own (`read_text`), unchanged;
-- the record structure comes from NumPy over the UTF-8 bytes: line starts, commas, quotes and
-  whether a line has anything but blanks, all per line, with no Python loop over the lines;
-- a line with a quote in it is split by the csv module (line by line, as the reference would);
-- every other data line goes, as written, through a temporary UTF-8 file to DuckDB's `read_csv`
-  with quoting off: a line without quotes is its cells joined by commas, nothing more;
+- the record structure comes from NumPy over the UTF-8 bytes: line starts, commas and quotes
+  per line, and which lines are blank (Python looks only at the few lines NumPy cannot judge);
+- a line with a quote in it is split by the csv module, each line a record of its own;
+- the data lines go through a temporary UTF-8 file to DuckDB's `read_csv` with quoting off, the
+  cells separated by a control character that no cell holds: a line without quotes has its
+  commas replaced by it, a quoted line is written from its cells;
 - a file where a record could span lines (a quote left open at a line's end, a lone carriage
-  return) or with a line longer than the csv module's cell limit goes the reference road whole,
-  so its problems are reported exactly as before.
+  return), with a line longer than the csv module's cell limit or with every candidate
+  separator in it goes the reference road whole, so its problems are reported exactly as
+  before.
 
 Cells arrive raw (not stripped, NULL where empty): whoever reads them strips, as read_table did.
 Line numbers are file lines with the header as line 1, blank lines counted.
@@ -176,7 +178,7 @@ def _load_plain(
 ) -> Loaded | None:
     quoted_rows = _quoted_rows(lines)
     sep = next((c for c in _SEPARATORS if c not in text), None)
-    if quoted_rows is None or sep is None:  # a record may span lines: the csv module knows where
+    if quoted_rows is None or sep is None:  # a record may span lines, or no separator is free
         return _reference(con, text, report, name)
     for i, row in quoted_rows.items():
         lines.blank[i] = not any(c.strip() for c in row)
