@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -102,6 +104,37 @@ def _pick(by_period: dict[str, dict[str, dict[str, Any]]], code: str) -> dict[st
             "units_reporting": n,
             "demo": bool(chosen["demo"]),
             "uploads": [int(u) for u in chosen["uploads"]],
+        }
+    return out
+
+
+def _pick_fast(by_period: dict[str, dict[str, dict[str, Any]]], code: str) -> dict[str, dict[str, Any]]:
+    """_pick for rows read by fetchall (floats or None, never pandas' NA): the same choice and
+    the same values, without the DataFrame conversions."""
+    out: dict[str, dict[str, Any]] = {}
+    k_num, k_den, k_n = f"{code}_num", f"{code}_den", f"{code}_n"
+    for period in sorted(by_period):
+        parts = by_period[period]
+        city = parts.get("city")
+        if city is not None and city[k_n]:
+            chosen, basis, n = city, "city_total_row", 1
+        elif "units" in parts:
+            chosen, basis, n = parts["units"], "sum_of_units", parts["units"][k_n]
+        elif len(parts) == 1 and city is None:
+            chosen = next(iter(parts.values()))
+            basis, n = "region_rows", chosen[k_n]
+        else:
+            continue
+        if not n:
+            continue
+        num, den = chosen[k_num], chosen[k_den]
+        out[period] = {
+            "numerator": None if num is None or num != num else float(num),
+            "denominator": None if den is None or den != den else float(den),
+            "basis": basis,
+            "units_reporting": n,
+            "demo": chosen["demo"],
+            "uploads": list(chosen["uploads"]),
         }
     return out
 
@@ -257,11 +290,11 @@ def kpi_status(
     official gets Forbidden for the city or another unit before any statistic is read.
 
     One statement reads the statistics (queries.city_status_rows or region_status_rows: the
-    scope's sums for every period, for the city the units' own rows at the period, and the data
-    version). What else a status needs (names, units, taxonomy, targets, register, the latest
-    period, the demo uploads, the clusters a region hosts) is kept per connection while the data
-    version holds (_State); its reference part is shared between connections on its content
-    fingerprint (_Reference).
+    scope's sums for every period and, for the city, the units' own rows at the period). What
+    else a status needs (names, units, taxonomy, targets, register, the latest period, the demo
+    uploads, the clusters a region hosts) is kept per connection for as long as the data stay as
+    they were (_State, checked by _current after the statement); its reference part is shared
+    between connections on its content fingerprint (_Reference).
     """
     p = _fast_period(period) if period else None
     if period and p is None:
@@ -279,14 +312,14 @@ def kpi_status(
         scope_region = None if region_code == CITY_CODE else region_code
         chosen = p or (from_code(state.latest) if state.latest else Period.latest_complete(today))
         hosted = None
+        called = _now_us()
         if scope_region is None:
             rows = queries.city_status_rows(con, cluster=cluster_code, period=chosen.code)
         else:
             if cluster_code == ALL_CLUSTER:
                 hosted = _hosted(con, state, scope_region)
             rows = queries.region_status_rows(con, cluster=cluster_code, region=scope_region)
-        version = rows[0][-1] if rows else queries.data_version(con)
-        if last or version == state.version:
+        if last or _current(con, state, rows[0][-1] if rows else None, called):
             break
         state = _state(con)
     return _status(rows, state, chosen, region_code, cluster_code, hosted, today, lang)
@@ -349,7 +382,7 @@ def _status(
     demo = False
     for i, ratio in enumerate(RATIOS):
         code, target = ratio.code, targets[ratio.code]
-        by_period = _pick(by_part, code)
+        by_period = _pick_fast(by_part, code)
         now = by_period.get(p.code)
         demo = demo or bool(now and now["demo"])
         entry = ratio_entry(target, now, by_period.get(prev.code), lang)
@@ -462,8 +495,11 @@ class _Reference:
 
 @dataclass(frozen=True)
 class _State:
-    """One connection's view of the data at one DATA_VERSION (queries.status_state)."""
+    """What one connection saw of the data besides the statistics (queries.status_state), and
+    how to tell it still holds (_current): the database file's stamp when it was read (None
+    when read inside a transaction, or in memory) and the newest audit event's id."""
 
+    stamp: tuple[int, ...] | None
     version: int | None
     latest: str | None  # the latest period with data
     demo: frozenset[int]  # the demo uploads
@@ -513,12 +549,64 @@ def _reference(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) -
 
 
 def _state(con: duckdb.DuckDBPyConnection) -> _State:
-    """Read the data version, the latest period, the reference fingerprint and the demo uploads
-    (one statement), with the reference snapshot for that fingerprint; kept for `con`."""
-    version, latest, fingerprint, demo = queries.status_state(con)
-    state = _State(version, latest, frozenset(demo), _reference(con, fingerprint))
+    """Read what a status keeps (one statement, queries.status_state) with the reference snapshot
+    for its fingerprint; kept for `con`. The file's stamp is taken first: a commit after it
+    changes it, so the state is never newer than its stamp."""
+    path = _database_file(con)
+    stamp = _file_stamp(path) if path else None
+    called = _now_us()
+    started, version, latest, fingerprint, demo = queries.status_state(con)
+    if started < called:  # inside the caller's transaction: its changes are not on file yet
+        stamp = None
+    state = _State(stamp, version, latest, frozenset(demo), _reference(con, fingerprint))
     _states[con] = state
     return state
+
+
+def _current(con: duckdb.DuckDBPyConnection, state: _State, started: int | None, called: int) -> bool:
+    """Whether `state` still describes the data a statement that began its transaction at
+    `started` (µs; None when it returned no row) just read, `called` being when it was sent.
+
+    In autocommit the statement saw the committed data, and every commit (from any connection;
+    no other process writes while a connection is open) is written to the database file or its
+    WAL before others see it: the file's stamp tells (as the app's cache keys, store.data_version).
+    Inside a transaction the caller began, its own uncommitted changes are not on file yet: every
+    change through kpi records an audit event in its transaction, so the newest event's id tells.
+    """
+    path = _database_file(con)
+    if path is not None and started is not None and started >= called:
+        return state.stamp is not None and _file_stamp(path) == state.stamp
+    if queries.data_version(con) != state.version:
+        return False
+    return state.stamp is None or path is None or _file_stamp(path) == state.stamp
+
+
+_files: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str | None] = weakref.WeakKeyDictionary()
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The connection's database file (looked up once per connection); None in memory."""
+    if con not in _files:
+        path = queries.database_file(con)
+        _files[con] = None if not path or path == ":memory:" else os.path.abspath(path)
+    return _files[con]
+
+
+def _file_stamp(path: str) -> tuple[int, ...]:
+    """Modification time, size and inode of the database file and of its write-ahead log."""
+    out: list[int] = []
+    for name in (path, path + ".wal"):
+        try:
+            st = os.stat(name)
+        except FileNotFoundError:
+            out += (0, 0, 0)
+        else:
+            out += (st.st_mtime_ns, st.st_size, st.st_ino)
+    return tuple(out)
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1000
 
 
 def _needs_lookup(region: str | None, cluster: str | None) -> bool:

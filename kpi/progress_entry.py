@@ -91,7 +91,8 @@ def enrich(
     what was known up to it). `units` — (region, numerator, denominator) for the nine units at
     `period` — adds `region_contributions` (city scope only).
     """
-    rows = {q: r for c, r in by_period.items() if (q := _period(c)) <= period}
+    upto = period.code  # codes `YYYYQn` sort as the periods do
+    rows = {_period(c): r for c, r in by_period.items() if c <= upto}
     values = {p: _value(r) for p, r in rows.items()}
     now = rows.get(period)
     latest = values.get(period)

@@ -166,19 +166,22 @@ _UNIT_ROW = ",".join(["region", *(f"{r.numerator},{r.denominator}" for r in RATI
 
 # Every write through kpi (uploads of every kind, rollbacks, targets, the taxonomy, the register,
 # accounts) records an audit event in its own transaction (kpi.audit): the newest event's id is a
-# version of the data. Ids come from a sequence and are never reused, and an uncommitted event is
-# seen by its own connection only, as the change it records.
+# version of the data that a transaction sees, its own uncommitted writes included (ids come from
+# a sequence and are never reused).
 _DATA_VERSION = "(SELECT max(id)FROM audit_log)"
+# The start of the statement's transaction (µs since the epoch): later than the call in autocommit,
+# earlier inside a transaction the caller began (kpi.engine then checks _DATA_VERSION).
+_STARTED = "epoch_us(now())"
 
-# (period, is the city's own row, *sums, upload ids, the units' own rows at $period, version)
+# (period, is the city's own row, *sums, upload ids, the units' own rows at $period, started)
 _CITY_SQL = (
     f"SELECT period,region=$city,{_STATUS_SUMS},list_distinct(list(upload_id)),"  # noqa: S608 - identifiers from kpi.definitions
-    f"list(({_UNIT_ROW}))FILTER(period=$period AND region<>$city),{_DATA_VERSION} "
+    f"list(({_UNIT_ROW}))FILTER(period=$period AND region<>$city),{_STARTED} "
     "FROM stat_values WHERE is_current AND cluster=$cluster GROUP BY 1,2"
 )
-# (year, quarter, *sums, upload ids, version): integer groups, DuckDB's cheaper perfect hash
+# (year, quarter, *sums, upload ids, started): integer groups, DuckDB's cheaper perfect hash
 _REGION_SQL = (
-    f"SELECT year,quarter,{_STATUS_SUMS},list_distinct(list(upload_id)),{_DATA_VERSION} "  # noqa: S608 - identifiers from kpi.definitions
+    f"SELECT year,quarter,{_STATUS_SUMS},list_distinct(list(upload_id)),{_STARTED} "  # noqa: S608 - identifiers from kpi.definitions
     "FROM stat_values WHERE is_current AND cluster=$cluster AND region=$region GROUP BY 1,2"
 )
 
@@ -186,23 +189,24 @@ _REGION_SQL = (
 def city_status_rows(con: duckdb.DuckDBPyConnection, *, cluster: str, period: str) -> list[tuple]:
     """The city's sums for `cluster`, one row per period and part, in one statement:
 
-    `(period, own, *SUM_NAMES, uploads, units, version)` where `own` is True for the city's own
+    `(period, own, *SUM_NAMES, uploads, units, started)` where `own` is True for the city's own
     total row and False for the sum of the units (the 'city' and 'units' parts of `sums`),
     `uploads` the distinct upload ids (any order), `units` the units' own rows at `period` as
-    `(region, numerator, denominator, ...)` per ratio (None in other periods), and `version` the
-    DATA_VERSION read with them. No rows when the city has no statistics for the cluster.
+    `(region, numerator, denominator, ...)` per ratio (None in other periods), and `started` the
+    start of the statement's transaction in µs since the epoch. No rows when the city has no
+    statistics for the cluster.
     """
     return con.execute(_CITY_SQL, {"city": CITY_CODE, "cluster": cluster, "period": period}).fetchall()
 
 
 def region_status_rows(con: duckdb.DuckDBPyConnection, *, cluster: str, region: str) -> list[tuple]:
     """One region's sums for `cluster`, one row per period: `(year, quarter, *SUM_NAMES,
-    uploads, version)` as in `city_status_rows`."""
+    uploads, started)` as in `city_status_rows`."""
     return con.execute(_REGION_SQL, {"cluster": cluster, "region": region}).fetchall()
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The DATA_VERSION on its own (the status statements return it with the sums)."""
+    """The newest audit event's id as this connection's transaction sees it (_DATA_VERSION)."""
     return con.execute(f"SELECT {_DATA_VERSION}").fetchall()[0][0]
 
 
@@ -219,18 +223,26 @@ coalesce((SELECT md5(string_agg(to_json(r)::VARCHAR, '|' ORDER BY r.code)) FROM 
 """
 
 _STATE_SQL = f"""
-SELECT {_DATA_VERSION},
+SELECT {_STARTED}, {_DATA_VERSION},
        (SELECT period FROM stat_values WHERE is_current ORDER BY year DESC, quarter DESC LIMIT 1),
        {REFERENCE_FINGERPRINT},
        (SELECT list(id ORDER BY id) FROM uploads WHERE is_demo)
 """  # noqa: S608 - fixed text
 
 
-def status_state(con: duckdb.DuckDBPyConnection) -> tuple[int | None, str | None, str, list[int]]:
-    """(DATA_VERSION, the latest period with data, REFERENCE_FINGERPRINT, the demo upload ids),
-    read together: what kpi_status keeps for a connection while the version holds."""
-    version, latest, fingerprint, demo = con.execute(_STATE_SQL).fetchall()[0]
-    return version, latest, fingerprint, list(demo or [])
+def status_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int | None, str | None, str, list[int]]:
+    """(started, DATA_VERSION, the latest period with data, REFERENCE_FINGERPRINT, the demo
+    upload ids), read together: what kpi_status keeps for a connection while the data stay as
+    they are. `started` as in `city_status_rows`."""
+    started, version, latest, fingerprint, demo = con.execute(_STATE_SQL).fetchall()[0]
+    return started, version, latest, fingerprint, list(demo or [])
+
+
+def database_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file of the connection's database; None in memory."""
+    return con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
 
 
 def reference_fingerprint(con: duckdb.DuckDBPyConnection) -> str:

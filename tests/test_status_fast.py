@@ -174,3 +174,19 @@ def test_unknown_names_are_still_refused(db: Path) -> None:
             _status(con, cluster="不存在集群")
         with pytest.raises(UnknownScope):
             _status(con, "2025Q5")
+
+
+def test_a_committed_write_shows_even_without_an_audit_event_and_after_a_checkpoint(db: Path) -> None:
+    """The kept state follows the database file itself, as the app's cache does: a change made
+    with plain SQL (no audit event) shows too, on the same connection and on another one."""
+    with store.connect(db) as con:
+        assert _ind(_status(con), "rd_intensity")["target"] == 0.0315
+        con.execute("UPDATE targets SET value = 0.033 WHERE indicator = 'rd_intensity'")
+        assert _ind(_status(con), "rd_intensity")["target"] == 0.033
+        with store.connect(db) as other:
+            other.execute("UPDATE targets SET value = 0.034 WHERE indicator = 'rd_intensity'")
+            other.execute("CHECKPOINT")
+        assert _ind(_status(con), "rd_intensity")["target"] == 0.034
+        con.execute("UPDATE targets SET value = 0.035 WHERE indicator = 'rd_intensity'")
+        con.execute("CHECKPOINT")
+        assert _ind(_status(con), "rd_intensity")["target"] == 0.035
