@@ -301,7 +301,9 @@ def kpi_status(
         p = parse_period(period)
         if p is None:
             raise UnknownScope("period", period)
-    state = _states.get(con)
+    if region is None or str(region).strip() == "":
+        access.authorize_scope(viewer, None, cluster)  # before anything is read
+    state = _kept(con)
     for attempt in range(1, 4):  # the data changed while reading: again, at most twice
         last = attempt == 3
         ref, region_code, cluster_code = _scope(con, state.ref if state else None, viewer, region, cluster)
@@ -311,25 +313,29 @@ def kpi_status(
                 continue  # the names were looked up in another snapshot than the state's
         scope_region = None if region_code == CITY_CODE else region_code
         chosen = p or (from_code(state.latest) if state.latest else Period.latest_complete(today))
-        hosted = None
         called = _now_us()
         if scope_region is None:
             rows = queries.city_status_rows(con, cluster=cluster_code, period=chosen.code)
         else:
-            if cluster_code == ALL_CLUSTER:
-                hosted = _hosted(con, state, scope_region)
             rows = queries.region_status_rows(con, cluster=cluster_code, region=scope_region)
         if last or _current(con, state, rows[0][-1] if rows else None, called):
             break
         state = _state(con)
+    hosted = None
+    if scope_region is not None and cluster_code == ALL_CLUSTER:
+        hosted = _hosted(con, state, scope_region)
     return _status(rows, state, chosen, region_code, cluster_code, hosted, today, lang)
 
 
 def _hosted(con: duckdb.DuckDBPyConnection, state: _State, region: str) -> list[str]:
-    """The clusters a region hosts (queries.region_clusters), once per region and data version."""
+    """The clusters a region hosts (queries.region_clusters), kept with the state when read at
+    its stamp (or, for a state of this connection alone, as it stands)."""
     found = state.hosted.get(region)
     if found is None:
-        found = state.hosted[region] = queries.region_clusters(con, region)
+        found = queries.region_clusters(con, region)
+        path = _database_file(con)
+        if state.stamp is None or (path is not None and _file_stamp(path) == state.stamp):
+            state.hosted[region] = found
     return found
 
 
@@ -508,8 +514,11 @@ class _State:
 
 
 _CACHE_SIZE = 8
-_references: OrderedDict[str, _Reference] = OrderedDict()
-_states: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _State] = weakref.WeakKeyDictionary()
+_references: OrderedDict[str, _Reference] = OrderedDict()  # by REFERENCE_FINGERPRINT
+# states read in autocommit, by (database file, its stamp then): any connection may use them
+_shared: OrderedDict[tuple[str, tuple[int, ...]], _State] = OrderedDict()
+# states read inside a transaction, or of an in-memory database: that connection only
+_local: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _State] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -548,18 +557,39 @@ def _reference(con: duckdb.DuckDBPyConnection, fingerprint: str | None = None) -
     return ref
 
 
+def _kept(con: duckdb.DuckDBPyConnection) -> _State | None:
+    """The state kept for the database file as it is now (any connection read it), else the one
+    this connection read inside a transaction or in memory; None when there is none."""
+    path = _database_file(con)
+    if path is not None:
+        key = (path, _file_stamp(path))
+        with _lock:
+            state = _shared.get(key)
+            if state is not None:
+                _shared.move_to_end(key)
+                return state
+    return _local.get(con)
+
+
 def _state(con: duckdb.DuckDBPyConnection) -> _State:
     """Read what a status keeps (one statement, queries.status_state) with the reference snapshot
-    for its fingerprint; kept for `con`. The file's stamp is taken first: a commit after it
-    changes it, so the state is never newer than its stamp."""
+    for its fingerprint. Kept for every connection under the file's stamp when read in autocommit
+    and the stamp was the same before and after; else for this connection alone, unstamped."""
     path = _database_file(con)
     stamp = _file_stamp(path) if path else None
     called = _now_us()
     started, version, latest, fingerprint, demo = queries.status_state(con)
-    if started < called:  # inside the caller's transaction: its changes are not on file yet
-        stamp = None
-    state = _State(stamp, version, latest, frozenset(demo), _reference(con, fingerprint))
-    _states[con] = state
+    ref = _reference(con, fingerprint)
+    if path is not None and started >= called and _file_stamp(path) == stamp:
+        assert stamp is not None
+        state = _State(stamp, version, latest, frozenset(demo), ref)
+        with _lock:
+            _shared[(path, stamp)] = state
+            while len(_shared) > 2 * _CACHE_SIZE:
+                _shared.popitem(last=False)
+    else:  # inside the caller's transaction its changes are not on file yet; or in memory
+        state = _State(None, version, latest, frozenset(demo), ref)
+        _local[con] = state
     return state
 
 
@@ -607,10 +637,6 @@ def _file_stamp(path: str) -> tuple[int, ...]:
 
 def _now_us() -> int:
     return time.time_ns() // 1000
-
-
-def _needs_lookup(region: str | None, cluster: str | None) -> bool:
-    return not (region is None or str(region).strip() == "") or cluster is not None
 
 
 def _scope(

@@ -50,15 +50,17 @@ def _ind(out, code):
 
 def _from_scratch(con, *args, **kwargs):
     """The same status with nothing kept from earlier calls."""
-    engine._states.pop(con, None)
+    engine._local.pop(con, None)
     with engine._lock:
-        kept = dict(engine._references)
+        kept = dict(engine._references), dict(engine._shared)
         engine._references.clear()
+        engine._shared.clear()
     try:
         return _status(con, *args, **kwargs)
     finally:
         with engine._lock:
-            engine._references.update(kept)
+            engine._references.update(kept[0])
+            engine._shared.update(kept[1])
 
 
 def test_every_change_through_kpi_shows_on_the_same_open_connection(db: Path) -> None:
