@@ -568,7 +568,8 @@ def _kept(con: duckdb.DuckDBPyConnection) -> _State | None:
             if state is not None:
                 _shared.move_to_end(key)
                 return state
-    return _local.get(con)
+    with _lock:
+        return _local.get(con)
 
 
 def _state(con: duckdb.DuckDBPyConnection) -> _State:
@@ -589,7 +590,8 @@ def _state(con: duckdb.DuckDBPyConnection) -> _State:
                 _shared.popitem(last=False)
     else:  # inside the caller's transaction its changes are not on file yet; or in memory
         state = _State(None, version, latest, frozenset(demo), ref)
-        _local[con] = state
+        with _lock:
+            _local[con] = state
     return state
 
 
@@ -616,10 +618,14 @@ _files: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str | None] = weakr
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
     """The connection's database file (looked up once per connection); None in memory."""
-    if con not in _files:
-        path = queries.database_file(con)
-        _files[con] = None if not path or path == ":memory:" else os.path.abspath(path)
-    return _files[con]
+    with _lock:
+        if con in _files:
+            return _files[con]
+    path = queries.database_file(con)
+    found = None if not path or path == ":memory:" else os.path.abspath(path)
+    with _lock:
+        _files[con] = found
+    return found
 
 
 def _file_stamp(path: str) -> tuple[int, ...]:
