@@ -4,6 +4,10 @@ indicators with target, gap, same-period change and status, as in CONTRACT.md §
 SQL gives the sums (kpi.queries); the arithmetic is pure (kpi.compute). The city takes its own
 total row where one was uploaded (per indicator, where it reports both parts of the ratio), else
 the sum of the nine units.
+
+kpi_status reads the statistics with one statement per call; what it needs besides them (names,
+units, taxonomy, targets, the register, the latest period, the demo uploads) is read once and
+kept for as long as the database file is unchanged (see "what a status keeps between calls").
 """
 
 from __future__ import annotations
