@@ -49,6 +49,16 @@ def warn(con: duckdb.DuckDBPyConnection, cols: dict[str, Column], report: Report
 
 def _nearby(con: duckdb.DuckDBPyConnection, bounds: tuple) -> None:
     # the constant bounds let DuckDB skip row groups by their min/max; the joins are exact
+    params = {"y0": bounds[0], "y1": bounds[1], "q0": bounds[2], "q1": bounds[3]}
+    if bounds[0] == bounds[1] and bounds[2] == bounds[3]:
+        # one quarter: its own stored rows of the touched pairs are the file's keys, all replaced
+        where, replaced = "s.year = $y0 AND (s.quarter = $q0 - 1 OR s.quarter = $q0 + 1)", ""
+        params = {"y0": bounds[0], "q0": bounds[2]}
+    else:
+        where = "s.year BETWEEN $y0 AND $y1 AND s.quarter BETWEEN $q0 - 1 AND $q1 + 1"
+        replaced = (
+            f"ANTI JOIN {ROWS} i ON i.period = s.period AND i.region = s.region AND i.cluster = s.cluster"
+        )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {NEARBY} AS
             WITH wanted AS (SELECT DISTINCT year, quarter + d AS quarter
@@ -59,9 +69,9 @@ def _nearby(con: duckdb.DuckDBPyConnection, bounds: tuple) -> None:
             FROM stat_values s
             SEMI JOIN wanted w ON w.year = s.year AND w.quarter = s.quarter
             SEMI JOIN touched t ON t.region = s.region AND t.cluster = s.cluster
-            ANTI JOIN {ROWS} i ON i.period = s.period AND i.region = s.region AND i.cluster = s.cluster
-            WHERE s.is_current AND s.year BETWEEN $y0 AND $y1 AND s.quarter BETWEEN $q0 - 1 AND $q1 + 1""",  # noqa: S608 - our own names
-        {"y0": bounds[0], "y1": bounds[1], "q0": bounds[2], "q1": bounds[3]},
+            {replaced}
+            WHERE s.is_current AND {where}""",  # noqa: S608 - our own names
+        params,
     )
 
 
