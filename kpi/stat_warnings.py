@@ -158,7 +158,8 @@ def _outliers(con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, s
     is shaped for speed, with the same result: the stored rows are found by the file's regions
     and clusters (small lookups that number them, so that the history is grouped by two integers
     instead of two strings), and only the rows of the file's own quarters are matched against
-    its keys. A region × cluster pair the file does not have gets a history too, never read."""
+    its keys. A region × cluster pair the file does not have gets a history too (not always the
+    right one), never read."""
     ratio = {r.code: f"{r.numerator} / NULLIF({r.denominator}, 0)" for r in RATIOS}
     ratios = ", ".join(f"{e} AS r_{c}" for c, e in ratio.items())
     stats = ", ".join(
@@ -166,11 +167,19 @@ def _outliers(con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, s
     )
     z = {c: f"(i.r_{c} - h.mean_{c}) / h.std_{c}" for c in ratio}
     far = {c: f"h.count_{c} >= 4 AND h.std_{c} > 0 AND abs({z[c]}) > 3" for c in ratio}
-    # the stored rows outside the file's quarters: a file of one quarter says so by a constant
+    # the stored rows outside the file's quarters, then those inside them that the file does not
+    # replace; in a one-quarter file every stored row of its quarter with a pair it touches is
+    # one it replaces: a constant filter is the whole of it
     if bounds[0] == bounds[1] and bounds[2] == bounds[3]:
-        elsewhere = "WHERE NOT (s.year = $y0 AND s.quarter = $q0) AND"
+        elsewhere, inside = "WHERE NOT (s.year = $y0 AND s.quarter = $q0) AND", ""
     else:
         elsewhere = "ANTI JOIN quarters q ON q.year = s.year AND q.quarter = s.quarter WHERE"
+        inside = f"""UNION ALL
+                    SELECT s.region, s.cluster, {ratios} FROM stat_values s
+                    SEMI JOIN quarters q ON q.year = s.year AND q.quarter = s.quarter
+                    ANTI JOIN {ROWS} k ON k.period = s.period AND k.region = s.region AND k.cluster = s.cluster
+                    WHERE s.is_current AND s.region BETWEEN $r0 AND $r1
+                      AND s.year BETWEEN $y0 AND $y1 AND s.quarter BETWEEN $q0 AND $q1"""  # noqa: S608 - our own names
     found = con.execute(
         f"""WITH rm AS (SELECT region, (row_number() OVER ())::INTEGER AS ri FROM (SELECT DISTINCT region FROM {ROWS})),
                  cm AS (SELECT cluster, (row_number() OVER ())::INTEGER AS ci FROM (SELECT DISTINCT cluster FROM {ROWS})),
@@ -178,12 +187,7 @@ def _outliers(con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, s
                  stored AS (
                     SELECT s.region, s.cluster, {ratios} FROM stat_values s
                     {elsewhere} s.is_current AND s.region BETWEEN $r0 AND $r1
-                    UNION ALL
-                    SELECT s.region, s.cluster, {ratios} FROM stat_values s
-                    SEMI JOIN quarters q ON q.year = s.year AND q.quarter = s.quarter
-                    ANTI JOIN {ROWS} k ON k.period = s.period AND k.region = s.region AND k.cluster = s.cluster
-                    WHERE s.is_current AND s.region BETWEEN $r0 AND $r1
-                      AND s.year BETWEEN $y0 AND $y1 AND s.quarter BETWEEN $q0 AND $q1),
+                    {inside}),
                  history AS (
                     SELECT rm.ri, cm.ci, {stats}
                     FROM stored s JOIN rm ON rm.region = s.region JOIN cm ON cm.cluster = s.cluster
@@ -195,14 +199,8 @@ def _outliers(con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, s
             FROM incoming i JOIN history h ON h.ri = i.ri AND h.ci = i.ci
             WHERE {" OR ".join(f"coalesce({f}, false)" for f in far.values())}
             ORDER BY i.line""",  # noqa: S608 - our own names
-        {
-            "r0": bounds[4],
-            "r1": bounds[5],
-            "y0": bounds[0],
-            "y1": bounds[1],
-            "q0": bounds[2],
-            "q1": bounds[3],
-        },
+        {"r0": bounds[4], "r1": bounds[5], "y0": bounds[0], "q0": bounds[2]}
+        | ({"y1": bounds[1], "q1": bounds[3]} if inside else {}),
     ).fetchall()
     names = ["line"] + [x for c in ratio for x in (f"r_{c}", f"mean_{c}", f"z_{c}", f"far_{c}")]
     rows = [dict(zip(names, r, strict=True)) for r in found]

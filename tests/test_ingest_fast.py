@@ -266,3 +266,13 @@ PIECES = [
 def test_mixed_encodings_are_found_as_the_line_pattern_found_them(pieces):
     data = b"".join(pieces)
     assert _mixed_encoding(data) == _mixed_reference(data)
+
+
+def test_a_one_quarter_file_leaves_its_own_stored_quarter_out_of_the_history(db):
+    assert ingest_text(db, HISTORY).stored
+    assert ingest_text(db, stats_csv("2025Q1,南湖区,,90,1000,500,1000,70,100")).stored
+    # revising 2025Q1 again: the stored 9 % is replaced, the history is 2024's 3.0-3.1 %
+    result = ingest_text(
+        db, stats_csv("2025Q1,南湖区,,90,1000,500,1000,70,100", "2025Q1,秀洲区,,30,1000,500,1000,70,100")
+    )
+    assert warnings_of(result.report) == [("RATIO_OUTLIER", 2, "研发费用")]
