@@ -317,12 +317,17 @@ def kpi_status(
                 continue  # the names were looked up in another snapshot than the state's
         scope_region = None if region_code == CITY_CODE else region_code
         chosen = p or (from_code(state.latest) if state.latest else Period.latest_complete(today))
+        macros = _has_macros(con)  # None: not tried yet on this connection
+        macro = bool(macros)
         called = _now_us()
         if scope_region is None:
-            rows = queries.city_status_rows(con, cluster=cluster_code, period=chosen.code)
+            rows = queries.city_status_rows(con, cluster=cluster_code, period=chosen.code, macro=macro)
         else:
-            rows = queries.region_status_rows(con, cluster=cluster_code, region=scope_region)
-        if last or _current(con, state, rows[0][-1] if rows else None, called):
+            rows = queries.region_status_rows(con, cluster=cluster_code, region=scope_region, macro=macro)
+        started = rows[0][-1] if rows else None
+        if macros is None and started is not None and started >= called:
+            _create_macros(con)  # in autocommit: no transaction of the caller can take them away
+        if last or _current(con, state, started, called):
             break
         state = _state(con)
     hosted = None
@@ -643,6 +648,28 @@ def _file_stamp(path: str) -> tuple[int, ...]:
         else:
             out += (st.st_mtime_ns, st.st_size, st.st_ino)
     return tuple(out)
+
+
+_macros: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
+
+
+def _has_macros(con: duckdb.DuckDBPyConnection) -> bool | None:
+    """Whether the status statements' macros (queries.create_status_macros) exist on `con`;
+    None before they were tried."""
+    with _lock:
+        return _macros.get(con)
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the macros once per connection, outside any transaction of the caller; where they
+    cannot be made, the statements are sent whole."""
+    try:
+        queries.create_status_macros(con)
+        made = True
+    except duckdb.Error:
+        made = False
+    with _lock:
+        _macros[con] = made
 
 
 def _now_us() -> int:

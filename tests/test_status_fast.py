@@ -192,3 +192,24 @@ def test_a_committed_write_shows_even_without_an_audit_event_and_after_a_checkpo
         con.execute("UPDATE targets SET value = 0.035 WHERE indicator = 'rd_intensity'")
         con.execute("CHECKPOINT")
         assert _ind(_status(con), "rd_intensity")["target"] == 0.035
+
+
+def test_a_first_status_inside_a_transaction_leaves_nothing_that_a_rollback_breaks(db: Path) -> None:
+    """kpi status parses its statements once per connection (temporary macros), made only outside
+    the caller's transactions: a rollback never takes away something a later status needs."""
+    with store.connect(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        inside = _status(con, region="南湖区")
+        assert _ind(_status(con), "rd_intensity")["value"] == pytest.approx(40 / 2000)
+        con.execute("ROLLBACK")
+        for _ in range(2):
+            assert _status(con, region="南湖区") == inside
+            con.execute("BEGIN TRANSACTION")
+            assert _status(con, region="南湖区") == inside
+            con.execute("ROLLBACK")
+        assert (
+            con.execute(
+                "SELECT count(*) FROM duckdb_functions() WHERE function_name LIKE 'kpi_%'"
+            ).fetchall()[0][0]
+            == 2
+        )
