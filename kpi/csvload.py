@@ -240,13 +240,15 @@ def _read(
     view `name` that numbers them."""
     widest = int(lines.fields[data].max())
     columns = ", ".join(f"'c{j}': 'VARCHAR'" for j in range(1, widest + 1))
+    # lines with blank cells past the header's end are wider: the others get NULLs to match
+    padding = "true" if int(lines.fields[data].min()) < widest else "false"
     cells = ", ".join(f"c{j}" for j in range(1, width + 1))
     with _body_file(lines, data, quoted_rows, sep) as path:
         # quote='' : quotes were dealt with above; a cell is what lies between two separators
         con.execute(
             f"""CREATE TEMP TABLE {name}_cells AS SELECT {cells} FROM read_csv($path,
                     header = false, auto_detect = false, delim = $sep, quote = '', escape = '',
-                    new_line = '\\n', null_padding = true, columns = {{{columns}}})""",  # noqa: S608 - our own names
+                    new_line = '\\n', null_padding = {padding}, columns = {{{columns}}})""",  # noqa: S608 - our own names
             {"path": path, "sep": sep},
         )
     got = con.execute(f"SELECT count(*) FROM {name}_cells").fetchall()[0][0]  # noqa: S608 - our own names
