@@ -3,6 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+
+def pick(table: Mapping[str, tuple[str, str]], key: str, lang: str = "zh", /, **params: object) -> str:
+    """The text of `key` in a table of (Chinese, English) pairs: English where `lang` is "en",
+    Chinese for any other value, formatted with `params`. Positional-only, so a template may use
+    `key` or `lang` as a parameter name (DUPLICATE_ROW has a `{key}`). An unknown key raises
+    KeyError. The one lookup behind kpi.messages, kpi.i18n_ranking and kpi.i18n_export."""
+    zh, en = table[key]
+    return (en if lang == "en" else zh).format(**params)
+
+
 UI_TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("中试驾驶舱", "Pilot-platform cockpit"),
     "city": ("全市", "City"),

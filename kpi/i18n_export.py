@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kpi.i18n import pick
+
 EXPORT_TEXT: dict[str, tuple[str, str]] = {
     "export.title": ("导出", "Export"),
     "export.brief": ("下载一页简报（PDF）", "Download the one-page brief (PDF)"),
@@ -41,8 +43,7 @@ ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/
 
 
 def sheet_text(key: str, lang: str, **params: object) -> str:
-    zh, en = REPORT_SHEET_TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return pick(REPORT_SHEET_TEXT, key, lang, **params)
 
 
 REPORT_CLI_TEXT: dict[str, tuple[str, str]] = {
@@ -59,5 +60,4 @@ REPORT_CLI_TEXT: dict[str, tuple[str, str]] = {
 
 
 def cli_text(key: str, lang: str, **params: object) -> str:
-    zh, en = REPORT_CLI_TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return pick(REPORT_CLI_TEXT, key, lang, **params)

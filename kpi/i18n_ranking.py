@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from kpi.i18n import pick
+
 RANKING_TEXT: dict[str, tuple[str, str]] = {
     "ranking.title_many": ("各单位赛马排名（共{n}个单位）", "Ranking of the units ({n} units)"),
     "ranking.rank_of": ("{n}个单位中第 {rank} 位", "rank {rank} of {n}"),
@@ -44,5 +46,4 @@ RANKING_TEXT: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: str, **params: object) -> str:
-    zh, en = RANKING_TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return pick(RANKING_TEXT, key, lang, **params)

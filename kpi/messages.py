@@ -6,6 +6,8 @@ the command line, the upload page and the stored report all say the same words.
 
 from __future__ import annotations
 
+from kpi.i18n import pick
+
 TEMPLATES: dict[str, tuple[str, str]] = {
     # --- errors: the file is rejected, nothing is stored ---
     "EMPTY_FILE": ("文件为空：没有表头或没有数据行", "the file is empty: no header or no data rows"),
@@ -298,10 +300,10 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
 
 def render(code: str, lang: str = "zh", **params: object) -> str:
     """Render a validation message; unknown codes fall back to the code itself."""
-    zh, en = TEMPLATES.get(code, (code, code))
-    return (en if lang == "en" else zh).format(**params)
+    if code not in TEMPLATES:
+        return code.format(**params)
+    return pick(TEMPLATES, code, lang, **params)
 
 
 def text(key: str, lang: str = "zh", **params: object) -> str:
-    zh, en = CLI_TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return pick(CLI_TEXT, key, lang, **params)
