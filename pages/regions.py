@@ -4,6 +4,7 @@ The chosen region and period live in the URL (?region=330402&period=2025Q3) so a
 With many units the comparison shows the top and bottom and the chosen unit (kpi/ui_ranking.py).
 """
 
+import pandas as pd
 import streamlit as st
 
 from kpi import charts, ui
@@ -107,10 +108,15 @@ def _clusters_table(period: str, region: str) -> None:
         return
     wide = frame.pivot(index="cluster", columns="indicator", values="value").reset_index()
     name = _cluster_names()
-    table = {ui.t("col.cluster"): [name.get(c, c) for c in wide["cluster"]]}
+    table = pd.DataFrame({ui.t("col.cluster"): [name.get(c, c) for c in wide["cluster"]]})
+    percent = {}
     for r in RATIOS:
-        table[r.short_zh if ui.lang() == "zh" else r.short_en] = [ui.pct(v) for v in wide.get(r.code, [])]
-    st.dataframe(table, hide_index=True, width="stretch")
+        column = r.short_zh if ui.lang() == "zh" else r.short_en
+        # numbers in percent (sorting is numeric), shown as 3.15% by the column's format
+        values = wide[r.code] if r.code in wide else pd.Series(float("nan"), index=wide.index)
+        table[column] = (values.astype("float64") * 100).to_numpy()
+        percent[column] = st.column_config.NumberColumn(format="%.2f%%")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
 
 
 def _cluster_names() -> dict[str, str]:

@@ -163,3 +163,25 @@ def test_regions_page_shows_the_regions_own_catch_up(app_db: Path) -> None:
     at = start("pages/regions.py", {"region": "JX-PORT"})
     e = status(app_db, region="JX-PORT")["indicators"]["rd_intensity"]
     assert e["catch_up"]["text"] in " ".join(c.value for c in at.caption)
+
+
+def test_regions_cluster_table_holds_percent_numbers_that_sort_as_numbers(app_db: Path) -> None:
+    """The cluster table's ratios are numbers in percent with a two-decimal % format, not text
+    ("10.50%" sorts before "9.80%" as text), and equal the cluster breakdown of the kpi core."""
+    from kpi import breakdown
+    from kpi.definitions import RATIOS
+
+    at = start("pages/regions.py", {"region": "330402", "period": "2025Q3"})
+    table = at.dataframe[0]
+    frame = table.value.set_index("产业集群")
+    config = json.loads(table.proto.columns)
+    with store.connect(app_db) as con:
+        expected = breakdown.cluster_ratios(con, "2025Q3", "330402")
+        names = dict(con.execute("SELECT code, name FROM clusters").fetchall())
+    assert len(frame) == expected["cluster"].nunique() > 1
+    for r in RATIOS:
+        assert frame[r.short_zh].dtype == "float64", r.code
+        assert config[r.short_zh]["type_config"] == {"type": "number", "format": "%.2f%%"}
+        mine = expected[expected["indicator"] == r.code]
+        for cluster, value in zip(mine["cluster"], mine["value"], strict=True):
+            assert frame.loc[names[cluster], r.short_zh] == pytest.approx(value * 100)
