@@ -37,8 +37,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "unknown period “{value}” (examples: 2025Q3, 2025-Q3, 2025年1-9月, 2025年三季度)",
     ),
     "UNKNOWN_REGION": (
-        "未知的地区“{value}”（应为九个统计单位或全市的代码或名称，如 330402 或 南湖区）",
-        "unknown region “{value}” (use the code or name of one of the nine units or the city, e.g. 330402 or 南湖区)",
+        "未知的地区“{value}”（应为统计单位或全市的代码或名称，如 330402 或 南湖区）",
+        "unknown region “{value}” (use the code or name of a reporting unit or the city, e.g. 330402 or 南湖区)",
     ),
     "UNKNOWN_CLUSTER": (
         "未知的产业集群“{value}”（应为集群表中的代码或名称；全行业请留空或填“合计”）",
@@ -246,8 +246,8 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "only county accounts belong to a unit: a {role} account sees every region; drop --region",
     ),
     "region_not_unit": (
-        "“{value}”不是九个统计单位之一（区县账号不能属于全市）",
-        "“{value}” is not one of the nine units (a county account cannot belong to the city)",
+        "“{value}”不是统计单位（区县账号须属于一个统计单位，不能属于全市）",
+        "“{value}” is not a reporting unit (a county account belongs to one unit, not to the city)",
     ),
     "password_short": ("密码太短：至少 {min} 个字符", "the password is too short: at least {min} characters"),
     "password_long": ("密码太长：最多 {max} 个字符", "the password is too long: at most {max} characters"),

@@ -114,7 +114,7 @@ def test_rejected_file_exits_2_writes_nothing_and_speaks_the_language(loaded, tm
     assert zh.returncode == 2
     assert zh.stderr.splitlines() == [
         "文件 unknown_region.csv 未入库：发现 1 个问题",
-        "  第 3 行，列“县(市、区)”：未知的地区“杭州市”（应为九个统计单位或全市的代码或名称，如 330402 或 南湖区） [UNKNOWN_REGION]",
+        "  第 3 行，列“县(市、区)”：未知的地区“杭州市”（应为统计单位或全市的代码或名称，如 330402 或 南湖区） [UNKNOWN_REGION]",
     ]
     assert zh.stdout == ""
     assert fingerprint(path) == before
@@ -128,7 +128,7 @@ def test_english_rejection_text(db, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "unknown_region.csv was rejected: 1 problem(s)",
-        "  line 3, column “县(市、区)”: unknown region “杭州市” (use the code or name of one of the nine units"
+        "  line 3, column “县(市、区)”: unknown region “杭州市” (use the code or name of a reporting unit"
         " or the city, e.g. 330402 or 南湖区) [UNKNOWN_REGION]",
     ]
 

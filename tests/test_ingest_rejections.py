@@ -109,11 +109,11 @@ def test_exact_messages_in_chinese_and_english(seeded_db):
     region = _issue("unknown_region.csv", seeded_db, "UNKNOWN_REGION")
     assert region.describe("zh") == (
         "第 3 行，列“县(市、区)”：未知的地区“杭州市”"
-        "（应为九个统计单位或全市的代码或名称，如 330402 或 南湖区） [UNKNOWN_REGION]"
+        "（应为统计单位或全市的代码或名称，如 330402 或 南湖区） [UNKNOWN_REGION]"
     )
     assert region.describe("en") == (
         "line 3, column “县(市、区)”: unknown region “杭州市” "
-        "(use the code or name of one of the nine units or the city, e.g. 330402 or 南湖区) [UNKNOWN_REGION]"
+        "(use the code or name of a reporting unit or the city, e.g. 330402 or 南湖区) [UNKNOWN_REGION]"
     )
     assert _issue("negative.csv", seeded_db, "NEGATIVE").message("zh") == "金额不能为负数：-500"
     above = _issue("rd_above_revenue.csv", seeded_db, "NUMERATOR_ABOVE_DENOMINATOR")
