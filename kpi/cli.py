@@ -18,8 +18,7 @@ from kpi.errors import InvalidInput, KpiError, UnknownScope
 from kpi.ingest import IngestResult, ingest_stats
 from kpi.messages import text
 from kpi.platforms import ingest_clusters, ingest_platforms
-from kpi.reference import regions as region_table
-from kpi.reference import targets
+from kpi.reference import scope_label, targets
 from kpi.report import Report
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
@@ -178,10 +177,11 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
 def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
     with store.connect(db) as con:
         out = engine.kpi_status(con, args.period, args.region, args.cluster, lang=lang)
-    if args.json:
+        scope = scope_label(con, out["region"], out["cluster"], lang)
+    if args.json:  # the codes, as CONTRACT.md §3 says
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
-    print(_status_table(out, lang))
+    print(_status_table(out, lang, scope))
     return EXIT_OK
 
 
@@ -189,11 +189,11 @@ def _pct(v: Any) -> str:
     return "—" if v is None else f"{v * 100:.2f}%"
 
 
-def _status_table(out: dict[str, Any], lang: str) -> str:
+def _status_table(out: dict[str, Any], lang: str, scope: str) -> str:
+    """The KPIs as lines of text; `scope` names the region (and cluster) as a person knows them:
+    全市 where the JSON says 330400, 南湖区 where it says 330402."""
     zh = lang == "zh"
-    head = f"{out['period_label']}  {out['region'] or ('全市' if zh else 'city')}"
-    if out["cluster"]:
-        head += f" × {out['cluster']}"
+    head = f"{out['period_label']}  {scope}"
     if out["demo"]:
         head += "  【演示数据】" if zh else "  [DEMO DATA]"
     target_word, yoy_word = ("目标", "同比") if zh else ("target", "y/y")
@@ -270,8 +270,7 @@ def _report(args: argparse.Namespace, db: Path, lang: str) -> int:
             print(cli_text("report_no_data", lang), file=sys.stderr)
             return EXIT_FAILED
         status = engine.kpi_status(con, args.period, args.region, lang=lang)
-        regions = region_table(con)
-        names = dict(zip(regions["code"], regions["name"], strict=True))
+        scope = scope_label(con, status["region"], lang=lang)
         if suffix == ".pdf":
             page = brief.brief_html(con, args.period, args.region)
         else:
@@ -282,11 +281,6 @@ def _report(args: argparse.Namespace, db: Path, lang: str) -> int:
     partial = out.with_name(out.name + ".part")
     partial.write_bytes(data)
     partial.replace(out)  # a reader never sees half a file
-    scope = (
-        names.get(status["region"], status["region"])
-        if status["region"]
-        else ("全市" if lang == "zh" else "city")
-    )
     print(cli_text("report_done", lang, out=out, period=status["period_label"], scope=scope))
     return EXIT_OK
 

@@ -94,3 +94,21 @@ def resolve_cluster(con: duckdb.DuckDBPyConnection, value: str | None) -> str:
     if code is None:
         raise UnknownScope("cluster", str(value))
     return code
+
+
+def scope_label(
+    con: duckdb.DuckDBPyConnection, region: str | None, cluster: str | None = None, lang: str = "zh"
+) -> str:
+    """A scope as a person names it, for human output (the JSON keeps the codes): 全市 (`city`)
+    for no region or the city's own code 330400, else the unit's name; ` × ` and the cluster's
+    name where a cluster is chosen. A code the tables do not hold is shown as it is."""
+    en = lang == "en"
+    if region is None or region == CITY_CODE:
+        label = "city" if en else "全市"
+    else:
+        row = con.execute("SELECT name, name_en FROM regions WHERE code = $c", {"c": region}).fetchone()
+        label = (row[1] or row[0]) if row and en else (row[0] if row else region)
+    if cluster is not None and cluster != ALL_CLUSTER:
+        row = con.execute("SELECT name, name_en FROM clusters WHERE code = $c", {"c": cluster}).fetchone()
+        label += " × " + ((row[1] or row[0]) if row and en else (row[0] if row else cluster))
+    return label

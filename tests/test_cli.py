@@ -170,6 +170,42 @@ def test_status_table_text(db, capsys):
     assert out[1].startswith("  规上工业研发费用支出占营业收入比重: 3.00%  目标 3.15%")
 
 
+def test_status_table_names_the_scope_as_the_person_wrote_it(db, capsys):
+    # the JSON echoes codes (CONTRACT.md §3); the lines of text name the region and the cluster
+    ingest_text(
+        db,
+        stats_csv(
+            "2025Q1,南湖区,,30,1000,500,1000,70,100",
+            "2025Q1,全市,,300,10000,5000,10000,700,1000",
+            "2025Q1,南湖区,智能光伏,3,100,50,100,7,10",
+        ),
+    )
+
+    def head(*args: str) -> str:
+        assert cli.main(["status", "--db", str(db), *args]) == 0
+        return capsys.readouterr().out.splitlines()[0]
+
+    for city in ("全市", "330400", "嘉兴市"):
+        assert head("--region", city) == "2025年1—3月  全市"
+    assert head("--region", "全市", "--lang", "en") == "Jan–Mar 2025  city"
+    assert head("--region", "330402") == "2025年1—3月  南湖区"
+    assert head("--region", "南湖", "--lang", "en") == "Jan–Mar 2025  Nanhu"
+    assert head("--region", "330402", "--cluster", "C3-01") == "2025年1—3月  南湖区 × 智能光伏"
+    assert head("--region", "南湖区", "--cluster", "合计") == "2025年1—3月  南湖区"
+    assert cli.main(["status", "--json", "--region", "全市", "--cluster", "智能光伏", "--db", str(db)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["region"], out["cluster"]) == ("330400", "C3-01")
+
+
+def test_report_names_the_city_as_the_person_wrote_it(db, tmp_path, capsys):
+    ingest_text(db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"))
+    out = tmp_path / "t.xlsx"
+    assert cli.main(["report", "--region", "全市", "--out", str(out), "--db", str(db)]) == 0
+    assert capsys.readouterr().out.strip() == f"已生成：{out}（2025年1—3月，全市）"
+    assert cli.main(["report", "--region", "330402", "--out", str(out), "--db", str(db), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip() == f"written: {out} (Jan–Mar 2025, Nanhu)"
+
+
 def test_demo_loads_into_an_empty_database_once(db, capsys):
     assert cli.main(["demo", "--if-empty", "--db", str(db)]) == 0
     assert "已载入演示数据" in capsys.readouterr().out
