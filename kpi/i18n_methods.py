@@ -212,6 +212,53 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
     "methods.group.future": ("未来产业", "future"),
     "methods.yes": ("是", "yes"),
     "methods.no": ("否（占位）", "no (placeholder)"),
+    # ---- platform reward rules (read from the reward settings, kpi.rewards)
+    "methods.rewards": ("中试平台奖励规则", "Pilot-platform reward rules"),
+    "methods.rewards_intro": (
+        "方案第三部分第6条规定了中试平台的奖励。以下为现行规则：数值读自数据库中的奖励设置，"
+        "管理员在“中试平台”页修改后本页随之更新；“中试平台”页按同一规则计算各平台的奖励。",
+        "Section 三.6 of the plan sets the pilot-platform rewards. These are the rules in force: the "
+        "values are read from the reward settings in the database, so this page follows any change an "
+        "administrator makes on the Pilot platforms page, which computes each platform's reward by the "
+        "same rules.",
+    ),
+    "methods.rw.col.setting": ("设置项", "Setting"),
+    "methods.rw.col.value": ("现行值", "In force"),
+    "methods.rw.col.source": ("依据", "Source"),
+    "methods.rw.col.updated": ("最近修改", "Last changed"),
+    "methods.rw.years": ("{n} 年", "{n} years"),
+    "methods.rw.source.provincial_award_wan": (
+        "方案三、6：“对成功入围省级制造业中试平台的，给予1000万元奖励”",
+        "Plan 三.6: “对成功入围省级制造业中试平台的，给予1000万元奖励” (an award of 10 million yuan per "
+        "platform recognised as provincial)",
+    ),
+    "methods.rw.source.national_match_ratio": (
+        "方案三、6：“对成功入围国家级制造业中试平台的，按1：1予以配套支持”",
+        "Plan 三.6: “对成功入围国家级制造业中试平台的，按1：1予以配套支持” (1:1 matching of the "
+        "national support)",
+    ),
+    "methods.rw.source.pool_cap_wan": (
+        "方案三、6：“根据年度绩效考核给予连续三年不超过300万元的奖励”",
+        "Plan 三.6: “根据年度绩效考核给予连续三年不超过300万元的奖励” (by annual review, for three "
+        "consecutive years, at most 3 million yuan)",
+    ),
+    "methods.rw.source.pool_cap_basis": (
+        "方案未说明300万元是每年还是三年合计（待确认问题4），默认按三年合计",
+        "The plan does not say whether the 3 million yuan is per year or for the three years (open "
+        "question 4); the default is the three years in total",
+    ),
+    "methods.rw.source.pool_years": (
+        "方案三、6：“连续三年”",
+        "Plan 三.6: “连续三年” (three consecutive years)",
+    ),
+    "methods.rw.source.pool_score_bands": (
+        "占位设置：方案未规定考核得分与奖励比例的对应关系",
+        "A placeholder: the plan does not say which review score earns which share",
+    ),
+    "methods.rw.source.reward_from": (
+        "方案印发日期（2025年7月4日，嘉经信技装〔2025〕47号）；此前的认定不奖励",
+        "The plan's publication date (2025-07-04, 嘉经信技装〔2025〕47号); earlier recognitions earn nothing",
+    ),
     # ---- open questions (DOMAIN.md §7)
     "methods.open": ("待确认的问题", "Open questions"),
     "methods.open_intro": (

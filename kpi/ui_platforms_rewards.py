@@ -95,32 +95,81 @@ def rewards_section(plats: pd.DataFrame, settings: rewards.RewardSettings) -> No
         _settings_form()
 
 
-def _rules(s: rewards.RewardSettings) -> None:
-    st.subheader(ui.t("plat.rw.rules"))
+def current_settings() -> rewards.RewardSettings:
+    """The reward rules in force: the stored settings, or the reference defaults where a
+    hand-edited database holds a value that does not parse (as rewards.load_settings does)."""
+    stored, _ = rewards.parse_settings(up.read("settings"))
+    if stored is not None:
+        return stored
+    default, _ = rewards.parse_settings(rewards.default_values())
+    assert default is not None
+    return default
+
+
+def rule_lines(s: rewards.RewardSettings) -> list[str]:
+    """The three rules (provincial, national, pool) as sentences with the values in force."""
     start = s.reward_from.isoformat() if s.reward_from else "—"
+    return [
+        ui.t("plat.rw.rule_provincial", award=f"{s.provincial_award_wan:g}", start=start),
+        ui.t("plat.rw.rule_national", ratio=f"{s.national_match_ratio:g}"),
+        ui.t(
+            "plat.rw.rule_pool",
+            years=s.pool_years,
+            cap=f"{s.pool_cap_wan:g}",
+            basis=ui.t(f"plat.rw.basis.{s.pool_cap_basis}"),
+            year_cap=f"{s.pool_year_cap():g}",
+            bands=bands_text(s),
+        ),
+    ]
+
+
+def bands_text(s: rewards.RewardSettings) -> str:
+    """`≥90分得100%；≥80分得70%；≥60分得40%；其余不奖励`."""
     sep = "；" if ui.lang() == "zh" else "; "
-    bands = sep.join(
+    bands = [
         ui.t("plat.rw.band", score=f"{score:g}", share=ui.pct(share, 0))
         for score, share in s.pool_score_bands
-    )
-    st.markdown(
-        "\n".join(
-            [
-                "- " + ui.t("plat.rw.rule_provincial", award=f"{s.provincial_award_wan:g}", start=start),
-                "- " + ui.t("plat.rw.rule_national", ratio=f"{s.national_match_ratio:g}"),
-                "- "
-                + ui.t(
-                    "plat.rw.rule_pool",
-                    years=s.pool_years,
-                    cap=f"{s.pool_cap_wan:g}",
-                    basis=ui.t(f"plat.rw.basis.{s.pool_cap_basis}"),
-                    year_cap=f"{s.pool_year_cap():g}",
-                    bands=f"{bands}{sep}{ui.t('plat.rw.below')}",
-                ),
-            ]
-        )
-    )
+    ]
+    return sep.join([*bands, ui.t("plat.rw.below")])
+
+
+def _rules(s: rewards.RewardSettings) -> None:
+    st.subheader(ui.t("plat.rw.rules"))
+    st.markdown("\n".join(f"- {line}" for line in rule_lines(s)))
     st.caption(ui.t("plat.rw.open_question"))
+
+
+def settings_table(s: rewards.RewardSettings) -> pd.DataFrame:
+    """For the methods page: one row per setting, with the value in force, where it comes from
+    (the plan's words, or why it is a setting) and its last change (“as shipped” until an
+    administrator changes it)."""
+    log = up.read("settings_log")  # newest first
+    latest = log.drop_duplicates("key").set_index("key")
+    zh = ui.lang() == "zh"
+    wan = "万元" if zh else " (10k yuan)"
+    shown = {
+        "provincial_award_wan": f"{s.provincial_award_wan:g}{wan}",
+        "national_match_ratio": f"1:{s.national_match_ratio:g}",
+        "pool_cap_wan": f"{s.pool_cap_wan:g}{wan}",
+        "pool_cap_basis": ui.t(f"plat.rw.basis.{s.pool_cap_basis}"),
+        "pool_years": ui.t("methods.rw.years", n=s.pool_years),
+        "pool_score_bands": bands_text(s),
+        "reward_from": s.reward_from.isoformat() if s.reward_from else "—",
+    }
+
+    def changed(key: str) -> str:
+        if key not in latest.index or latest.loc[key, "set_by"] == "reference":
+            return ui.t("methods.seeded")
+        row = latest.loc[key]
+        return f"{pd.Timestamp(row['set_at']):%Y-%m-%d} {row['set_by']}"
+
+    return pd.DataFrame(
+        [
+            (ui.t(f"plat.rw.set.{key}"), shown[key], ui.t(f"methods.rw.source.{key}"), changed(key))
+            for key in rewards.SETTING_KEYS
+        ],
+        columns=[ui.t(f"methods.rw.col.{c}") for c in ("setting", "value", "source", "updated")],
+    )
 
 
 def _detail(rows: pd.DataFrame, *, for_csv: bool = False) -> pd.DataFrame:

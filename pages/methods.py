@@ -1,13 +1,15 @@
 """方法说明 Methods: how every number is made, with targets, rules and taxonomy read from the database.
 
 Nothing here is re-typed: formulas come from kpi.definitions, targets and their sources from the
-`targets` table, status rules from kpi.compute (the same functions that set the lights).
+`targets` table, status rules from kpi.compute (the same functions that set the lights), the
+platform reward rules from the reward settings (the same reads as the platforms page).
 """
 
 import pandas as pd
 import streamlit as st
 
 from kpi import compute, ui
+from kpi import ui_platforms_rewards as money
 from kpi.definitions import COUNT_LABELS, RATIO, RATIOS, STAT_FIELD, Status, TargetKind, indicator_label
 
 ui.entry_guard()
@@ -42,6 +44,12 @@ def body() -> None:
 
     st.header(ui.t("methods.taxonomy"))
     _taxonomy()
+
+    st.header(ui.t("methods.rewards"))
+    st.markdown(ui.t("methods.rewards_intro"))
+    settings = money.current_settings()  # the platforms page's rules, from the same settings
+    st.markdown("\n".join(f"- {line}" for line in money.rule_lines(settings)))
+    _table(money.settings_table(settings))
 
     st.header(ui.t("methods.open"))
     st.markdown(ui.t("methods.open_intro"))

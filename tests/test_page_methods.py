@@ -14,7 +14,7 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import compute, demo, engine, store
+from kpi import compute, demo, engine, rewards, store
 from kpi.definitions import INDICATOR_ORDER, RATIOS, STAT_FIELD, indicator_label
 from kpi.i18n import UI_TEXT
 from kpi.platforms import ingest_clusters
@@ -156,3 +156,54 @@ def test_every_text_key_of_the_methods_page_exists_in_both_languages():
     used |= {f"methods.tier.{t}" for t in ("1", "3", "5", "N")} | {f"methods.open.{i}" for i in range(1, 5)}
     used |= {f"methods.group.{g}" for g in ("traditional", "emerging", "future")}
     assert sorted(used - set(UI_TEXT)) == []
+
+
+def rewards_table(at: AppTest):
+    return table_with(at, "依据").set_index("设置项")
+
+
+def test_reward_rules_in_force_are_shown_with_their_source(db):
+    at = methods_page()
+    assert "中试平台奖励规则" in [h.value for h in at.header]
+    shown = rewards_table(at)
+    assert len(shown) == len(rewards.SETTING_KEYS)
+    award = shown.loc["省级奖励（万元/个）"]
+    assert award["现行值"] == "1000万元"
+    assert "给予1000万元奖励" in award["依据"] and award["依据"].startswith("方案三、6")
+    assert shown.loc["国家级配套比例（1 = 1:1）", "现行值"] == "1:1"
+    assert shown.loc["上限口径", "现行值"] == "三年合计"
+    assert (
+        shown.loc["得分档次（分数:比例，分号分隔）", "现行值"]
+        == "≥90分得100%；≥80分得70%；≥60分得40%；其余不奖励"
+    )
+    assert set(shown["最近修改"]) == {"初始值"}
+    text = markdown(at)
+    assert "省级：每个新认定（2025-07-04起）的省级制造业中试平台奖励 1000 万元" in text
+    assert "即每年最多 100 万元" in text
+
+
+def test_reward_rules_follow_a_change_of_the_settings(db):
+    with store.connect(db) as con:
+        changed = {"provincial_award_wan": "800", "pool_cap_basis": "per_year"}
+        assert rewards.save_settings(con, changed, "专班 李四") == {}
+        settings = rewards.load_settings(con)
+    at = methods_page()
+    shown = rewards_table(at)
+    assert shown.loc["省级奖励（万元/个）", "现行值"] == "800万元"
+    assert shown.loc["上限口径", "现行值"] == "每年"
+    assert shown.loc["省级奖励（万元/个）", "最近修改"].endswith("专班 李四")
+    assert shown.loc["连续奖励年数", "最近修改"] == "初始值"
+    text = markdown(at)
+    assert f"奖励 {settings.provincial_award_wan:g} 万元" in text and "即每年最多 300 万元" in text
+
+
+def test_reward_rules_in_english(db):
+    at = methods_page()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert "Pilot-platform reward rules" in [h.value for h in at.header]
+    shown = table_with(at, "Source").set_index("Setting")
+    assert shown.loc["Provincial award (10k yuan each)", "In force"] == "1000 (10k yuan)"
+    assert shown.loc["The cap applies", "In force"] == "for the three years in total"
+    assert shown.loc["Policy start (earlier recognitions earn nothing)", "Last changed"] == "as shipped"
+    assert "Provincial: 1000 (10k yuan) per platform newly recognised" in markdown(at)
