@@ -154,7 +154,7 @@ AUTH_TEXT: dict[str, tuple[str, str]] = {
     "audit.kind.review_form": ("考核结果录入", "review scores entered"),
     "audit.kind.clusters": ("产业集群分类表", "cluster taxonomy"),
     "audit.text.target_change": ("修改目标 {indicator}：{changes}", "Target changed, {indicator}: {changes}"),
-    "audit.text.reward_settings": ("修改奖励规则：{changes}", "Reward rules changed: {changes}"),
+    "audit.text.reward_settings": ("修改奖补规则：{changes}", "Reward rules changed: {changes}"),
     "audit.text.unchanged": ("无变化", "no change"),
     "audit.field.source": ("出处", "source"),
     "audit.field.deadline": ("期限", "deadline"),

@@ -298,7 +298,13 @@ def audit_section() -> None:
         hide_index=True,
         width="stretch",
         height=ui.table_height(min(len(shown), 30)),
-        column_config={detail: st.column_config.TextColumn(width="large")},
+        # narrow fixed columns leave the sentence the rest of the row
+        column_config={
+            ui.t("audit.col.at"): st.column_config.DatetimeColumn(width=140, format="YYYY-MM-DD HH:mm:ss"),
+            ui.t("audit.actor"): st.column_config.TextColumn(width=100),
+            ui.t("audit.action"): st.column_config.TextColumn(width=100),
+            detail: st.column_config.TextColumn(width=620),
+        },
     )
     # the workbook keeps the recorded JSON beside the sentence: the sentence is for reading, the
     # JSON is the record itself (every field, for an auditor's own checks)
