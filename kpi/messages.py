@@ -7,6 +7,7 @@ the command line, the upload page and the stored report all say the same words.
 from __future__ import annotations
 
 from kpi.i18n import pick
+from kpi.periods import refusal
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     # --- errors: the file is rejected, nothing is stored ---
@@ -298,12 +299,48 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# A period refused for a reason kpi.periods.refusal can name (UNKNOWN_PERIOD in a file,
+# unknown_scope_period on the command line) says that reason and what to write instead.
+PERIOD_REFUSED: dict[str, tuple[str, str]] = {
+    "file": ("统计期“{value}”不可用：{reason}", "period “{value}” is not accepted: {reason}"),
+    "cli": ("统计期不可用：{value}（{reason}）", "period not accepted: {value} ({reason})"),
+    "quarter_end": (
+        "月份范围应截至季末的 3、6、9 或 12 月，请写作 {instead}",
+        "a month range must end at a quarter end, in March, June, September or December; write {instead}",
+    ),
+    "ytd_start": (
+        "数值是年初至今的累计值，月份范围应从 1 月开始，请写作 {instead}",
+        "the values are cumulative from January, so a month range starts in January; write {instead}",
+    ),
+    "digit_run": (
+        "年份与季度数字连写，含义不明，请写作 {instead}",
+        "a year run together with a quarter digit is ambiguous; write {instead}",
+    ),
+}
+
+
+def _period_refused(where: str, lang: str, value: object) -> str | None:
+    found = refusal(str(value)) if isinstance(value, str) else None
+    if found is None:
+        return None
+    reason, spellings = found
+    last, sep, word = spellings[-1], ("、" if lang != "en" else ", "), (" 或 " if lang != "en" else " or ")
+    instead = sep.join(spellings[:-1]) + word + last if len(spellings) > 1 else last
+    return pick(
+        PERIOD_REFUSED, where, lang, value=value, reason=pick(PERIOD_REFUSED, reason, lang, instead=instead)
+    )
+
+
 def render(code: str, lang: str = "zh", **params: object) -> str:
     """Render a validation message; unknown codes fall back to the code itself."""
     if code not in TEMPLATES:
         return code.format(**params)
+    if code == "UNKNOWN_PERIOD" and (refused := _period_refused("file", lang, params.get("value"))):
+        return refused
     return pick(TEMPLATES, code, lang, **params)
 
 
 def text(key: str, lang: str = "zh", **params: object) -> str:
+    if key == "unknown_scope_period" and (refused := _period_refused("cli", lang, params.get("value"))):
+        return refused
     return pick(CLI_TEXT, key, lang, **params)

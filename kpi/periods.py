@@ -20,13 +20,21 @@ _MONTHS_TO_Q = {3: 1, 6: 2, 9: 3, 12: 4}
 # Normalised forms (spaces removed, full-width dashes folded to '-', upper-case Q).
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("q", r"^(?P<y>\d{4})-?Q(?P<q>[1-4])$"),  # 2025Q3, 2025-Q3
-    ("q", r"^(?P<y>\d{4})年?第?(?P<q>[1-4一二三四])季度?$"),  # 2025年三季度, 2025年第3季度
-    ("m", r"^(?P<y>\d{4})年1-(?P<m>3|6|9|12|03|06|09)月?$"),  # 2025年1-9月
+    # 2025年三季度, 2025年第3季度, 2025第3季度: a 年 or 第 between the year and a quarter digit
+    ("q", r"^(?P<y>\d{4})(?:年第?|第)(?P<q>[1-4一二三四])季度?$"),
+    # 2025三季度: a Chinese numeral needs no separator; 20253季 (a run of digits) is refused
+    ("q", r"^(?P<y>\d{4})(?P<q>[一二三四])季度?$"),
+    # year to date from January to a quarter end, as statistical tables name it: 2025年1-9月,
+    # 2025年1—9月, 2025年01-09月, 2025年1月-9月, 2025年1-9月份, 2025年1-12月
+    ("m", r"^(?P<y>\d{4})年0?1月?-(?P<m>0?[369]|12)(?:月份?)?$"),
     ("h", r"^(?P<y>\d{4})年上半年$"),
     ("t", r"^(?P<y>\d{4})年前三季度$"),
-    ("a", r"^(?P<y>\d{4})年(?:全年|1-12月)$"),
+    ("a", r"^(?P<y>\d{4})年全年$"),
     ("a", r"^(?P<y>\d{4})年度$"),
 )
+# What the refused spellings look like, for the reason a message gives (refusal below)
+_ANY_MONTH_RANGE = re.compile(r"(?P<y>\d{4})年0?(?P<s>\d{1,2})月?-0?(?P<e>\d{1,2})(?:月份?)?")
+_DIGIT_RUN = re.compile(r"(?P<y>\d{4})(?P<q>[1-4])季度?")
 
 
 @dataclass(frozen=True, order=True)
@@ -107,6 +115,34 @@ def _parse_distinct(values: pd.Series) -> pd.Series:
     years = out.str.slice(0, 4).astype("Float64")
     out = out.where(~((years < 1990) | (years > 2100)), pd.NA)  # a typo, not a period
     return out
+
+
+def _normalise_one(value: str) -> str:
+    """`_normalise` for one string."""
+    s = re.sub(r"\s+", "", str(value).strip().upper())
+    return re.sub(r"[—–－~～至到_/]", "-", s)
+
+
+def refusal(value: str) -> tuple[str, tuple[str, ...]] | None:
+    """Why a spelling that looks like a period is not one, for the message that refuses it:
+    ("quarter_end", ...) for a month range not ending at a quarter end (2025年1-8月),
+    ("ytd_start", ...) for one not starting in January (2025年4-9月: the values are year to date),
+    ("digit_run", ...) for a year run together with a quarter digit (20253季, ambiguous); each with
+    the spellings to write instead. None where the value is a period or looks like none of these
+    (the message then gives the accepted forms)."""
+    text = _normalise_one(value)
+    m = _ANY_MONTH_RANGE.fullmatch(text) or _DIGIT_RUN.fullmatch(text)
+    if m is None or not 1990 <= int(m["y"]) <= 2100 or parse_period(value) is not None:
+        return None
+    if m.re is _DIGIT_RUN:
+        return "digit_run", (f"{m['y']}Q{m['q']}", f"{m['y']}年{m['q']}季度")
+    y, start, end = m["y"], int(m["s"]), int(m["e"])
+    if 1 <= start <= 12 and 1 <= end <= 12:
+        if end not in _MONTHS_TO_Q:
+            return "quarter_end", tuple(f"{y}年1-{e}月" for e in _MONTHS_TO_Q)
+        if start != 1:
+            return "ytd_start", (f"{y}年1-{end}月",)
+    return None
 
 
 def parse_period(value: str) -> Period | None:
