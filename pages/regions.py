@@ -84,13 +84,12 @@ def body() -> None:
             )
             st.plotly_chart(fig, key=f"trend-{r.code}", config={"displayModeBar": False})
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader(ui.t("regions.clusters"))
-        _clusters_table(period, region)
-    with right:
-        st.subheader(ui.t("regions.platforms"))
-        _platforms_table(region)
+    # one above the other: side by side, each table was cut at its right edge (four columns of
+    # Chinese headers do not fit half the page)
+    st.subheader(ui.t("regions.clusters"))
+    _clusters_table(period, region)
+    st.subheader(ui.t("regions.platforms"))
+    _platforms_table(region)
 
     st.subheader(ui.t("regions.compare"))
     tabs = st.tabs([mine[r.code]["label"] for r in RATIOS])
