@@ -226,7 +226,7 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
     "methods.rw.col.value": ("现行值", "In force"),
     "methods.rw.col.source": ("依据", "Source"),
     "methods.rw.col.updated": ("最近修改", "Last changed"),
-    "methods.rw.years": ("{n} 年", "{n} years"),
+    "methods.rw.years": ("{n}年", "{n} years"),
     "methods.rw.source.provincial_award_wan": (
         "方案三、6：“对成功入围省级制造业中试平台的，给予1000万元奖励”",
         "Plan 三.6: “对成功入围省级制造业中试平台的，给予1000万元奖励” (an award of 10 million yuan per "
