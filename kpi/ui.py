@@ -17,7 +17,19 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from kpi import access, auth, breakdown, engine, queries, reference, store, ui_auth
+from kpi import (
+    access,
+    auth,
+    breakdown,
+    engine,
+    queries,
+    reference,
+    register,
+    reviews,
+    rewards,
+    store,
+    ui_auth,
+)
 from kpi.access import Permission, Viewer
 from kpi.definitions import Status
 from kpi.errors import KpiError
@@ -498,6 +510,13 @@ _READERS["cluster_ratios"] = lambda con, period, region, viewer: breakdown.clust
     con, period, region, viewer=viewer
 )
 _READERS["matrix"] = lambda con, period, viewer: breakdown.region_cluster_matrix(con, period, viewer=viewer)
+# the pilot-platform page's readers (kpi/ui_platforms.py): not scoped, because the register, its
+# reviews and the reward rules are the same for every role (the recognised platforms are published)
+_READERS["register"] = lambda con: register.current_register(con)
+_READERS["versions"] = lambda con, name, host: register.versions(con, name, host)
+_READERS["reviews"] = lambda con: reviews.current_reviews(con)
+_READERS["settings"] = lambda con: rewards.setting_values(con)
+_READERS["settings_log"] = lambda con: rewards.settings_log(con)
 
 
 def table_height(rows: int) -> int:

@@ -10,42 +10,26 @@ widget options (all plain text), never in markdown, captions or labels.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kpi import export, platform_history, queries, register, reviews, rewards, store, ui
+from kpi import export, platform_history, register, ui
 from kpi.definitions import BUILD_MODELS, LEVEL, LEVELS, PLATFORM_STATUSES, indicator_label
 
 # ---------------------------------------------------------------- cached reads
 
-_READERS: dict[str, Callable[..., Any]] = {
-    "register": lambda con: register.current_register(con),
-    "versions": lambda con, name, host: register.versions(con, name, host),
-    "reviews": lambda con: reviews.current_reviews(con),
-    "settings": lambda con: rewards.setting_values(con),
-    "settings_log": lambda con: rewards.settings_log(con),
-    "cluster_regions": lambda con: queries.cluster_regions(con),
-}
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _read(version: tuple[str, int, int], name: str, args: tuple[Any, ...]) -> Any:
-    # `version` is part of the key: any write to the file (app or shell) gives a new key
-    with store.connect(version[0]) as con:
-        return _READERS[name](con, *args)
-
 
 def read(name: str, *args: Any) -> Any:
-    p = ui.db_path()
-    return _read((str(p.resolve()), *store.data_version(p)), name, args)
+    """A cached read through kpi.ui.read (the platform readers are registered in kpi/ui.py:
+    register, versions, reviews, settings, settings_log), keyed like every other read on the
+    database file's stamp and, for scoped readers, on the signed-in user."""
+    return ui.read(name, *args)
 
 
 def written() -> None:
     """After a write: every page of the app reads fresh data."""
-    _read.clear()
     ui.clear_cache()
 
 

@@ -233,3 +233,22 @@ def test_a_statistician_cannot_change_the_reward_rules(app_db: Path) -> None:
     at = start()
     assert "plat_rw_save" not in {b.key for b in at.button}
     assert "plat_rv_save" in {b.key for b in at.button}
+
+
+def test_the_platform_reads_go_through_the_one_cached_reader_of_kpi_ui(app_db: Path) -> None:
+    """One cache for the app (kpi.ui.read, keyed on the file's stamp and the viewer's scope): the
+    platform readers are registered there, no ui_platforms module keeps a cache of its own, and a
+    write from a shell shows at the next rerun."""
+    from kpi import ui
+
+    for name in ("register", "versions", "reviews", "settings", "settings_log"):
+        assert name in ui._READERS and name not in ui._SCOPED, name
+    for path in (ROOT / "kpi").glob("ui_platforms*.py"):
+        assert "cache_data" not in path.read_text(encoding="utf-8"), path.name
+    at = start("leader")
+    rule = "的省级制造业中试平台奖励 {} 万元"
+    assert any(rule.format(1000) in m.value for m in at.markdown)
+    with store.connect(app_db) as con:
+        assert rewards.save_settings(con, {"provincial_award_wan": "900"}, "shell") == {}
+    rerun(at)
+    assert any(rule.format(900) in m.value for m in at.markdown)
