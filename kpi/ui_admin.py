@@ -302,8 +302,8 @@ def audit_section() -> None:
         column_config={
             ui.t("audit.col.at"): st.column_config.DatetimeColumn(width=140, format="YYYY-MM-DD HH:mm:ss"),
             ui.t("audit.actor"): st.column_config.TextColumn(width=100),
-            ui.t("audit.action"): st.column_config.TextColumn(width=100),
-            detail: st.column_config.TextColumn(width=620),
+            ui.t("audit.action"): st.column_config.TextColumn(width=130),
+            detail: st.column_config.TextColumn(width=590),
         },
     )
     # the workbook keeps the recorded JSON beside the sentence: the sentence is for reading, the
