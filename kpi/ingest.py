@@ -1,10 +1,11 @@
 """Quarterly statistics ingestion: read → validate (every problem) → commit in one transaction.
 
 The pure part (`check_stats`) turns CSV bytes into a report and a frame of clean rows in 万元;
-`ingest_stats` commits the rows, with their warnings, or nothing at all. The file goes into a
-DuckDB temp table (kpi.csvload) and is checked there in SQL (kpi.stat_checks, kpi.stat_warnings):
-the only Python loops run over the problems found, never over the rows. `ingest_stats` writes
-straight from the temp table; only `check_stats` (the upload page's preview) makes a frame.
+`ingest_stats` commits the rows, with their warnings, or nothing at all. The file becomes an
+Arrow table that DuckDB queries in place (kpi.csvload) and is checked there in SQL
+(kpi.stat_checks, kpi.stat_warnings): the only Python loops run over the problems found, never
+over the rows. `ingest_stats` writes straight from the checked rows' table; only `check_stats`
+(the upload page's preview) makes a frame.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def flag(
 def _validated(
     con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, today: dt.date | None
 ) -> Iterator[tuple[Checked, int]]:
-    """Validate one file into the temp table ROWS (kept while the block runs, when the report has
+    """Validate one file into the table ROWS (kept while the block runs, when the report has
     no errors); yields the result (rows not made) and the number of rows. DuckDB's memory stays
     capped (store.lean) until the block ends, a commit in it included."""
     report = Report(file_name)

@@ -1,4 +1,4 @@
-"""The row checks of a statistics file, in SQL over the temp table kpi.csvload made.
+"""The row checks of a statistics file, in SQL over the table kpi.csvload made.
 
 Every check is one SQL expression per row; only the rows with a problem come back to Python,
 where each becomes an issue with its line, column and the cell as written. The meaning of every
@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from kpi.csvfile import Column, parse_numbers
-from kpi.csvload import Loaded
+from kpi.csvload import Loaded, keep
 from kpi.definitions import ALL_CLUSTER, MONEY_FIELDS, RATIOS, STAT_FIELD
 from kpi.periods import parse_periods
 from kpi.reference import cluster_lookup, fold_series, region_lookup
@@ -50,16 +50,15 @@ class _Plan:
 def check_rows(
     con: duckdb.DuckDBPyConnection, loaded: Loaded, cols: dict[str, Column], report: Report
 ) -> None:
-    """Fill the temp table ROWS from RAW and report every row problem (the rows stay even then)."""
+    """Make ROWS (an Arrow table, csvload.keep) from RAW and report every row problem (the rows
+    stay even then)."""
     plan = _Plan({name: loaded.column(c.header) for name, c in cols.items()}, cols)
     maps = _maps(con, plan)
     try:
         for name, frame in maps.items():
             con.register(name, frame)
-        con.execute(
-            _rows_sql(plan, "_kpi_odd" in maps),
-            {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)},
-        )
+        factors = {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)}
+        keep(con, ROWS, con.sql(_rows_sql(plan, "_kpi_odd" in maps), params=factors).to_arrow_table())
     finally:
         for name in maps:
             con.unregister(name)
@@ -163,7 +162,7 @@ def _rows_sql(plan: _Plan, odd: bool) -> str:
     ]
     cells = f"SELECT {', '.join(read)} FROM {RAW} r {' '.join(joins)}"  # noqa: S608 - our own names
     converted = f"SELECT {', '.join(stored + flags)} FROM ({cells})"  # noqa: S608 - our own names
-    return f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT *{''.join(', ' + a for a in above)} FROM ({converted})"  # noqa: S608 - our own names
+    return f"SELECT *{''.join(', ' + a for a in above)} FROM ({converted})"  # noqa: S608 - our own names
 
 
 def _flag_columns(plan: _Plan) -> list[str]:
