@@ -154,8 +154,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "year-to-date value below the previous quarter of the same year ({previous_period}: {previous}, now {value})",
     ),
     "CITY_TOTAL_MISMATCH": (
-        "{period} 全市合计（{city}）与九个单位之和（{units}）相差 {diff_pct}%，超过 0.1%",
-        "{period} city total ({city}) differs from the sum of the nine units ({units}) by {diff_pct}%, more than 0.1%",
+        "{period} 全市合计（{city}）与各单位之和（{units}）相差 {diff_pct}%，超过 0.1%",
+        "{period} city total ({city}) differs from the sum of the units ({units}) by {diff_pct}%, more than 0.1%",
     ),
     "RATIO_OUTLIER": (
         "{indicator} {value} 偏离自身历史均值 {mean} 超过 3 个标准差（z = {z}）",

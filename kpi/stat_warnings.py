@@ -40,7 +40,7 @@ def warn(con: duckdb.DuckDBPyConnection, cols: dict[str, Column], report: Report
     try:
         _nearby(con, bounds)
         _ytd_decrease(con, header, report)
-        _city_total(con, header, report)
+        _city_total(con, bounds, header, report)
     finally:
         drop(con, NEARBY)
     _outliers(con, bounds, header, report)
@@ -111,28 +111,42 @@ def _ytd_decrease(con: duckdb.DuckDBPyConnection, header: dict[str, str], report
             )
 
 
-def _city_total(con: duckdb.DuckDBPyConnection, header: dict[str, str], report: Report) -> None:
-    """A city total that differs from the sum of the nine units by more than 0.1 %."""
+def _city_total(
+    con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, str], report: Report
+) -> None:
+    """A city total that differs from the sum of the units by more than 0.1 %, in a period where
+    the file has all-industry rows, once every unit has a value.
+
+    Each value is the one that counts after the upload: the file's row where it has one, else
+    the stored current row (of any unit, not only those the file touches: a file with the city
+    total alone is checked against the units stored before)."""
+    money = ", ".join(MONEY_FIELDS)
     all_rows = con.execute(
-        f"""SELECT c.line, c.incoming, c.period, c.region, {", ".join(f"c.{m}" for m in MONEY_FIELDS)}
-            FROM {_COMBINED} c
-            WHERE c.cluster = $all
-              AND c.period IN (SELECT period FROM {ROWS} WHERE cluster = $all)
-              AND c.period IN (SELECT period FROM {_COMBINED} x WHERE x.cluster = $all AND x.region = $city)
-            ORDER BY {_ORDER}""",  # noqa: S608 - our own names
-        {"all": ALL_CLUSTER, "city": CITY_CODE},
+        f"""WITH f AS (SELECT line, period, region, {money} FROM {ROWS} WHERE cluster = $all)
+            SELECT line, true AS incoming, NULL AS pos, period, region, {money} FROM f
+            UNION ALL
+            SELECT NULL, false, s.rowid, s.period, s.region, {", ".join(f"s.{m}" for m in MONEY_FIELDS)}
+            FROM stat_values s
+            SEMI JOIN (SELECT DISTINCT period FROM f) p ON p.period = s.period
+            ANTI JOIN f ON f.period = s.period AND f.region = s.region
+            WHERE s.is_current AND s.cluster = $all
+              AND s.year BETWEEN $y0 AND $y1 AND s.quarter BETWEEN $q0 AND $q1
+            ORDER BY incoming DESC, line, pos""",  # noqa: S608 - our own names
+        {"all": ALL_CLUSTER, "y0": bounds[0], "y1": bounds[1], "q0": bounds[2], "q1": bounds[3]},
     ).df()
-    if all_rows.empty:
-        return
     city = all_rows[all_rows["region"] == CITY_CODE].set_index("period")
+    if city.empty:
+        return
+    units = con.execute("SELECT count(*) FROM regions WHERE code <> $city", {"city": CITY_CODE}).fetchall()[
+        0
+    ][0]
     unit_rows = all_rows[all_rows["region"] != CITY_CODE]
     n_units = unit_rows.groupby("period")["region"].nunique()
-    touched = all_rows.groupby("period")["incoming"].any()
     for name in MONEY_FIELDS:
-        sums = unit_rows.groupby("period")[name].sum(min_count=9)
+        sums = unit_rows.groupby("period")[name].sum(min_count=units)
         for period in city.index.intersection(sums.index):
             c, u = city.loc[period, name], sums.loc[period]
-            if n_units.get(period, 0) < 9 or pd.isna(c) or pd.isna(u) or not touched.get(period, False):
+            if n_units.get(period, 0) < units or pd.isna(c) or pd.isna(u):
                 continue
             if u and abs(c - u) / u > 0.001:
                 line = city.loc[period, "line"]

@@ -200,10 +200,28 @@ def test_city_total_mismatch_above_a_tenth_of_a_percent_is_a_stored_warning(db):
     assert result.stored
     assert warnings_of(result.report) == [("CITY_TOTAL_MISMATCH", 11, "营业收入")]
     assert result.report.warnings[0].message("zh") == (
-        "2025Q2 全市合计（9,010）与九个单位之和（9,000）相差 0.11%，超过 0.1%"
+        "2025Q2 全市合计（9,010）与各单位之和（9,000）相差 0.11%，超过 0.1%"
     )
     assert _stored_warnings(db, result.upload_id) == [("CITY_TOTAL_MISMATCH", 11, "营业收入")]
     assert status(db, "2025Q2")["indicators"]["rd_intensity"]["value"] == pytest.approx(90.05 / 9010)
+
+
+def test_a_city_total_alone_is_checked_against_the_units_stored_before(db):
+    assert ingest_text(db, stats_csv(*(f"2025Q2,{u},,10,1000,100,1000,10,100" for u in NINE))).stored
+    # the city's row comes later, alone: 9010 against the nine stored units' 9000
+    result = ingest_text(db, stats_csv("2025Q2,全市,,90,9010,900,9000,90,900"))
+    assert result.stored
+    assert warnings_of(result.report) == [("CITY_TOTAL_MISMATCH", 2, "营业收入")]
+    assert result.report.warnings[0].params["units"] == "9,000"
+    # a unit's revision that breaks the stored city total is flagged too, at no line of the file
+    revised = ingest_text(db, stats_csv("2025Q2,南湖区,,10,1020,100,1000,10,100"))
+    assert [(w.code, w.line) for w in revised.report.warnings] == [("CITY_TOTAL_MISMATCH", None)]
+    assert revised.report.warnings[0].params == {
+        "period": "2025Q2",
+        "city": "9,010",
+        "units": "9,020",
+        "diff_pct": "0.11",
+    }
 
 
 def test_no_city_mismatch_warning_when_a_unit_is_missing(db):
