@@ -84,13 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = store.db_path(getattr(args, "db", None))
     handler: Callable[[argparse.Namespace, Path, str], int] = _HANDLERS[args.command]
     try:
-        return handler(args, db, lang)
+        code = handler(args, db, lang)
+        sys.stdout.flush()  # a reader gone by now fails here, not in the interpreter's exit
+        return code
     except (UnknownScope, InvalidInput) as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_REJECTED
     except KpiError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # the reader stopped early (`kpi status | head -1`): what it read was right, and what
+        # the command wrote to the database (before printing) is committed. Point stdout at
+        # /dev/null so that the interpreter's last flush does not fail again on its way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # no traceback for users; KPI_DEBUG=1 shows it
         if os.environ.get("KPI_DEBUG"):
             raise

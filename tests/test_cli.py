@@ -271,3 +271,39 @@ def test_kpi_ingest_reviews_stores_a_good_file_and_rejects_a_bad_one(demo_db: Pa
     assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
         ["氢能装备中试平台（示例）", 2026, 81.0, "考核组"]
     ]
+
+
+def test_a_reader_that_stops_early_is_no_failure(loaded, monkeypatch, capsys):
+    """`kpi status | head -1` where the reader has gone before the command writes: no
+    "失败：BrokenPipeError", exit 0 (what the reader took was right)."""
+    import io
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone: every write now fails with EPIPE
+    gone = io.TextIOWrapper(os.fdopen(write_end, "wb", buffering=0), encoding="utf-8", write_through=True)
+    monkeypatch.setattr("sys.stdout", gone)
+    try:
+        code = cli.main(["status", "--db", str(loaded)])
+    finally:
+        monkeypatch.undo()
+        gone.close()
+    assert code == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_reader_gone_by_the_last_flush_is_no_failure_either(tmp_path):
+    """The output fits the pipe's buffer and is flushed at the end: still no traceback, exit 0."""
+    import subprocess
+
+    from support import kpi_command
+
+    # `true` has exited long before the command starts writing
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"'{kpi_command()}' init --db '{tmp_path / 'k.duckdb'}' | true"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
