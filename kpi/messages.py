@@ -47,6 +47,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "NOT_A_NUMBER": ("“{value}”不是数字", "“{value}” is not a number"),
     "NEGATIVE": ("金额不能为负数：{value}", "an amount cannot be negative: {value}"),
+    "NEGATIVE_COUNT": ("企业数不能为负数：{value}", "a count of enterprises cannot be negative: {value}"),
+    "NOT_A_WHOLE_NUMBER": (
+        "企业数应为整数：{value}",
+        "a count of enterprises must be a whole number: {value}",
+    ),
     "NUMERATOR_ABOVE_DENOMINATOR": (
         "{numerator}（{num_value}）大于{denominator}（{den_value}）",
         "{numerator} ({num_value}) is above {denominator} ({den_value})",

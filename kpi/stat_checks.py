@@ -30,6 +30,7 @@ from kpi.report import Report
 RAW = "_kpi_raw"  # the file's cells (kpi.csvload)
 ROWS = "_kpi_stats"  # the checked rows: line, period, year, quarter, region, cluster, values in 万元
 NUMBER_FIELDS = (*MONEY_FIELDS, "enterprises")
+COUNT_FIELDS = ("enterprises",)  # counts, not amounts: whole and not negative
 ROW_COLUMNS = ("line", "period", "year", "quarter", "region", "cluster", *NUMBER_FIELDS)
 
 _PERIOD_CODE = re.compile("(?:199[0-9]|20[0-9][0-9]|2100)Q[1-4]")  # within parse_periods' years
@@ -154,6 +155,8 @@ def _rows_sql(plan: _Plan, odd: bool) -> str:
             read += [f"{cast} AS n_{name}", f"false AS nan_{name}"]
         stored.append(f"n_{name} * $f_{name} AS {name}")
         flags += [f"nan_{name}", f"coalesce(n_{name} < 0, false) AS neg_{name}"]
+        if name in COUNT_FIELDS:  # a count of firms is a whole number
+            flags.append(f"coalesce(n_{name} <> floor(n_{name}), false) AS frac_{name}")
     above = [
         f"coalesce({r.numerator} > {r.denominator} * (1 + 1e-12) AND {r.numerator} >= 0"
         f" AND {r.denominator} >= 0, false) AS above_{r.code}"
@@ -169,7 +172,7 @@ def _flag_columns(plan: _Plan) -> list[str]:
     out = [f"bad_{n}" for n in ("period", "region", "cluster") if plan.has(n)]
     for name in NUMBER_FIELDS:
         if plan.has(name):
-            out += [f"nan_{name}", f"neg_{name}"]
+            out += [f"nan_{name}", f"neg_{name}"] + ([f"frac_{name}"] if name in COUNT_FIELDS else [])
     out += [f"above_{r.code}" for r in RATIOS if plan.has(r.numerator, r.denominator)]
     return out
 
@@ -209,7 +212,9 @@ def _report_found(found: pd.DataFrame, plan: _Plan, report: Report) -> None:
     for name in NUMBER_FIELDS:
         if plan.has(name):
             each(f"nan_{name}", "NOT_A_NUMBER", name, value=name)
-            each(f"neg_{name}", "NEGATIVE", name, value=name)
+            each(f"neg_{name}", "NEGATIVE_COUNT" if name in COUNT_FIELDS else "NEGATIVE", name, value=name)
+            if name in COUNT_FIELDS:
+                each(f"frac_{name}", "NOT_A_WHOLE_NUMBER", name, value=name)
     for ratio in RATIOS:
         if plan.has(ratio.numerator, ratio.denominator):
             each(

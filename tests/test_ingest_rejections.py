@@ -193,3 +193,35 @@ def test_a_shifted_row_is_never_stored(db):
     text = stats_csv("2025Q1,南湖区,,30,1,000,500,1000,70,100", "2025Q1,秀洲区,,30,1,000,500,1000,70,100")
     result = ingest_text(db, text)
     assert problems(result.report) == [("FIELD_COUNT", 2, None), ("FIELD_COUNT", 3, None)]
+
+
+def test_a_count_of_enterprises_is_whole_and_not_negative_and_says_so(db):
+    header = HEADER + ",企业数"
+    bad = ingest_text(
+        db,
+        stats_csv(
+            "2025Q1,南湖区,,30,1000,500,1000,70,100,-3",
+            "2025Q1,秀洲区,,30,1000,500,1000,70,100,2.5",
+            "2025Q1,嘉善县,,-30,1000,500,1000,70,100,4",
+            header=header,
+        ),
+    )
+    assert problems(bad.report) == [
+        ("NEGATIVE", 4, "研发费用"),
+        ("NEGATIVE_COUNT", 2, "企业数"),
+        ("NOT_A_WHOLE_NUMBER", 3, "企业数"),
+    ]
+    assert [i.message("zh") for i in bad.report.errors[1:]] == ["企业数不能为负数：-3", "企业数应为整数：2.5"]
+    # a count written with a thousands separator or as 12.0 is whole
+    good = ingest_text(
+        db,
+        stats_csv(
+            '2025Q1,南湖区,,30,1000,500,1000,70,100,"1,203"',
+            "2025Q1,秀洲区,,30,1000,500,1000,70,100,12.0",
+            header=header,
+        ),
+    )
+    assert good.stored
+    with store.connect(db) as con:
+        rows = con.execute("SELECT region, enterprises FROM stat_values ORDER BY region").fetchall()
+    assert rows == [("330402", 1203), ("330411", 12)]
