@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import access, compute, progress_entry, queries, register
+from kpi import access, compute, progress_entry, queries, register, store
 from kpi.compute import Target
 from kpi.definitions import ALL_CLUSTER, CITY_CODE, LEVEL, RATIOS, Status, TargetKind, indicator_label
 from kpi.errors import UnknownScope
@@ -639,15 +639,7 @@ def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def _file_stamp(path: str) -> tuple[int, ...]:
     """Modification time, size and inode of the database file and of its write-ahead log."""
-    out: list[int] = []
-    for name in (path, path + ".wal"):
-        try:
-            st = os.stat(name)
-        except FileNotFoundError:
-            out += (0, 0, 0)
-        else:
-            out += (st.st_mtime_ns, st.st_size, st.st_ino)
-    return tuple(out)
+    return store.data_version(path)
 
 
 _macros: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()

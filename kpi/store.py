@@ -643,16 +643,21 @@ def set_target(
     return bool(rows)
 
 
-def data_version(path: str | os.PathLike[str] | None = None) -> tuple[int, int]:
-    """A cheap fingerprint that changes whenever any process writes the database (for caches)."""
+def data_version(path: str | os.PathLike[str] | None = None) -> tuple[int, ...]:
+    """A cheap fingerprint that changes whenever any process writes the database (for caches):
+    the modification time, size and inode of the file and of its WAL. The size guards against
+    two commits within one tick of a coarse file-system clock; the inode against a file replaced
+    by another (a restored backup) with the same time."""
     p = db_path(path)
-    out = []
+    out: list[int] = []
     for f in (p, p.with_name(p.name + ".wal")):
         try:
-            out.append(f.stat().st_mtime_ns)
+            st = f.stat()
         except FileNotFoundError:
-            out.append(0)
-    return out[0], out[1]
+            out += [0, 0, 0]
+        else:
+            out += [st.st_mtime_ns, st.st_size, st.st_ino]
+    return tuple(out)
 
 
 __all__ = ["CITY_CODE", "SCHEMA_VERSION", "connect", "db_path", "migrate"]
