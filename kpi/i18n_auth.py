@@ -117,7 +117,7 @@ AUTH_TEXT: dict[str, tuple[str, str]] = {
     "audit.empty": ("没有符合条件的记录", "No events match"),
     "audit.download": ("下载审计记录（Excel）", "Download the audit trail (Excel)"),
     "audit.col.raw": ("原始记录（JSON）", "Raw detail (JSON)"),
-    # audit: one sentence per event (kpi.ui_admin.event_text), from the event's action and detail
+    # audit: one sentence per event (kpi.ui_audit.event_text), from the event's action and detail
     "audit.text.sign_in": ("登录（{method}）", "Signed in ({method})"),
     "audit.text.sign_out": ("退出登录", "Signed out"),
     "audit.text.sign_in_failed": ("登录失败：{reason}", "Failed sign-in: {reason}"),

@@ -3,7 +3,7 @@
 The trail is append-only in the database; nothing on this page can change it.
 """
 
-from kpi import ui, ui_admin
+from kpi import ui, ui_audit
 from kpi.access import Permission
 
 ui.entry_guard(permission=Permission.VIEW_AUDIT)
@@ -11,7 +11,7 @@ ui.entry_guard(permission=Permission.VIEW_AUDIT)
 
 def body() -> None:
     ui.page_header(ui.t("nav.audit"))
-    ui_admin.audit_section()
+    ui_audit.audit_section()
 
 
 ui.guarded(body)
