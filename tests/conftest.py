@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import app_copy
 
 from kpi import store
 
@@ -40,11 +41,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the demo database for one test, named by KPI_DB (the file the app opens)."""
-    path = tmp_path / "kpi.duckdb"
-    shutil.copyfile(demo_db, path)
-    monkeypatch.setenv("KPI_DB", str(path))
-    return path
+    """A private copy of the demo database for one test, named by KPI_DB."""
+    return app_copy(demo_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)

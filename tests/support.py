@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kpi import engine, queries, store
 from kpi.ingest import IngestResult, ingest_stats
 from kpi.report import Report
@@ -177,3 +179,11 @@ def app(
             raise RuntimeError("support.app needs KPI_DB (the app_db fixture) or db=")
         at.session_state["kpi_session"] = auth.start_session(account(path, role, region))
     return at
+
+
+def app_copy(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of a database for one test, named by KPI_DB (the file the app opens)."""
+    path = tmp_path / "kpi.duckdb"
+    shutil.copyfile(template, path)
+    monkeypatch.setenv("KPI_DB", str(path))
+    return path

@@ -9,12 +9,12 @@ Jiaxing's nine units nothing changes. Pages run through AppTest on a database wh
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import support
+from support import app_copy
 
 from kpi import charts, engine, store
 from kpi.definitions import CITY_CODE
@@ -51,10 +51,7 @@ def _forty(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def forty(_forty: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "kpi.duckdb"
-    shutil.copyfile(_forty, path)
-    monkeypatch.setenv("KPI_DB", str(path))
-    return path
+    return app_copy(_forty, tmp_path, monkeypatch)
 
 
 def ranking(db: Path, indicator: str) -> pd.DataFrame:
