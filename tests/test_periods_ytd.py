@@ -8,15 +8,9 @@ import pytest
 from support import ingest_text, problems, stats_csv
 
 from kpi import cli
-from kpi.periods import Period, parse_period, parse_periods, refusal
+from kpi.periods import parse_period, parse_periods, refusal
 
-# the contract's own spellings keep working
-CONTRACT_SPELLINGS = ("2025Q3", "2025-Q3", "2025年1-9月", "2025年1—9月", "2025年三季度")
-
-
-@pytest.mark.parametrize("text", CONTRACT_SPELLINGS)
-def test_contract_spellings_still_parse(text):
-    assert parse_period(text) == Period(2025, 3)
+# (the contract's own spellings: tests/test_periods.py)
 
 
 @pytest.mark.parametrize(
