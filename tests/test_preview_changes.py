@@ -71,11 +71,13 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCon
 
 
 def _store(con: duckdb.DuckDBPyConnection, history: list[tuple]) -> None:
+    """Replace the stored statistics with `history` (one statement: executemany is slow)."""
     con.execute("DELETE FROM stat_values")
     if history:
-        con.executemany(
-            f"INSERT INTO stat_values VALUES ({', '.join('?' * 15)})",
-            history,
+        row = f"({', '.join('?' * len(history[0]))})"
+        con.execute(
+            f"INSERT INTO stat_values VALUES {', '.join([row] * len(history))}",
+            [v for r in history for v in r],
         )
 
 
@@ -127,7 +129,7 @@ def cases(draw: st.DrawFn) -> tuple[list[tuple], pd.DataFrame]:
     return history, _rows(records, draw(st.sampled_from(["string", "str"])))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=cases())
 def test_preview_is_the_frame_the_pandas_version_made(con: duckdb.DuckDBPyConnection, case) -> None:
     history, rows = case
