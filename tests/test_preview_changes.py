@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import stats_csv
 
-from kpi import store
-from kpi.definitions import MONEY_FIELDS
+from kpi import store, ui_upload_preview
+from kpi.definitions import MONEY_FIELDS, STAT_FIELD
 from kpi.ingest import check_stats, preview_changes
 
 FIELDS = [*MONEY_FIELDS, "enterprises"]
@@ -60,6 +60,16 @@ def reference_preview(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.
     merged = merged[merged["change"] != "same"].drop(columns="_merge")
     merged = merged[~(is_new_key.loc[merged.index] & merged["new"].isna())]
     return merged.reset_index(drop=True)
+
+
+def reference_counts(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
+    """kpi.ui_upload_preview.counts for statistics before its sort moved to numpy, verbatim."""
+    key = ["period", "region", "cluster"]
+    new = changes[changes["change"] == "new"].drop_duplicates(key)
+    revised = changes[changes["change"] == "revised"]
+    order = {f: i for i, f in enumerate(STAT_FIELD)}
+    revised = revised.assign(_o=revised["field"].map(order)).sort_values(["line", "_o"]).drop(columns="_o")
+    return new, revised, len(new), len(revised.drop_duplicates(key))
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +148,12 @@ def test_preview_is_the_frame_the_pandas_version_made(con: duckdb.DuckDBPyConnec
     got = preview_changes(con, rows)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got.columns.tolist() == ["line", *KEY, "field", "new", "old", "change"]
+    # and the upload page counts and orders them as before
+    new, revised, n_new, n_revised = ui_upload_preview.counts("stats", got)
+    ref_new, ref_revised, ref_n_new, ref_n_revised = reference_counts(expected)
+    pd.testing.assert_frame_equal(new, ref_new, check_exact=True)
+    pd.testing.assert_frame_equal(revised, ref_revised, check_exact=True)
+    assert (n_new, n_revised) == (ref_n_new, ref_n_revised)
 
 
 def test_every_kind_of_cell_at_once(con: duckdb.DuckDBPyConnection) -> None:
