@@ -10,7 +10,9 @@ runs, each next to its raw floor measured in the same run:
   against a rerun of a one-line Streamlit script;
 - ingest of a statistics file (validation + commit; 100,000 rows, or every row of the city
   scale) in rows per second, against DuckDB's own read_csv of the same file into a table;
-- the peak memory (maxrss) of a separate process doing that ingest.
+- the peak memory (maxrss) of a separate process doing that ingest;
+- the upload page's preview of the same file (kpi.ingest.check_stats, then preview_changes) on a
+  read-only connection, against the same read_csv into a temporary table.
 
 Benchmarks are not tests: nothing here asserts. Options: --scales city,province,country
 (default all three), --runs N, --quick (one run each, city only by default).
@@ -35,7 +37,7 @@ import duckdb
 from benchmarks.synth import SCALES, Scale, build, ingest_file
 from kpi import engine, store
 from kpi.definitions import MONEY_FIELDS
-from kpi.ingest import ingest_stats
+from kpi.ingest import check_stats, ingest_stats, preview_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST_ROWS = 100_000
@@ -198,6 +200,34 @@ def ingest_figures(scale: Scale, db: Path, runs: int, work: Path) -> list[Figure
     ]  # fmt: skip
 
 
+def preview_figures(scale: Scale, db: Path, runs: int, work: Path) -> list[Figure]:
+    """What the upload page does before anything is stored: validate the file, then list what it
+    would change. Nothing is written, so the cached database is opened read-only, not copied."""
+    rows = min(INGEST_ROWS, scale.rows)
+    csv = ingest_file(scale, rows, work / f"preview-{scale.name}.csv")
+    data = csv.read_bytes()
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+
+    def preview() -> None:
+        checked = check_stats(con, data, csv.name)
+        if checked.rows is None:
+            raise RuntimeError(f"preview rejected: {[i.describe('en') for i in checked.report.errors[:5]]}")
+        preview_changes(con, checked.rows)
+
+    def floor() -> None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv('{csv}', header = true)")  # noqa: S608
+        con.execute("DROP TABLE raw_csv")
+
+    with duckdb.connect(str(db), read_only=True, config=config) as con:
+        con.execute("SET enable_progress_bar = false")
+        took, bare = median_time(preview, runs), median_time(floor, runs)
+    return [
+        Figure(
+            scale.name, f"upload preview (check + changes) of {rows:,} rows", took * 1000, "ms", bare * 1000
+        )
+    ]
+
+
 def _copy(db: Path, copy: Path) -> None:
     """A private copy of the database, on disk before the clock starts. Without the fsync the
     copy (500 MB at country scale) is still being written back when the timed run commits,
@@ -280,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += status_figures(scale, db, runs)
             figures += page_figures(scale, db, runs)
             figures += ingest_figures(scale, db, min(runs, 3), Path(tmp))
+            figures += preview_figures(scale, db, runs, Path(tmp))
             print(render([f for f in figures if f.scale == name]), file=sys.stderr, flush=True)
     print(render(figures))
     return 0

@@ -39,5 +39,6 @@ def test_benchmark_command_prints_every_figure_at_city_scale(tmp_path: Path) -> 
         "Regions first run",
         "ingest 3,024 rows (validate + commit)",
         "peak memory, ingest of 3,024 rows (process maxrss)",
+        "upload preview (check + changes) of 3,024 rows",
     ]
     assert (tmp_path / "cache").is_dir()  # the database was built there, not in the repo
