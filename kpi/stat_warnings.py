@@ -18,13 +18,11 @@ import numpy as np
 import pandas as pd
 
 from kpi.csvfile import Column
-from kpi.csvload import drop, keep
 from kpi.definitions import ALL_CLUSTER, CITY_CODE, MONEY_FIELDS, RATIOS, indicator_label
 from kpi.periods import from_code
 from kpi.report import Report
 from kpi.stat_checks import ROWS
 
-NEARBY = "_kpi_nearby"  # stored current rows in the file's quarters and the adjacent ones
 _MONEY = ", ".join(MONEY_FIELDS)  # identifiers from kpi.definitions
 _YTD_TOLERANCE = 1 - 1e-9  # a fall smaller than this is rounding, not a fall
 
@@ -37,17 +35,15 @@ def warn(con: duckdb.DuckDBPyConnection, cols: dict[str, Column], report: Report
     ).fetchall()[0]
     if bounds[0] is None:
         return
-    try:
-        _nearby(con, bounds)
-        _ytd_decrease(con, header, report)
-        _city_total(con, bounds, header, report)
-    finally:
-        drop(con, NEARBY)
+    _ytd_decrease(con, bounds, header, report)
+    _city_total(con, bounds, header, report)
     _outliers(con, bounds, header, report)
     _future(con, header, report, today)
 
 
-def _nearby(con: duckdb.DuckDBPyConnection, bounds: tuple) -> None:
+def _nearby(bounds: tuple) -> tuple[str, dict[str, int]]:
+    """SQL for the stored current rows in the file's quarters and the adjacent ones, of the
+    pairs the file touches, the rows it replaces left out; and its parameters."""
     # the constant bounds let DuckDB skip row groups by their min/max; the joins are exact
     params = {"y0": bounds[0], "y1": bounds[1], "q0": bounds[2], "q1": bounds[3]}
     if bounds[0] == bounds[1] and bounds[2] == bounds[3]:
@@ -69,29 +65,34 @@ def _nearby(con: duckdb.DuckDBPyConnection, bounds: tuple) -> None:
             SEMI JOIN touched t ON t.region = s.region AND t.cluster = s.cluster
             {replaced}
             WHERE s.is_current AND {where}"""  # noqa: S608 - our own names
-    keep(con, NEARBY, con.sql(query, params=params).to_arrow_table())
+    return query, params
 
 
 # the file's rows, then the stored rows near them (the pandas version's `combined`)
-_COMBINED = f"""(SELECT line, NULL AS pos, true AS incoming, period, year, quarter, region, cluster, {_MONEY} FROM {ROWS}
+_COMBINED = f"""SELECT line, NULL AS pos, true AS incoming, period, year, quarter, region, cluster, {_MONEY} FROM {ROWS}
     UNION ALL
-    SELECT NULL, pos, false, period, year, quarter, region, cluster, {_MONEY} FROM {NEARBY})"""  # noqa: S608 - our own names
+    SELECT NULL, pos, false, period, year, quarter, region, cluster, {_MONEY} FROM nearby"""  # noqa: S608 - our own names
 # the file's rows by line, then the stored rows as they lie in the table (the order the pandas
 # version met them in)
 _ORDER = "NOT c.incoming, c.line, c.pos"
 
 
-def _ytd_decrease(con: duckdb.DuckDBPyConnection, header: dict[str, str], report: Report) -> None:
+def _ytd_decrease(
+    con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, str], report: Report
+) -> None:
     """A year-to-date value lower than the previous quarter's of the same year."""
     fell = [f"c.{m} < p.{m} * $tol AS fell_{m}" for m in MONEY_FIELDS]
+    nearby, params = _nearby(bounds)
     pairs = con.execute(
-        f"""SELECT c.line, c.incoming, p.line AS line_prev, p.period AS period_prev,
+        f"""WITH nearby AS MATERIALIZED ({nearby}),
+                 combined AS MATERIALIZED ({_COMBINED})
+            SELECT c.line, c.incoming, p.line AS line_prev, p.period AS period_prev,
                    {", ".join(f"c.{m}, p.{m} AS {m}_prev" for m in MONEY_FIELDS)}, {", ".join(fell)}
-            FROM {_COMBINED} c JOIN {_COMBINED} p
+            FROM combined c JOIN combined p
               ON c.region = p.region AND c.cluster = p.cluster AND c.year = p.year AND c.quarter = p.quarter + 1
             WHERE (c.incoming OR p.incoming) AND ({" OR ".join(f.split(" AS ")[0] for f in fell)})
             ORDER BY {_ORDER}""",  # noqa: S608 - our own names
-        {"tol": _YTD_TOLERANCE},
+        params | {"tol": _YTD_TOLERANCE},
     ).fetchall()
     names = ["line", "incoming", "line_prev", "period_prev"]
     names += [x for m in MONEY_FIELDS for x in (m, f"{m}_prev")] + [f"fell_{m}" for m in MONEY_FIELDS]

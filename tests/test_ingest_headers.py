@@ -236,3 +236,12 @@ def test_an_unknown_unit_is_rejected_with_its_column(db):
         result.report.errors[0].message("zh")
         == "列“研发费用(美元)”的单位“美元”无法识别（应为 元、万元 或 亿元）"
     )
+
+
+def test_a_region_renamed_or_given_an_alias_is_known_at_once(db):
+    """Region names are looked up through a lookup kept per content of the regions table."""
+    row = "2025Q1,南湖新区,,30,1000,500,1000,70,100"
+    assert [p[0] for p in problems(ingest_text(db, stats_csv(row)).report)] == ["UNKNOWN_REGION"]
+    with store.connect(db) as con:
+        con.execute("UPDATE regions SET aliases = '南湖新区' WHERE code = '330402'")
+    assert ingest_text(db, stats_csv(row)).stored
