@@ -67,6 +67,12 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
         "Values that will be revised (old → new, money in 万元)",
     ),
     "upload.new_list": ("新增的行", "New rows"),
+    "upload.revisions_capped": (
+        "共 {n} 处数值将被修订，下表按文件行序列出前 {shown} 处；完整清单请下载。",
+        "{n} values will be revised; the table lists the first {shown} in file order; download the full list.",
+    ),
+    "upload.revisions_download": ("下载全部修订清单（CSV）", "Download all revisions (CSV)"),
+    "upload.revisions_file": ("修订清单", "revisions"),
     "upload.no_change": (
         "此文件与库中现有数据完全相同，入库不会改变任何数值。",
         "This file matches the stored data exactly: storing it would change no value.",

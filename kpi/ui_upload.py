@@ -55,7 +55,9 @@ def limit_mb() -> int:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """A table as CSV for Excel, text cells that a spreadsheet would run as formulas neutralised:
+    a report quotes the file's own header names and cells, which anyone can write."""
+    return export.export_csv(frame)
 
 
 # ---------------------------------------------------------------- messages from the callbacks

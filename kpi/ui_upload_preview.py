@@ -7,6 +7,7 @@ Codes are shown as names in the chosen language; money stays in 万元 (the file
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from kpi import store, ui
+from kpi import export, store, ui
 from kpi.definitions import (
     ALL_CLUSTER,
     BUILD_MODELS,
@@ -30,6 +31,7 @@ PLATFORM_KEY = list(store.PLATFORM_KEY)
 # fields compared when the register and the file both carry them (revoked_on came later)
 _PLATFORM_DIFF = ("region", "clusters", "level", "build_model", "recognised_on", "status", "revoked_on")
 _DATES = ("recognised_on", "revoked_on")
+SHOWN_REVISIONS = 2_000  # revised values drawn on the page; the rest are in the download
 
 
 def counts(kind: str, changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
@@ -99,8 +101,21 @@ def stats_tables(new: pd.DataFrame, revised: pd.DataFrame, key: str) -> None:
                 col_diff: (nw - old) / old.where(old != 0) * 100,
             }
         )
+        if len(shown) > SHOWN_REVISIONS:
+            # a country-scale file revises 700,000 cells: the browser gets the first ones, the
+            # whole list is a download (made at the click)
+            st.caption(ui.t("upload.revisions_capped", n=f"{len(shown):,}", shown=f"{SHOWN_REVISIONS:,}"))
+            st.download_button(
+                ui.t("upload.revisions_download"),
+                data=functools.partial(export.export_csv, shown),
+                file_name=f"{ui.t('upload.revisions_file')}.csv",
+                mime="text/csv",
+                key=f"{key}_revisions_csv",
+                on_click="ignore",
+                icon=":material/download:",
+            )
         st.dataframe(
-            shown,
+            shown.head(SHOWN_REVISIONS),
             hide_index=True,
             width="stretch",
             key=f"{key}_revisions",

@@ -12,6 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import support
 from streamlit.testing.v1 import AppTest
@@ -273,3 +274,35 @@ def test_the_register_template_has_every_register_column():
 
     header = ui_upload.template("platforms").decode("utf-8-sig").splitlines()[0].split(",")
     assert header == [f.label_zh for f in PLATFORM_FIELDS]  # the optional 撤销时间 included
+
+
+def test_a_file_revising_thousands_of_values_lists_the_first_ones_and_offers_them_all(db):
+    # 400 stored rows, every amount 1 % up: 2,400 revised values, more than the page draws
+    with store.connect(db) as con:
+        stored = con.execute(
+            """SELECT period, region, cluster, rd_expense, operating_revenue, new_product_output,
+                      gross_output, hightech_value_added, industrial_value_added
+               FROM stat_values WHERE is_current ORDER BY period, region, cluster LIMIT 400"""
+        ).fetchall()
+    lines = [
+        ",".join([p, r, "" if c == "ALL" else c, *(f"{v * 1.01:.4f}" for v in values)])
+        for p, r, c, *values in stored
+    ]
+    data = (HEADER + "\n" + "\n".join(lines) + "\n").encode("gbk")
+    at = upload_page()
+    at.file_uploader(key="upload_stats_files").set_value(("修订大量.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert "共 2,400 处数值将被修订，下表按文件行序列出前 2,000 处；完整清单请下载。" in [
+        c.value for c in at.caption
+    ]
+    shown = table(at, "旧值")
+    assert len(shown) == 2_000
+    assert "upload_stats_0_revisions_csv" in [b.key for b in at.download_button]
+
+
+def test_report_csv_cells_cannot_run_as_formulas():
+    from kpi.ui_upload import csv_bytes
+
+    frame = pd.DataFrame({"行": [2], "列": ['=HYPERLINK("http://x")'], "说明": ["+1"]})
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text
