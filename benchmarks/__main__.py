@@ -11,7 +11,7 @@ runs, each next to its raw floor measured in the same run:
 - ingest of a statistics file (validation + commit; 100,000 rows, or every row of the city
   scale) in rows per second, against DuckDB's own read_csv of the same file into a table;
 - the peak memory (maxrss) of a separate process doing that ingest;
-- the upload page's preview of the same file (kpi.ingest.check_stats, then preview_changes) on a
+- the upload page's preview of the same file (kpi.ingest.stats.check_stats, then preview_changes) on a
   read-only connection, against the same read_csv into a temporary table.
 
 Benchmarks are not tests: nothing here asserts. Options: --scales city,province,country
@@ -35,9 +35,10 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.synth import SCALES, Scale, build, ingest_file
-from kpi import engine, store
-from kpi.definitions import MONEY_FIELDS
-from kpi.ingest import check_stats, ingest_stats, preview_changes
+from kpi.engine import status
+from kpi.ingest.stats import check_stats, ingest_stats, preview_changes
+from kpi.model.definitions import MONEY_FIELDS
+from kpi.store import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST_ROWS = 100_000
@@ -72,7 +73,7 @@ def median_time(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-_SUMS = ", ".join(f"sum({f})" for f in MONEY_FIELDS)  # column names from kpi.definitions
+_SUMS = ", ".join(f"sum({f})" for f in MONEY_FIELDS)  # column names from kpi.model.definitions
 _BARE_SQL = f"""SELECT period, {_SUMS} FROM stat_values
 WHERE is_current AND cluster = 'ALL' AND ($region IS NULL OR region = $region)
 GROUP BY period"""  # noqa: S608 - no user text
@@ -80,11 +81,11 @@ GROUP BY period"""  # noqa: S608 - no user text
 
 def status_figures(scale: Scale, db: Path, runs: int) -> list[Figure]:
     out = []
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         unit = con.execute("SELECT min(code) FROM regions WHERE kind <> 'city'").fetchall()[0][0]
         for label, region in (("kpi status, city", None), (f"kpi status, one unit ({unit})", unit)):
-            engine.kpi_status(con, None, region)  # warm DuckDB's buffers for both sides alike
-            took = median_time(lambda r=region: engine.kpi_status(con, None, r), runs)
+            status.kpi_status(con, None, region)  # warm DuckDB's buffers for both sides alike
+            took = median_time(lambda r=region: status.kpi_status(con, None, r), runs)
             bare = median_time(lambda r=region: con.execute(_BARE_SQL, {"region": r}).fetchall(), runs)
             out.append(
                 Figure(scale.name, label, took * 1000, "ms", bare * 1000, "≤ 3× floor", took <= 3 * bare)
@@ -142,7 +143,7 @@ def page_figures(scale: Scale, db: Path, runs: int) -> list[Figure]:
     ]  # fmt: skip
 
 
-_SESSION_KEY = "kpi_session"  # kpi.ui_auth.SESSION: where the app looks for a signed-in session
+_SESSION_KEY = "kpi_session"  # kpi.ui.signin.SESSION: where the app looks for a signed-in session
 _BENCH_USER = "bench_leader"
 
 
@@ -150,14 +151,14 @@ def _leader_session(db: Path) -> object:
     """A signed-in session of a leader account, created in `db` (a copy) on first use."""
     import secrets
 
-    from kpi import auth
+    from kpi.access import accounts, sessions
 
-    with store.connect(db) as con:
-        user = auth.get_user(con, _BENCH_USER)
+    with connection.connect(db) as con:
+        user = accounts.get_user(con, _BENCH_USER)
         if user is None:
             password = secrets.token_urlsafe(16)
-            user = auth.add_user(con, _BENCH_USER, password, "leader", by="benchmarks")
-    return auth.start_session(user)
+            user = accounts.add_user(con, _BENCH_USER, password, "leader", by="benchmarks")
+    return sessions.start_session(user)
 
 
 def _check(at: object, page: str) -> None:
@@ -178,7 +179,7 @@ def ingest_figures(scale: Scale, db: Path, runs: int, work: Path) -> list[Figure
         copy = work / f"ingest-{i}.duckdb"
         _copy(db, copy)
         start = time.perf_counter()
-        with store.connect(copy) as con:
+        with connection.connect(copy) as con:
             result = ingest_stats(con, data, csv.name)
         ours.append(time.perf_counter() - start)
         if not result.stored:
@@ -245,10 +246,10 @@ def _copy(db: Path, copy: Path) -> None:
 # country scale) ru_maxrss measured the benchmark process, not the ingest.
 _CHILD = """
 import resource, sys
-from kpi import store
-from kpi.ingest import ingest_stats
+from kpi.ingest.stats import ingest_stats
+from kpi.store import connection
 data = open(sys.argv[2], 'rb').read()
-with store.connect(sys.argv[1]) as con:
+with connection.connect(sys.argv[1]) as con:
     assert ingest_stats(con, data, 'bench.csv').stored
 try:
     status = open('/proc/self/status').read().split('VmHWM:')[1]

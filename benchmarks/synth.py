@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from kpi import store
-from kpi.definitions import CITY_CODE
+from kpi.model.definitions import CITY_CODE
+from kpi.store import connection, schema
 
 GENERATOR = 4  # bump when the generated data change, to rebuild the cache
 # $KPI_BENCH_CACHE moves the cache (the smoke test uses a temporary folder)
@@ -50,7 +50,7 @@ SCALES = {
 
 
 def path_for(scale: Scale) -> Path:
-    return CACHE / f"{scale.name}-s{store.SCHEMA_VERSION}-g{GENERATOR}.duckdb"
+    return CACHE / f"{scale.name}-s{schema.SCHEMA_VERSION}-g{GENERATOR}.duckdb"
 
 
 def build(scale: Scale, *, force: bool = False) -> tuple[Path, float]:
@@ -63,7 +63,7 @@ def build(scale: Scale, *, force: bool = False) -> tuple[Path, float]:
     for f in (partial, Path(f"{partial}.wal")):
         f.unlink(missing_ok=True)
     start = time.perf_counter()
-    with store.connect(partial) as con:  # creates and migrates the real schema
+    with connection.connect(partial) as con:  # creates and migrates the real schema
         _reference(con, scale)
         _statistics(con, scale)
         _platforms(con, scale)

@@ -1,5 +1,5 @@
 """`python -m kpi` runs the command line."""
 
-from kpi.cli import main
+from kpi.cli.main import main
 
 raise SystemExit(main())

@@ -6,23 +6,23 @@ and recorded in the audit trail.
 
 import streamlit as st
 
-from kpi import ui, ui_admin
-from kpi.access import Permission
+from kpi.model.roles import Permission
+from kpi.ui import admin, lang, layout, signin
 
-ui.entry_guard(permission=Permission.MANAGE_USERS)
+signin.entry_guard(permission=Permission.MANAGE_USERS)
 
 
 def body() -> None:
-    ui.page_header(ui.t("nav.admin"))
+    layout.page_header(lang.t("nav.admin"))
     users, targets, taxonomy = st.tabs(
-        [ui.t("admin.tab.users"), ui.t("admin.tab.targets"), ui.t("admin.tab.taxonomy")]
+        [lang.t("admin.tab.users"), lang.t("admin.tab.targets"), lang.t("admin.tab.taxonomy")]
     )
     with users:
-        ui_admin.users_section()
+        admin.users_section()
     with targets:
-        ui_admin.targets_section()
+        admin.targets_section()
     with taxonomy:
-        ui_admin.taxonomy_section()
+        admin.taxonomy_section()
 
 
-ui.guarded(body)
+layout.guarded(body)

@@ -3,15 +3,15 @@
 The trail is append-only in the database; nothing on this page can change it.
 """
 
-from kpi import ui, ui_audit
-from kpi.access import Permission
+from kpi.model.roles import Permission
+from kpi.ui import audit, lang, layout, signin
 
-ui.entry_guard(permission=Permission.VIEW_AUDIT)
+signin.entry_guard(permission=Permission.VIEW_AUDIT)
 
 
 def body() -> None:
-    ui.page_header(ui.t("nav.audit"))
-    ui_audit.audit_section()
+    layout.page_header(lang.t("nav.audit"))
+    audit.audit_section()
 
 
-ui.guarded(body)
+layout.guarded(body)

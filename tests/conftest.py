@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from support import app_copy
 
-from kpi import store
+from kpi.store import connection
 
 
 @pytest.fixture(scope="session")
 def _db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database created and migrated by the real code, copied for each test (fast)."""
     path = tmp_path_factory.mktemp("template") / "kpi.duckdb"
-    with store.connect(path):
+    with connection.connect(path):
         pass
     return path
 
@@ -31,10 +31,10 @@ def db(tmp_path: Path, _db_template: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data set, loaded once per session through the real ingestion. Copy before writing."""
-    from kpi import demo
+    from kpi.ingest import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         demo.load(con)
     return path
 

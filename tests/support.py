@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from kpi import engine, queries, store
-from kpi.ingest import IngestResult, ingest_stats
-from kpi.report import Report
+from kpi.engine import status as engine_status
+from kpi.ingest.report import Report
+from kpi.ingest.result import IngestResult
+from kpi.ingest.stats import ingest_stats
+from kpi.store import connection, queries
 
 # A fixed "today": every period in the tests has ended by then, so no FUTURE_PERIOD warnings,
 # and platform counts do not depend on the day the suite runs.
@@ -38,7 +40,7 @@ def stats_csv(*rows: str, header: str = HEADER) -> str:
 
 
 def ingest_bytes(db: Path, data: bytes, name: str = "t.csv") -> IngestResult:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return ingest_stats(con, data, name, today=TODAY)
 
 
@@ -56,8 +58,8 @@ def warnings_of(report: Report) -> list[tuple[str, int | None, str | None]]:
 
 
 def status(db: Path, period: str | None = None, region: str | None = None, cluster: str | None = None):
-    with store.connect(db) as con:
-        return engine.kpi_status(con, period, region, cluster, today=TODAY)
+    with connection.connect(db) as con:
+        return engine_status.kpi_status(con, period, region, cluster, today=TODAY)
 
 
 def value(db: Path, indicator: str, **scope: Any) -> float | None:
@@ -66,9 +68,9 @@ def value(db: Path, indicator: str, **scope: Any) -> float | None:
 
 def fingerprint(db: Path) -> tuple[dict[str, int], str, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Row counts, the KPI JSON, and every stored statistic and platform version."""
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         counts = queries.row_counts(con)
-        kpis = json.dumps(engine.kpi_status(con, today=TODAY), sort_keys=True, default=str)
+        kpis = json.dumps(engine_status.kpi_status(con, today=TODAY), sort_keys=True, default=str)
         stats = con.execute("SELECT * FROM stat_values ORDER BY ALL").fetchall()
         plats = con.execute(
             "SELECT upload_id, name, host, level, status, is_current FROM platform_versions ORDER BY ALL"
@@ -144,13 +146,13 @@ PASSWORD = "correct-horse-battery"  # every test account's password (scrypt hash
 
 def account(db: Path, role: str = "statistician", region: str | None = None, username: str | None = None):
     """The test account of `role` (and unit) in `db`, created on first use."""
-    from kpi import auth
+    from kpi.access import accounts
 
     name = username or f"t_{role}{'_' + region if region else ''}".lower()
-    with store.connect(db) as con:
-        user = auth.get_user(con, name)
+    with connection.connect(db) as con:
+        user = accounts.get_user(con, name)
         if user is None:
-            user = auth.add_user(
+            user = accounts.add_user(
                 con, name, PASSWORD, role, region=region, display_name=f"测试{role}", by="tests"
             )
     return user
@@ -168,7 +170,7 @@ def app(
     (None: nobody signed in). Not yet run."""
     from streamlit.testing.v1 import AppTest
 
-    from kpi import auth
+    from kpi.access import sessions
 
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=timeout)
     for k, v in (query or {}).items():
@@ -177,7 +179,7 @@ def app(
         path = db or Path(os.environ["KPI_DB"])
         if str(path) in ("", "."):
             raise RuntimeError("support.app needs KPI_DB (the app_db fixture) or db=")
-        at.session_state["kpi_session"] = auth.start_session(account(path, role, region))
+        at.session_state["kpi_session"] = sessions.start_session(account(path, role, region))
     return at
 
 

@@ -11,8 +11,11 @@ import duckdb
 import pytest
 from support import TODAY, fingerprint, ingest_text, stats_csv
 
-from kpi import breakdown, engine, queries, store
-from kpi.access import (
+from kpi.engine import breakdown, series, status
+from kpi.ingest.clusters import ingest_clusters
+from kpi.ingest.platforms import ingest_platforms
+from kpi.ingest.stats import ingest_stats
+from kpi.model.roles import (
     Forbidden,
     Permission,
     Role,
@@ -25,8 +28,7 @@ from kpi.access import (
     default_region,
     visible_regions,
 )
-from kpi.ingest import ingest_stats
-from kpi.platforms import ingest_clusters, ingest_platforms
+from kpi.store import connection, queries, writes
 
 NANHU, XIUZHOU, CITY = "330402", "330411", "330400"
 
@@ -54,19 +56,19 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, _db_template: Path) -> Path
     path = tmp_path_factory.mktemp("access") / "kpi.duckdb"
     shutil.copyfile(_db_template, path)
     assert ingest_text(path, DATA).stored
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         assert ingest_platforms(con, PLATFORMS.encode(), "p.csv").stored
     return path
 
 
 @pytest.fixture
 def con(loaded: Path):
-    with store.connect(loaded) as c:
+    with connection.connect(loaded) as c:
         yield c
 
 
 def _status(con, viewer, region=None, cluster=None):
-    return engine.kpi_status(con, "2025Q1", region, cluster, today=TODAY, viewer=viewer)
+    return status.kpi_status(con, "2025Q1", region, cluster, today=TODAY, viewer=viewer)
 
 
 def _rd(out) -> float | None:
@@ -170,36 +172,36 @@ def test_a_county_official_cannot_see_the_city_or_another_unit(con, region, clus
     with pytest.raises(Forbidden):
         _status(con, NANHU_OFFICIAL, region, cluster)
     with pytest.raises(Forbidden):
-        engine.ratio_series(con, region, cluster, viewer=NANHU_OFFICIAL)
+        series.ratio_series(con, region, cluster, viewer=NANHU_OFFICIAL)
 
 
 def test_forbidden_comes_before_any_statistic_is_read(loaded):
     closed = duckdb.connect(str(loaded), read_only=True)
     closed.close()  # any query on it would raise a ConnectionException instead of Forbidden
     with pytest.raises(Forbidden):
-        engine.kpi_status(closed, "2025Q1", viewer=NANHU_OFFICIAL)
+        status.kpi_status(closed, "2025Q1", viewer=NANHU_OFFICIAL)
     with pytest.raises(Forbidden):
         breakdown.cluster_ratios(closed, "2025Q1", None, viewer=NANHU_OFFICIAL)
     with pytest.raises(Forbidden):
         ingest_stats(closed, b"anything", "x.csv", viewer=LEADER)
     with pytest.raises(Forbidden):
-        store.rollback_upload(closed, 1, viewer=NANHU_OFFICIAL)
+        writes.rollback_upload(closed, 1, viewer=NANHU_OFFICIAL)
 
 
 def test_the_ratio_series_of_a_county_official_is_its_own(con):
-    mine = engine.ratio_series(con, "南湖区", viewer=NANHU_OFFICIAL)
-    assert mine.equals(engine.ratio_series(con, "南湖区"))
+    mine = series.ratio_series(con, "南湖区", viewer=NANHU_OFFICIAL)
+    assert mine.equals(series.ratio_series(con, "南湖区"))
     rd = mine[mine["indicator"] == "rd_intensity"].set_index("period")["value"]
     assert rd.to_dict() == pytest.approx({"2024Q1": 0.024, "2025Q1": 0.03})
 
 
 def test_every_role_sees_the_ranking_but_a_county_official_not_the_others_amounts(con):
-    full = engine.unit_ranking(con, "2025Q1")
+    full = series.unit_ranking(con, "2025Q1")
     rd = full[full["indicator"] == "rd_intensity"].set_index("region")
     assert rd.loc[NANHU, "rank"] == 1 and rd.loc[XIUZHOU, "rank"] == 2
     for viewer in ALL_REGIONS:
-        assert engine.unit_ranking(con, "2025Q1", viewer=viewer).equals(full)
-    county = engine.unit_ranking(con, "2025Q1", viewer=NANHU_OFFICIAL)
+        assert series.unit_ranking(con, "2025Q1", viewer=viewer).equals(full)
+    county = series.unit_ranking(con, "2025Q1", viewer=NANHU_OFFICIAL)
     # the same ratios and ranks for all nine units
     assert county[["region", "indicator", "value", "rank", "change_pp"]].equals(
         full[["region", "indicator", "value", "rank", "change_pp"]]
@@ -243,24 +245,24 @@ NEW_ROW = stats_csv("2025Q1,嘉善县,,5,100,50,100,7,10").encode()
 def test_only_a_statistician_uploads_and_rolls_back(loaded, tmp_path, viewer):
     db = _copy(loaded, tmp_path)
     before = fingerprint(db)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         with pytest.raises(Forbidden):
             ingest_stats(con, NEW_ROW, "new.csv", today=TODAY, viewer=viewer)
         with pytest.raises(Forbidden):
             ingest_platforms(con, PLATFORMS.encode(), "p.csv", viewer=viewer)
         with pytest.raises(Forbidden):
-            store.rollback_upload(con, 1, viewer=viewer)
+            writes.rollback_upload(con, 1, viewer=viewer)
     assert fingerprint(db) == before
 
 
 def test_a_statistician_uploads_under_its_own_name_and_rolls_back(loaded, tmp_path):
     db = _copy(loaded, tmp_path)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         done = ingest_stats(con, NEW_ROW, "new.csv", today=TODAY, viewer=STATISTICIAN)
         assert done.stored
         assert _rd(_status(con, STATISTICIAN, "嘉善县")) == pytest.approx(0.05)
         assert queries.uploads(con).set_index("id").loc[done.upload_id, "uploaded_by"] == "tongji"
-        assert store.rollback_upload(con, done.upload_id, viewer=STATISTICIAN) == 1
+        assert writes.rollback_upload(con, done.upload_id, viewer=STATISTICIAN) == 1
         assert _rd(_status(con, STATISTICIAN, "嘉善县")) is None
         assert queries.uploads(con).set_index("id").loc[done.upload_id, "rolled_back_by"] == "tongji"
 
@@ -271,16 +273,16 @@ TAXONOMY = "code,name,name_en,tier,group,confirmed\nC9-99,测试集群,Test clus
 def test_only_an_admin_changes_targets_and_the_taxonomy(loaded, tmp_path):
     db = _copy(loaded, tmp_path)
     before = fingerprint(db)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         for viewer in (LEADER, STATISTICIAN, NANHU_OFFICIAL):
-            with pytest.raises(Forbidden), store.transaction(con):
-                store.set_target(con, "rd_intensity", value=0.04, viewer=viewer)
+            with pytest.raises(Forbidden), connection.transaction(con):
+                writes.set_target(con, "rd_intensity", value=0.04, viewer=viewer)
             with pytest.raises(Forbidden):
                 ingest_clusters(con, TAXONOMY.encode(), "c.csv", viewer=viewer)
     assert fingerprint(db) == before
-    with store.connect(db) as con:
-        with store.transaction(con):
-            assert store.set_target(con, "rd_intensity", value=0.04, viewer=ADMIN)
+    with connection.connect(db) as con:
+        with connection.transaction(con):
+            assert writes.set_target(con, "rd_intensity", value=0.04, viewer=ADMIN)
         assert ingest_clusters(con, TAXONOMY.encode(), "c.csv", viewer=ADMIN).stored
         assert _status(con, ADMIN)["indicators"]["rd_intensity"]["target"] == 0.04
         assert "C9-99" in set(con.execute("SELECT code FROM clusters").df()["code"])

@@ -13,9 +13,11 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import audit, auth, engine, store
-from kpi.access import Viewer
-from kpi.definitions import CITY_CODE
+from kpi.access import accounts, sessions
+from kpi.engine import status as engine_status
+from kpi.model.definitions import CITY_CODE
+from kpi.model.roles import Viewer
+from kpi.store import audit, connection
 
 PAGES = [
     "pages/overview.py",
@@ -66,7 +68,7 @@ def is_sign_in_only(at: AppTest) -> bool:
 
 
 def events(db: Path, action: str) -> list[dict]:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         frame = audit.list_events(con, action=action)
     return frame.to_dict("records")
 
@@ -127,7 +129,7 @@ def test_an_idle_session_expires(app_db: Path) -> None:
     at = support.app("leader")
     session = at.session_state["kpi_session"]
     long_ago = dt.datetime.now() - dt.timedelta(hours=2)
-    at.session_state["kpi_session"] = auth.Session(session.username, long_ago, long_ago)
+    at.session_state["kpi_session"] = sessions.Session(session.username, long_ago, long_ago)
     at.run()
     assert is_sign_in_only(at)
     assert "登录已超时（30 分钟无操作）" in texts(at)
@@ -136,8 +138,8 @@ def test_an_idle_session_expires(app_db: Path) -> None:
 def test_disabling_an_account_from_a_shell_ends_its_open_session_at_the_next_click(app_db: Path) -> None:
     at = support.app("leader").run()
     assert at.metric
-    with store.connect(app_db) as con:
-        auth.disable_user(con, "t_leader", by="admin")
+    with connection.connect(app_db) as con:
+        accounts.disable_user(con, "t_leader", by="admin")
     at.run()
     assert is_sign_in_only(at)
     assert "账号已停用" in texts(at)
@@ -177,8 +179,8 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(
 
 def test_the_leader_sees_the_city_numbers_of_kpi_status(app_db: Path) -> None:
     at = support.app("leader").run()
-    with store.connect(app_db) as con:
-        city = engine.kpi_status(con, None, None, viewer=Viewer("t_leader", "leader"))
+    with connection.connect(app_db) as con:
+        city = engine_status.kpi_status(con, None, None, viewer=Viewer("t_leader", "leader"))
     rd = city["indicators"]["rd_intensity"]["value"]
     assert f"{rd * 100:.2f}%" in [m.value for m in at.metric]
 
@@ -187,9 +189,9 @@ def test_a_county_official_sees_its_unit_in_full_and_no_city_total(app_db: Path)
     at = support.app("county", NANHU).run()
     assert not at.exception, [e.value for e in at.exception]
     me = Viewer("t_county_330402", "county", NANHU)
-    with store.connect(app_db) as con:
-        own = engine.kpi_status(con, None, NANHU, viewer=me)
-        city = engine.kpi_status(con, None, None)
+    with connection.connect(app_db) as con:
+        own = engine_status.kpi_status(con, None, NANHU, viewer=me)
+        city = engine_status.kpi_status(con, None, None)
     values = [m.value for m in at.metric]
     for code in ("rd_intensity", "new_product_rate", "hightech_share"):
         assert f"{own['indicators'][code]['value'] * 100:.2f}%" in values, code
@@ -207,8 +209,8 @@ def test_a_county_official_cannot_reach_another_unit_through_the_url(app_db: Pat
     at.switch_page("pages/regions.py").run()
     assert not at.exception
     shown = texts(at)
-    with store.connect(app_db) as con:
-        other = engine.kpi_status(con, None, "330411")
+    with connection.connect(app_db) as con:
+        other = engine_status.kpi_status(con, None, "330411")
     assert f"{other['indicators']['rd_intensity']['value'] * 100:.2f}%" not in [m.value for m in at.metric]
     assert "秀洲" not in " ".join(m.label for m in at.metric)
     assert re.search("region", shown) or at.warning  # told that the link's unit was not used
@@ -233,8 +235,8 @@ def test_the_admin_adds_a_user_on_the_admin_page_and_the_audit_page_shows_it(app
     next(b for b in at.button if b.label == "创建").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    with store.connect(app_db) as con:
-        user = auth.get_user(con, "wangwu")
+    with connection.connect(app_db) as con:
+        user = accounts.get_user(con, "wangwu")
     assert user is not None and user.role == "county" and user.region == NANHU
     at.switch_page("pages/audit.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -252,8 +254,8 @@ def test_the_admin_changes_a_target_and_the_overview_follows(app_db: Path) -> No
     value.set_value(4.0)
     next(b for b in at.button if b.label == "保存目标").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    with store.connect(app_db) as con:
-        status = engine.kpi_status(con)
+    with connection.connect(app_db) as con:
+        status = engine_status.kpi_status(con)
     assert status["indicators"]["provincial_platforms"]["target"] == 4
     assert [e["actor"] for e in events(app_db, "target_change")] == ["t_admin"]
 
@@ -262,8 +264,8 @@ def test_cached_answers_are_kept_apart_by_user(app_db: Path) -> None:
     """TRAPS 2: a county official's run after a leader's in the same process gets no city total."""
     leader = support.app("leader").run()
     county = support.app("county", NANHU).run()
-    with store.connect(app_db) as con:
-        city = engine.kpi_status(con, None, None)
+    with connection.connect(app_db) as con:
+        city = engine_status.kpi_status(con, None, None)
     city_rd = f"{city['indicators']['rd_intensity']['value'] * 100:.2f}%"
     assert city_rd in [m.value for m in leader.metric]
     assert city_rd not in [m.value for m in county.metric]
@@ -288,7 +290,7 @@ def test_a_page_script_run_on_its_own_checks_the_role_itself(
         str(Path(__file__).resolve().parents[1] / "pages" / f"{page}.py"), default_timeout=60
     )
     if role is not None:
-        at.session_state["kpi_session"] = auth.start_session(support.account(app_db, role))
+        at.session_state["kpi_session"] = sessions.start_session(support.account(app_db, role))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.get("file_uploader") and not at.dataframe and not at.title[1:]

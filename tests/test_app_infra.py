@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 import support
 
-from kpi import demo, engine, store
-from kpi.i18n import UI_TEXT
+from kpi.engine import status
+from kpi.ingest import demo
+from kpi.store import connection
+from kpi.text.dashboard import UI_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_FILES = [
     ROOT / "dashboard.py",
     *sorted((ROOT / "pages").glob("*.py")),
-    *sorted((ROOT / "kpi").glob("ui*.py")),
+    *sorted((ROOT / "kpi" / "ui").rglob("*.py")),
 ]
 
 
@@ -51,7 +53,7 @@ def test_config_keeps_tracebacks_and_developer_menus_from_users() -> None:
 @pytest.fixture
 def served_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "kpi.duckdb"
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         demo.load(con)
     monkeypatch.setenv("KPI_DB", str(path))
     return path
@@ -61,15 +63,15 @@ def test_a_shell_ingest_works_while_the_app_runs_and_the_app_sees_it(served_db: 
     at = support.app("leader", db=served_db).run()
     assert not at.exception
     before = at.metric[0].value
-    with store.connect(served_db) as con:
-        period = engine.kpi_status(con)["period"]
+    with connection.connect(served_db) as con:
+        period = status.kpi_status(con)["period"]
     # a revision of every unit's latest R&D figure, from a real `kpi` process (another process:
     # it can only open the file if the app does not keep it locked)
     csv = tmp_path / "rev.csv"
     lines = [
         "统计期,县(市、区),产业集群,研发费用,营业收入,新产品产值,工业总产值,高新技术产业增加值,规上工业增加值"
     ]
-    with store.connect(served_db) as con:
+    with connection.connect(served_db) as con:
         rows = con.execute(
             "SELECT region, operating_revenue, new_product_output, gross_output, hightech_value_added, "
             "industrial_value_added FROM stat_values WHERE is_current AND cluster = 'ALL' AND period = $p",

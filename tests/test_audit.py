@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from support import FIXTURES, GOOD_ROW, TODAY, ingest_text, run_kpi, stats_csv
 
-from kpi import audit, auth, rewards, store
-from kpi.access import Role, Viewer
-from kpi.ingest import ingest_stats
-from kpi.platforms import ingest_clusters, ingest_platforms
+from kpi.access import accounts, sessions
+from kpi.ingest.clusters import ingest_clusters
+from kpi.ingest.platforms import ingest_platforms
+from kpi.ingest.stats import ingest_stats
+from kpi.model.roles import Role, Viewer
+from kpi.platforms import rewards
+from kpi.store import audit, connection, writes
 
 ROOT = Path(__file__).resolve().parents[1]
 PW = "correct horse battery"
@@ -22,15 +25,15 @@ ADMIN = Viewer("guanli", Role.ADMIN)
 
 def _events(db: Path, **filters) -> list[tuple[str, str, dict]]:
     """(actor, action, detail), oldest first."""
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         frame = audit.list_events(con, **filters)
     return [(r.actor, r.action, audit.detail_of(r.detail)) for r in frame.itertuples()][::-1]
 
 
 def test_an_upload_and_its_rollback_are_recorded_with_who_and_what(db: Path):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         done = ingest_stats(con, stats_csv(GOOD_ROW).encode(), "2025Q1.csv", today=TODAY, viewer=STATISTICIAN)
-        store.rollback_upload(con, done.upload_id, viewer=STATISTICIAN)
+        writes.rollback_upload(con, done.upload_id, viewer=STATISTICIAN)
         at = audit.list_events(con)["at"]
     assert _events(db) == [
         (
@@ -59,11 +62,11 @@ def test_a_rejected_file_leaves_no_event(db: Path):
 def test_register_taxonomy_target_and_reward_rule_changes_are_recorded(db: Path):
     register = "平台名称,依托单位,县(市、区),服务集群,级别\n平台,单位,南湖区,智能光伏,省级\n"
     taxonomy = "code,name,name_en,tier,group,confirmed\nC9-99,测试集群,Test,N,future,false\n"
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         ingest_platforms(con, register.encode(), "名录.csv", viewer=STATISTICIAN)
         ingest_clusters(con, taxonomy.encode(), "135N.csv", viewer=ADMIN)
-        with store.transaction(con):
-            store.set_target(con, "rd_intensity", value=0.033, viewer=ADMIN)
+        with connection.transaction(con):
+            writes.set_target(con, "rd_intensity", value=0.033, viewer=ADMIN)
         assert rewards.save_settings(con, {"provincial_award_wan": "1200"}, by="guanli") == {}
     events = _events(db)
     assert [(a, act) for a, act, _ in events] == [
@@ -85,15 +88,15 @@ def test_register_taxonomy_target_and_reward_rule_changes_are_recorded(db: Path)
 
 
 def test_sign_ins_and_user_changes_are_recorded_without_passwords(db: Path):
-    with store.connect(db) as con:
-        auth.add_user(con, "admin", PW, "admin", by="root")
-        auth.add_user(con, "nanhu", PW, "county", region="南湖区", by="admin")
-        auth.set_password(con, "nanhu", "a brand new secret", by="admin")
-        auth.check_sign_in(con, "nanhu", PW)  # the old password
-        user = auth.check_sign_in(con, "nanhu", "a brand new secret").user
-        auth.sign_out(con, auth.start_session(user))
-        auth.check_sign_in(con, "ghost", "whatever it is")
-        auth.disable_user(con, "nanhu", by="admin")
+    with connection.connect(db) as con:
+        accounts.add_user(con, "admin", PW, "admin", by="root")
+        accounts.add_user(con, "nanhu", PW, "county", region="南湖区", by="admin")
+        accounts.set_password(con, "nanhu", "a brand new secret", by="admin")
+        sessions.check_sign_in(con, "nanhu", PW)  # the old password
+        user = sessions.check_sign_in(con, "nanhu", "a brand new secret").user
+        sessions.sign_out(con, sessions.start_session(user))
+        sessions.check_sign_in(con, "ghost", "whatever it is")
+        accounts.disable_user(con, "nanhu", by="admin")
         stored = con.execute("SELECT password_hash FROM users").fetchall()
         raw = con.execute("SELECT CAST(detail AS VARCHAR) FROM audit_log").fetchall()
     assert [(a, act) for a, act, _ in _events(db)] == [
@@ -114,9 +117,9 @@ def test_sign_ins_and_user_changes_are_recorded_without_passwords(db: Path):
 
 
 def test_list_events_filters_by_actor_action_and_limit(db: Path):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         for n in range(5):
-            with store.transaction(con):
+            with connection.transaction(con):
                 audit.record(con, f"user{n % 2}", "sign_out", n=n)
         assert len(audit.list_events(con, limit=3)) == 3
         assert audit.list_events(con, actor="user1")["detail"].map(audit.detail_of).tolist() == [
@@ -144,18 +147,18 @@ def test_the_command_line_records_the_os_user_or_by(db: Path):
 
 def test_an_interrupted_change_records_nothing(db: Path):
     ingest_text(db, stats_csv(GOOD_ROW))
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         before = audit.list_events(con)
-        with pytest.raises(RuntimeError), store.transaction(con):
-            store.set_target(con, "rd_intensity", value=0.05, by="x")
+        with pytest.raises(RuntimeError), connection.transaction(con):
+            writes.set_target(con, "rd_intensity", value=0.05, by="x")
             raise RuntimeError("power cut")
         assert audit.list_events(con).equals(before)
 
 
 # ---------------------------------------------------------------- append-only, by construction
 
-SOURCES = sorted(
-    [*ROOT.joinpath("kpi").glob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "dashboard.py"]
+SOURCES = sorted(  # every module of the package, in every subpackage
+    [*ROOT.joinpath("kpi").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "dashboard.py"]
 )
 
 
@@ -174,5 +177,5 @@ def test_no_code_updates_or_deletes_an_event():
 
 def test_the_audit_module_offers_only_record_and_read():
     public = {name for name in dir(audit) if not name.startswith("_") and callable(getattr(audit, name))}
-    functions = {n for n in public if getattr(getattr(audit, n), "__module__", "") == "kpi.audit"}
+    functions = {n for n in public if getattr(getattr(audit, n), "__module__", "") == "kpi.store.audit"}
     assert functions == {"Action", "action_label", "detail_of", "list_events", "record"}

@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 from support import TODAY, run_kpi, stats_csv
 
-from kpi import brief, demo, engine, store
-from kpi.definitions import RATIOS
-from kpi.ingest import ingest_stats
+from kpi.engine import series
+from kpi.engine import status as engine_status
+from kpi.ingest import demo
+from kpi.ingest.stats import ingest_stats
+from kpi.model.definitions import RATIOS
+from kpi.reports import brief
+from kpi.store import connection
 
 pytestmark = pytest.mark.slow
 
@@ -43,14 +47,14 @@ def city_brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
     """A demo database, `kpi report` for the city (the real command), and kpi_status for it."""
     base = tmp_path_factory.mktemp("brief")
     db = base / "kpi.duckdb"
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         demo.load(con, today=TODAY)
     out = base / "brief.pdf"
     done = run_kpi("report", "--period", "2025Q4", "--out", str(out), db=db)
     assert done.returncode == 0, done.stderr
-    with store.connect(db) as con:
-        status = engine.kpi_status(con, "2025Q4")
-        status["ranking"] = engine.unit_ranking(con, "2025Q4")
+    with connection.connect(db) as con:
+        status = engine_status.kpi_status(con, "2025Q4")
+        status["ranking"] = series.unit_ranking(con, "2025Q4")
     return db, out, status
 
 
@@ -106,8 +110,8 @@ def test_a_region_brief_from_the_command_line(city_brief: tuple[Path, Path, Any]
     out = tmp_path / "nanhu.pdf"
     done = run_kpi("report", "--period", "2025Q4", "--region", "南湖", "--out", str(out), db=db)
     assert done.returncode == 0, done.stderr
-    with store.connect(db) as con:
-        ind = engine.kpi_status(con, "2025Q4", "330402")["indicators"]
+    with connection.connect(db) as con:
+        ind = engine_status.kpi_status(con, "2025Q4", "330402")["indicators"]
     text = pdf_text(out)
     assert "目标推进简报·南湖区" in text and "范围南湖区（330402）" in text
     for r in RATIOS:
@@ -118,7 +122,7 @@ def test_a_region_brief_from_the_command_line(city_brief: tuple[Path, Path, Any]
 
 def test_every_value_in_the_page_is_escaped(db: Path) -> None:
     text = stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100")
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         ingest_stats(con, text.encode("utf-8"), "<script>alert(1)</script>.csv", today=TODAY)
         page = brief.brief_html(con, "2025Q1", today=TODAY)
     assert "<script>" not in page
@@ -127,7 +131,7 @@ def test_every_value_in_the_page_is_escaped(db: Path) -> None:
 
 
 def test_narrative_counts_each_status_once(db: Path) -> None:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         demo.load(con, today=TODAY)
         data = brief.gather(con, "2025Q4", today=TODAY)
     story = brief.narrative(data)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from support import FIXTURES, fingerprint, ingest_text, run_kpi, stats_csv
 
-from kpi import cli, store
-from kpi.definitions import Status
+from kpi.cli import main
+from kpi.model.definitions import Status
+from kpi.store import connection
 
 GBK_SAMPLE = FIXTURES / "stats_gbk.csv"
 BAD_REGION = FIXTURES / "bad" / "unknown_region.csv"
@@ -43,7 +44,7 @@ def test_init_creates_and_is_safe_to_repeat(tmp_path, capsys):
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"数据库已就绪：{path}")
     counts = fingerprint(path)
-    assert cli.main(["init", "--lang", "en", "--db", str(path)]) == 0
+    assert main.main(["init", "--lang", "en", "--db", str(path)]) == 0
     assert capsys.readouterr().out.startswith(f"database ready: {path}")
     assert fingerprint(path) == counts
     assert counts[0]["clusters"] == 13 and counts[0]["targets"] == 6
@@ -118,13 +119,13 @@ def test_rejected_file_exits_2_writes_nothing_and_speaks_the_language(loaded, tm
     ]
     assert zh.stdout == ""
     assert fingerprint(path) == before
-    en = cli.main(["ingest", "stats", str(BAD_REGION), "--db", str(path), "--lang", "en"])
+    en = main.main(["ingest", "stats", str(BAD_REGION), "--db", str(path), "--lang", "en"])
     assert en == 2
     assert fingerprint(path) == before
 
 
 def test_english_rejection_text(db, capsys):
-    assert cli.main(["--lang", "en", "ingest", "stats", str(BAD_REGION), "--db", str(db)]) == 2
+    assert main.main(["--lang", "en", "ingest", "stats", str(BAD_REGION), "--db", str(db)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "unknown_region.csv was rejected: 1 problem(s)",
@@ -136,35 +137,35 @@ def test_english_rejection_text(db, capsys):
 def test_several_files_one_transaction_each(db, tmp_path, capsys):
     good = tmp_path / "good.csv"
     good.write_text(stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"), encoding="utf-8")
-    assert cli.main(["ingest", "stats", str(BAD_REGION), str(good), "--db", str(db)]) == 2
-    with store.connect(db) as con:
+    assert main.main(["ingest", "stats", str(BAD_REGION), str(good), "--db", str(db)]) == 2
+    with connection.connect(db) as con:
         assert con.execute("SELECT file_name FROM uploads").fetchall() == [("good.csv",)]
     assert "good.csv 已入库" in capsys.readouterr().out
 
 
 def test_a_missing_file_exits_2(db, capsys):
     before = fingerprint(db)
-    assert cli.main(["ingest", "stats", "/nonexistent/x.csv", "--db", str(db)]) == 2
+    assert main.main(["ingest", "stats", "/nonexistent/x.csv", "--db", str(db)]) == 2
     assert capsys.readouterr().err.strip() == "找不到文件：/nonexistent/x.csv"
     assert fingerprint(db) == before
 
 
 def test_unknown_period_and_cluster_exit_2(db, capsys):
-    assert cli.main(["status", "--period", "2025Q9", "--db", str(db)]) == 2
-    assert cli.main(["status", "--cluster", "量子", "--db", str(db), "--lang", "en"]) == 2
+    assert main.main(["status", "--period", "2025Q9", "--db", str(db)]) == 2
+    assert main.main(["status", "--cluster", "量子", "--db", str(db), "--lang", "en"]) == 2
     assert capsys.readouterr().err.splitlines() == ["无法识别的统计期：2025Q9", "unknown cluster: 量子"]
 
 
 def test_kpi_db_environment_variable(db, monkeypatch, capsys):
     ingest_text(db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"))
     monkeypatch.setenv("KPI_DB", str(db))
-    assert cli.main(["status", "--json"]) == 0
+    assert main.main(["status", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["indicators"]["rd_intensity"]["value"] == 0.03
 
 
 def test_status_table_text(db, capsys):
     ingest_text(db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"))
-    assert cli.main(["status", "--db", str(db)]) == 0
+    assert main.main(["status", "--db", str(db)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "2025年1—3月  全市"
     assert out[1].startswith("  规上工业研发费用支出占营业收入比重: 3.00%  目标 3.15%")
@@ -182,7 +183,7 @@ def test_status_table_names_the_scope_as_the_person_wrote_it(db, capsys):
     )
 
     def head(*args: str) -> str:
-        assert cli.main(["status", "--db", str(db), *args]) == 0
+        assert main.main(["status", "--db", str(db), *args]) == 0
         return capsys.readouterr().out.splitlines()[0]
 
     for city in ("全市", "330400", "嘉兴市"):
@@ -192,7 +193,7 @@ def test_status_table_names_the_scope_as_the_person_wrote_it(db, capsys):
     assert head("--region", "南湖", "--lang", "en") == "Jan–Mar 2025  Nanhu"
     assert head("--region", "330402", "--cluster", "C3-01") == "2025年1—3月  南湖区 × 智能光伏"
     assert head("--region", "南湖区", "--cluster", "合计") == "2025年1—3月  南湖区"
-    assert cli.main(["status", "--json", "--region", "全市", "--cluster", "智能光伏", "--db", str(db)]) == 0
+    assert main.main(["status", "--json", "--region", "全市", "--cluster", "智能光伏", "--db", str(db)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["region"], out["cluster"]) == ("330400", "C3-01")
 
@@ -200,18 +201,20 @@ def test_status_table_names_the_scope_as_the_person_wrote_it(db, capsys):
 def test_report_names_the_city_as_the_person_wrote_it(db, tmp_path, capsys):
     ingest_text(db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"))
     out = tmp_path / "t.xlsx"
-    assert cli.main(["report", "--region", "全市", "--out", str(out), "--db", str(db)]) == 0
+    assert main.main(["report", "--region", "全市", "--out", str(out), "--db", str(db)]) == 0
     assert capsys.readouterr().out.strip() == f"已生成：{out}（2025年1—3月，全市）"
-    assert cli.main(["report", "--region", "330402", "--out", str(out), "--db", str(db), "--lang", "en"]) == 0
+    assert (
+        main.main(["report", "--region", "330402", "--out", str(out), "--db", str(db), "--lang", "en"]) == 0
+    )
     assert capsys.readouterr().out.strip() == f"written: {out} (Jan–Mar 2025, Nanhu)"
 
 
 def test_demo_loads_into_an_empty_database_once(db, capsys):
-    assert cli.main(["demo", "--if-empty", "--db", str(db)]) == 0
+    assert main.main(["demo", "--if-empty", "--db", str(db)]) == 0
     assert "已载入演示数据" in capsys.readouterr().out
     loaded = fingerprint(db)
     assert loaded[0]["stat_values"] > 500
-    assert cli.main(["demo", "--if-empty", "--db", str(db)]) == 0  # not empty: does nothing
+    assert main.main(["demo", "--if-empty", "--db", str(db)]) == 0  # not empty: does nothing
     assert capsys.readouterr().out == ""
     assert fingerprint(db) == loaded
 
@@ -219,9 +222,9 @@ def test_demo_loads_into_an_empty_database_once(db, capsys):
 def test_demo_if_empty_leaves_real_data_alone_and_demo_refuses(db, capsys):
     ingest_text(db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"))
     before = fingerprint(db)
-    assert cli.main(["demo", "--if-empty", "--db", str(db)]) == 0
+    assert main.main(["demo", "--if-empty", "--db", str(db)]) == 0
     assert fingerprint(db) == before
-    assert cli.main(["demo", "--db", str(db)]) == 1
+    assert main.main(["demo", "--db", str(db)]) == 1
     assert capsys.readouterr().err.strip() == (
         "数据库中已有真实上传数据，演示数据会覆盖它们：如确需载入请加 --force"
     )
@@ -235,20 +238,20 @@ def test_ingest_clusters_replace_refused_exits_2(db, tmp_path, capsys):
         "code,name,name_en,tier,group,confirmed\nC3-01,智能光伏,PV,3,emerging,true\n", encoding="utf-8"
     )
     before = fingerprint(db)
-    assert cli.main(["ingest", "clusters", str(taxonomy), "--replace", "--db", str(db)]) == 2
+    assert main.main(["ingest", "clusters", str(taxonomy), "--replace", "--db", str(db)]) == 2
     assert "C5-01" in capsys.readouterr().err
     assert fingerprint(db) == before
     # without --replace the row is upserted: the other clusters stay
-    assert cli.main(["ingest", "clusters", str(taxonomy), "--db", str(db)]) == 0
+    assert main.main(["ingest", "clusters", str(taxonomy), "--db", str(db)]) == 0
     assert capsys.readouterr().out.strip() == "已载入 1 个产业集群"
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert con.execute("SELECT count(*), bool_or(confirmed) FROM clusters").fetchall() == [(13, True)]
 
 
 def test_kpi_ingest_reviews_stores_a_good_file_and_rejects_a_bad_one(demo_db: Path, tmp_path: Path) -> None:
     import shutil
 
-    from kpi import reviews
+    from kpi.platforms import reviews
 
     db = tmp_path / "kpi.duckdb"
     shutil.copyfile(demo_db, db)
@@ -266,7 +269,7 @@ def test_kpi_ingest_reviews_stores_a_good_file_and_rejects_a_bad_one(demo_db: Pa
     rejected = run_kpi("ingest", "reviews", str(bad), db=db)
     assert rejected.returncode == 2
     assert "UNKNOWN_PLATFORM" in rejected.stderr
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         scores = reviews.current_reviews(con)
     assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
         ["氢能装备中试平台（示例）", 2026, 81.0, "考核组"]
@@ -284,7 +287,7 @@ def test_a_reader_that_stops_early_is_no_failure(loaded, monkeypatch, capsys):
     gone = io.TextIOWrapper(os.fdopen(write_end, "wb", buffering=0), encoding="utf-8", write_through=True)
     monkeypatch.setattr("sys.stdout", gone)
     try:
-        code = cli.main(["status", "--db", str(loaded)])
+        code = main.main(["status", "--db", str(loaded)])
     finally:
         monkeypatch.undo()
         gone.close()

@@ -1,4 +1,4 @@
-"""Pure KPI arithmetic (kpi.compute): hand-computed cases and hypothesis properties."""
+"""Pure KPI arithmetic (kpi.progress.compute): hand-computed cases and hypothesis properties."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi import compute
-from kpi.compute import Target
-from kpi.definitions import Status, TargetKind
+from kpi.model.definitions import Status, TargetKind
+from kpi.progress import compute
+from kpi.progress.compute import Target
 
 START, DEADLINE = dt.date(2025, 7, 4), dt.date(2027, 12, 31)
 # The shipped defaults (kpi/reference/targets.csv): thresholds in percentage points.

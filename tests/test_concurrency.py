@@ -29,9 +29,10 @@ from support import (
     value,
 )
 
-from kpi import audit, auth, store
-from kpi.access import Role, Viewer
-from kpi.ingest import ingest_stats
+from kpi.access import accounts, sessions
+from kpi.ingest.stats import ingest_stats
+from kpi.model.roles import Role, Viewer
+from kpi.store import audit, connection
 
 pytestmark = pytest.mark.slow
 
@@ -51,12 +52,12 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _uploads(db: Path) -> list[tuple[int, str, str, int]]:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return con.execute("SELECT id, file_name, status, rows FROM uploads ORDER BY id").fetchall()
 
 
 def _current(db: Path) -> list[tuple[str, str, float]]:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return con.execute(
             "SELECT period, region, rd_expense FROM stat_values WHERE is_current ORDER BY ALL"
         ).fetchall()
@@ -108,7 +109,7 @@ def test_statisticians_confirming_at_the_same_moment_in_one_process(db: Path):
     def confirm(i: int) -> None:
         start.wait()
         try:
-            with store.connect(db) as con:
+            with connection.connect(db) as con:
                 results[i] = ingest_stats(con, files[i].encode(), f"f{i}.csv", today=TODAY, viewer=people[i])
         except Exception as exc:  # pragma: no cover - reported by the assertion below
             results[i] = exc
@@ -123,7 +124,7 @@ def test_statisticians_confirming_at_the_same_moment_in_one_process(db: Path):
     assert not results[8].stored and results[8].upload_id is None
     ids = sorted(r.upload_id for r in stored)
     assert ids == list(range(1, 9))  # each once, none lost, none doubled
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         rows = con.execute("SELECT count(*) FROM stat_values").fetchall()[0][0]
         current = con.execute(
             "SELECT count(*), max(rd_expense) FROM stat_values WHERE is_current AND period = '2025Q2'"
@@ -219,15 +220,15 @@ def test_a_lock_that_outlasts_the_wait_is_reported_and_nothing_is_stored(db: Pat
 
 
 def test_failed_sign_ins_from_many_threads_are_all_counted(db: Path):
-    with store.connect(db) as con:
-        auth.add_user(con, "nanhu", "correct horse battery", "county", region="南湖区", by="admin")
+    with connection.connect(db) as con:
+        accounts.add_user(con, "nanhu", "correct horse battery", "county", region="南湖区", by="admin")
     n = 4  # below the lock (5): every attempt must count once
     start = threading.Barrier(n)
     outcomes: list[str] = []
 
     def attempt() -> None:
         start.wait()
-        outcomes.append(auth.sign_in(db, "nanhu", "wrong password", sleep=lambda s: None).outcome)
+        outcomes.append(sessions.sign_in(db, "nanhu", "wrong password", sleep=lambda s: None).outcome)
 
     threads = [threading.Thread(target=attempt) for _ in range(n)]
     for t in threads:
@@ -235,18 +236,18 @@ def test_failed_sign_ins_from_many_threads_are_all_counted(db: Path):
     for t in threads:
         t.join(timeout=60)
     assert outcomes == ["failed"] * n
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         failures = con.execute("SELECT failures FROM sign_in_failures WHERE username = 'nanhu'").fetchall()
         assert failures == [(n,)]
         assert len(audit.list_events(con, action="sign_in_failed")) == n
-    assert auth.sign_in(db, "nanhu", "wrong password", sleep=lambda s: None).outcome == "locked"
+    assert sessions.sign_in(db, "nanhu", "wrong password", sleep=lambda s: None).outcome == "locked"
 
 
 @pytest.mark.parametrize("what", ["rollback", "user"])
 def test_a_process_killed_inside_the_commit_leaves_no_change_and_no_event(db: Path, what: str):
     first = ingest_text(db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100"))
     before = fingerprint(db)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         events = audit.list_events(con)
     if what == "rollback":
         kill_inside_the_transaction("rollback", str(first.upload_id), "--db", str(db))
@@ -255,7 +256,7 @@ def test_a_process_killed_inside_the_commit_leaves_no_change_and_no_event(db: Pa
             "user", "add", "boss", "--role", "admin", "--db", str(db), stdin="correct horse battery\n"
         )
     assert fingerprint(db) == before
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert audit.list_events(con).equals(events)
-        assert auth.list_users(con) == []
+        assert accounts.list_users(con) == []
     assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kpi.cli import build_parser
-from kpi.definitions import INDICATOR_ORDER
+from kpi.cli.main import build_parser
+from kpi.model.definitions import INDICATOR_ORDER
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -29,7 +29,7 @@ def test_readme_defines_every_indicator() -> None:
 
 
 def test_readme_documents_every_setting_with_its_default() -> None:
-    from kpi.settings import SETTINGS
+    from kpi.model.settings import SETTINGS
 
     for s in SETTINGS.values():
         default = f"{s.default:g}" if not s.integer else str(int(s.default))

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi import auth, demo, store
+from kpi.access import accounts
+from kpi.ingest import demo
+from kpi.store import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -61,11 +63,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("e2e") / "kpi.duckdb"
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         demo.load(con)
-        auth.add_user(con, "e2e_stat", PASSWORD, "statistician", display_name="统计员甲", by="tests")
-        auth.add_user(con, "e2e_admin", PASSWORD, "admin", display_name="管理员乙", by="tests")
-        auth.add_user(
+        accounts.add_user(con, "e2e_stat", PASSWORD, "statistician", display_name="统计员甲", by="tests")
+        accounts.add_user(con, "e2e_admin", PASSWORD, "admin", display_name="管理员乙", by="tests")
+        accounts.add_user(
             con, "e2e_county", PASSWORD, "county", region="南湖区", display_name="区县丙", by="tests"
         )
     port = _free_port()

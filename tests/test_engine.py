@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from support import fingerprint, ingest_text, stats_csv, status, warnings_of
 
-from kpi import engine, queries, store
+from kpi.engine import series as engine_series
+from kpi.store import connection, queries
 
 # Two unequal units, a cluster row in each of two units, last year's same period.
 #                       rd    rev   newp  gross  htech  iva
@@ -140,9 +141,9 @@ def test_city_total_row_is_used_where_present_else_the_sum_of_units(small, tmp_p
 
 
 def test_ratio_series_and_unit_ranking(small):
-    with store.connect(small) as con:
-        series = engine.ratio_series(con)
-        ranking = engine.unit_ranking(con, "2025Q2")
+    with connection.connect(small) as con:
+        series = engine_series.ratio_series(con)
+        ranking = engine_series.unit_ranking(con, "2025Q2")
     rd = series[series["indicator"] == "rd_intensity"].set_index("period")["value"]
     assert rd.to_dict() == pytest.approx({"2024Q2": 0.009, "2025Q2": 0.012}, rel=1e-12)
     rank = ranking[ranking["indicator"] == "rd_intensity"].set_index("region")
@@ -166,7 +167,7 @@ NINE = ("330402", "330411", "330421", "330424", "330481", "330482", "330483", "J
 
 
 def _stored_warnings(db, upload_id):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         issues = queries.upload_issues(con, upload_id)
     return [
         (r.code, None if r.line is None or r.line != r.line else int(r.line), r.column_name)

@@ -14,15 +14,19 @@ import support
 from openpyxl.worksheet.worksheet import Worksheet
 from support import TODAY, run_kpi, stats_csv
 
-from kpi import demo, engine, export, store
-from kpi.definitions import CITY_CODE, RATIOS
-from kpi.ingest import check_stats
-from kpi.platforms import ingest_platforms
+from kpi.engine import series
+from kpi.engine import status as engine_status
+from kpi.ingest import demo
+from kpi.ingest.platforms import ingest_platforms
+from kpi.ingest.stats import check_stats
+from kpi.model.definitions import CITY_CODE, RATIOS
+from kpi.reports import export
+from kpi.store import connection
 
 
 @pytest.fixture
 def demo_db(db: Path) -> Path:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         demo.load(con, today=TODAY)
     return db
 
@@ -41,8 +45,8 @@ def table(ws: Worksheet) -> tuple[list[str], list[list[Any]], list[list[Any]]]:
 
 
 def test_overview_workbook_numbers_and_formats_match_kpi_status(demo_db: Path) -> None:
-    with store.connect(demo_db) as con:
-        status = engine.kpi_status(con)
+    with connection.connect(demo_db) as con:
+        status = engine_status.kpi_status(con)
         data = export.overview_workbook(con)
     wb = book(data)
     assert wb.sheetnames == ["目标完成情况", "九个单位赛马排名", "分地区分期指标", "中试平台名录"]
@@ -64,11 +68,11 @@ def test_overview_workbook_numbers_and_formats_match_kpi_status(demo_db: Path) -
 
 
 def test_kpis_by_region_and_period_equal_kpi_status_for_each_scope(demo_db: Path) -> None:
-    with store.connect(demo_db) as con:
+    with connection.connect(demo_db) as con:
         sheet = export.kpi_table(con)
         wb = book(export.workbook_bytes([sheet]))
         expected = {
-            (period, region): engine.kpi_status(con, period, region)["indicators"]
+            (period, region): engine_status.kpi_status(con, period, region)["indicators"]
             for period in ("2025Q4", "2024Q2")
             for region in (None, "330402", "JX-PORT")
         }
@@ -91,8 +95,8 @@ def test_kpis_by_region_and_period_equal_kpi_status_for_each_scope(demo_db: Path
 
 
 def test_ranking_sheet_equals_unit_ranking(demo_db: Path) -> None:
-    with store.connect(demo_db) as con:
-        ranking = engine.unit_ranking(con, "2025Q4")
+    with connection.connect(demo_db) as con:
+        ranking = series.unit_ranking(con, "2025Q4")
         wb = book(export.workbook_bytes([export.ranking_table(con, "2025Q4")]))
     headers, values, _ = table(wb["九个单位赛马排名"])
     assert headers[:5] == ["指标", "排名", "县(市、区)", "地区代码", "数值"]
@@ -114,7 +118,7 @@ def test_a_platform_named_like_a_formula_is_a_literal_text_cell(db: Path) -> Non
         f'"{name.replace(chr(34), chr(34) * 2)}",{host},海宁市,智能光伏,省级,龙头企业开放,2025-08-15,运行\n'
         for name, host in zip(HOSTILE, ["=1+2", "甲", "乙", "丙", "丁"], strict=True)
     )
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         result = ingest_platforms(con, (head + body).encode("utf-8"), "plats.csv")
         assert result.stored, [i.describe() for i in result.report.errors]
         data = export.workbook_bytes([export.platform_table(con)])
@@ -133,7 +137,7 @@ def test_a_platform_named_like_a_formula_is_a_literal_text_cell(db: Path) -> Non
 
 def test_validation_report_workbook_lists_every_problem(db: Path) -> None:
     text = stats_csv("2025Q1,南湖区,,abc,1000,500,1000,70,100", "2025Q1,火星,,30,1000,500,1000,70,100")
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         report = check_stats(con, text.encode("utf-8"), "bad.csv", today=TODAY).report
     wb = book(export.workbook_bytes([export.report_table(report)]))
     headers, values, cells = table(wb["校验报告"])

@@ -10,9 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi import brief, engine, export, store
-from kpi.access import Forbidden, Viewer
-from kpi.definitions import CITY_CODE
+from kpi.engine import status
+from kpi.model.definitions import CITY_CODE
+from kpi.model.roles import Forbidden, Viewer
+from kpi.reports import brief, export
+from kpi.store import connection
 
 NANHU, XIUZHOU = "330402", "330411"
 COUNTY = Viewer("nanhu", "county", NANHU)
@@ -31,9 +33,9 @@ def region_codes(rows: list[tuple]) -> set[str]:
 
 
 def test_a_county_workbook_has_its_own_unit_only(demo_db: Path) -> None:
-    with store.connect(demo_db) as con:
+    with connection.connect(demo_db) as con:
         data = export.overview_workbook(con, None, NANHU, viewer=COUNTY)
-        own = engine.kpi_status(con, None, NANHU)
+        own = status.kpi_status(con, None, NANHU)
     rows = sheet(data, "分地区分期指标")
     assert region_codes(rows) == {NANHU}
     ranking = sheet(data, "九个单位赛马排名")
@@ -46,7 +48,7 @@ def test_a_county_workbook_has_its_own_unit_only(demo_db: Path) -> None:
 
 
 def test_a_leader_workbook_has_the_city_and_every_unit(demo_db: Path) -> None:
-    with store.connect(demo_db) as con:
+    with connection.connect(demo_db) as con:
         data = export.overview_workbook(con, viewer=LEADER)
     assert CITY_CODE in region_codes(sheet(data, "分地区分期指标"))
     assert len(region_codes(sheet(data, "分地区分期指标"))) == 10
@@ -54,7 +56,7 @@ def test_a_leader_workbook_has_the_city_and_every_unit(demo_db: Path) -> None:
 
 @pytest.mark.parametrize("scope", [None, XIUZHOU])
 def test_a_county_cannot_export_another_scope(demo_db: Path, scope: str | None) -> None:
-    with store.connect(demo_db) as con:
+    with connection.connect(demo_db) as con:
         with pytest.raises(Forbidden):
             export.overview_workbook(con, None, scope, viewer=COUNTY)
         with pytest.raises(Forbidden):
@@ -62,7 +64,7 @@ def test_a_county_cannot_export_another_scope(demo_db: Path, scope: str | None) 
 
 
 def test_a_county_brief_is_its_own_unit_with_the_ranking_as_the_city_shows_it(demo_db: Path) -> None:
-    with store.connect(demo_db) as con:
+    with connection.connect(demo_db) as con:
         data = brief.gather(con, None, NANHU, viewer=COUNTY)
     assert data["region"] == NANHU
     others = data["ranking"][data["ranking"]["region"] != NANHU]

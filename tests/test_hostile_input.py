@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from support import FIXTURES, HEADER, fingerprint, ingest_bytes, ingest_text, problems, run_kpi, stats_csv
 
-from kpi import cli, store
-from kpi.export import export_csv
-from kpi.platforms import current_platforms, ingest_platforms
+from kpi.cli import main
+from kpi.ingest.platforms import ingest_platforms
+from kpi.platforms.register import current_platforms
+from kpi.reports.export import export_csv
+from kpi.store import connection
 
 HOSTILE = FIXTURES / "hostile"
 SEED = stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100")
@@ -66,7 +68,7 @@ def test_each_hostile_file_is_rejected_and_changes_nothing(seeded, seeded_db, na
 
 @pytest.mark.parametrize("name", sorted(REJECTED))
 def test_the_command_line_rejects_them_with_exit_2(seeded, seeded_db, name, capsys):
-    assert cli.main(["ingest", "stats", str(HOSTILE / name), "--db", str(seeded_db)]) == 2
+    assert main.main(["ingest", "stats", str(HOSTILE / name), "--db", str(seeded_db)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"文件 {name} 未入库：发现 1 个问题\n")
     assert f"[{REJECTED[name][0]}]" in err
@@ -97,7 +99,7 @@ def test_exact_messages(seeded_db, name, message):
 
 
 def test_the_register_upload_has_the_same_guards(seeded, seeded_db):
-    with store.connect(seeded_db) as con:
+    with connection.connect(seeded_db) as con:
         result = ingest_platforms(con, (HOSTILE / "stats_in_a_zip.csv").read_bytes(), "名录.zip")
     assert [i.code for i in result.report.errors] == ["NOT_CSV"]
     assert fingerprint(seeded_db) == seeded[1]
@@ -195,14 +197,14 @@ def test_the_size_limit_is_a_setting(seeded_db, monkeypatch):
         "文件过大：1.1 MB，上限 1 MB（设置 KPI_MAX_UPLOAD_MB）：请按季度或地区拆分后分别上传"
     )
     monkeypatch.setenv("KPI_MAX_UPLOAD_MB", "lots")
-    assert cli.main(["ingest", "stats", str(HOSTILE / "png_renamed.csv"), "--db", str(seeded_db)]) == 1
+    assert main.main(["ingest", "stats", str(HOSTILE / "png_renamed.csv"), "--db", str(seeded_db)]) == 1
 
 
 # ---------------------------------------------------------------- text that only looks dangerous
 
 
 def _register(db: Path, name: str):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         result = ingest_platforms(con, (HOSTILE / name).read_bytes(), name)
         return result, current_platforms(con)
 

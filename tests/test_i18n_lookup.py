@@ -1,12 +1,12 @@
 """One (Chinese, English) text lookup for the validation messages, the command line, the unit
-rankings and the exports (kpi.i18n.pick): same texts, same behaviour as the lookups it replaced."""
+rankings and the exports (kpi.text.lookup.pick): same texts, same behaviour as the lookups it replaced."""
 
 from __future__ import annotations
 
 import pytest
 
-from kpi import i18n, i18n_export, i18n_ranking, messages
-from kpi.i18n import pick
+from kpi.text import export, lookup, messages, ranking
+from kpi.text.lookup import pick
 
 TABLE = {"greet": ("你好，{name}", "hello, {name}"), "keyed": ("键 {key}（{lang}）", "key {key} ({lang})")}
 
@@ -28,8 +28,8 @@ def test_pick_raises_on_an_unknown_key():
 
 
 def test_the_three_modules_use_the_shared_lookup():
-    for module in (messages, i18n_ranking, i18n_export):
-        assert module.pick is i18n.pick, module.__name__
+    for module in (messages, ranking, export):
+        assert module.pick is lookup.pick, module.__name__
 
 
 def test_messages_behave_as_before():
@@ -45,11 +45,11 @@ def test_messages_behave_as_before():
 
 
 def test_ranking_and_export_texts_behave_as_before():
-    assert i18n_ranking.text("ranking.rank_of", "zh", n=90, rank=4) == "90个单位中第 4 位"
-    assert i18n_ranking.text("ranking.rank_of", "en", n=90, rank=4) == "rank 4 of 90"
-    assert i18n_export.sheet_text("lines", "en") == "Line 1 is the header."
-    assert i18n_export.cli_text("report_done", "zh", out="a.pdf", period="2025年1—9月", scope="全市") == (
+    assert ranking.text("ranking.rank_of", "zh", n=90, rank=4) == "90个单位中第 4 位"
+    assert ranking.text("ranking.rank_of", "en", n=90, rank=4) == "rank 4 of 90"
+    assert export.sheet_text("lines", "en") == "Line 1 is the header."
+    assert export.cli_text("report_done", "zh", out="a.pdf", period="2025年1—9月", scope="全市") == (
         "已生成：a.pdf（2025年1—9月，全市）"
     )
     with pytest.raises(KeyError):
-        i18n_ranking.text("ranking.nope", "zh")
+        ranking.text("ranking.nope", "zh")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from support import FIXTURES, HEADER, ingest_bytes, problems, stats_csv, value, warnings_of
 
-from kpi import store
+from kpi.store import connection
 
 # Chinese in every part that matters: headers, region names, cluster names, period spelling.
 ROWS = (
@@ -23,7 +23,7 @@ EXPECTED = {
 
 
 def _stored(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         rows = con.execute(
             "SELECT region, cluster, rd_expense, operating_revenue, line FROM stat_values WHERE is_current"
         ).fetchall()
@@ -52,7 +52,7 @@ def test_each_encoding_stores_the_same_rows(db, data, encoding):
     stored, lines = _stored(db)
     assert stored == EXPECTED
     assert lines == [2, 3, 4]  # the BOM does not shift line numbers
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         enc = con.execute("SELECT encoding FROM uploads WHERE id = $id", {"id": result.upload_id}).fetchall()
     assert enc == [(encoding,)]
 

@@ -1,8 +1,8 @@
-"""The fast road for big statistics files (kpi.csvload, kpi.stat_checks, kpi.stat_warnings).
+"""The fast road for big statistics files (kpi.ingest.csvload, kpi.ingest.row_checks, kpi.ingest.history_checks).
 
 Big files no longer go through the csv module and pandas row by row: DuckDB reads the cells and
 SQL checks them. What a user sees must not change, so these tests hold the fast road to the
-reference road (kpi.csvfile.read_table, parse_numbers) and to hand-placed errors in a file of
+reference road (kpi.ingest.csvfile.read_table, parse_numbers) and to hand-placed errors in a file of
 thousands of rows, where a line number off by one would show."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import HEADER, TODAY, ingest_bytes, ingest_text, problems, stats_csv, warnings_of
 
-from kpi import store
-from kpi.csvfile import _mixed_encoding, parse_numbers, read_table
-from kpi.csvload import drop_table, load_table
-from kpi.ingest import check_stats
-from kpi.report import Report
+from kpi.ingest.csvfile import _mixed_encoding, parse_numbers, read_table
+from kpi.ingest.csvload import drop_table, load_table
+from kpi.ingest.report import Report
+from kpi.ingest.stats import check_stats
+from kpi.store import connection
 
 UNITS = ("南湖区", "秀洲区", "嘉善县", "海盐县", "海宁市", "平湖市", "桐乡市", "嘉兴经开区", "嘉兴港区")
 CLUSTERS = ("", "智能光伏", "化工新材料", "C3-02")
@@ -92,7 +92,7 @@ def test_a_big_file_is_stored_with_the_line_of_each_row(db):
     result = ingest_bytes(db, data, "good.csv")
     assert problems(result.report) == [] and result.stored
     written = {i + 1: ln for i, ln in enumerate(data.decode("gbk").split("\n"))}
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         rows = con.execute(
             "SELECT line, period, region, cluster, operating_revenue, gross_output FROM stat_values"
         ).fetchall()
@@ -185,7 +185,7 @@ def test_every_number_spelling_reads_as_parse_numbers_reads_it(db):
     want |= {("NEGATIVE", i + 2) for i in range(len(SPELLINGS)) if negative[i]}
     assert found == want
     good = [i for i in range(len(SPELLINGS)) if not bad[i] and not negative[i]]
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         checked = check_stats(con, stats_csv(*(rows[i] for i in good)).encode(), "t.csv", TODAY)
     assert problems(checked.report) == []
     got = [None if pd.isna(v) else v for v in checked.rows["operating_revenue"]]
@@ -194,7 +194,7 @@ def test_every_number_spelling_reads_as_parse_numbers_reads_it(db):
 
 
 def test_the_checked_rows_keep_their_columns_and_types(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         checked = check_stats(con, stats_csv("2025Q1,南湖区,,30,1000,,1000,70,100").encode(), "t.csv")
     assert checked.rows is not None
     assert dict(checked.rows.dtypes.astype(str)) == {

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from support import HEADER, ingest_text, problems, stats_csv, status, warnings_of
 
-from kpi import queries, store
-from kpi.csvfile import resolve_columns
-from kpi.definitions import STAT_FIELDS
-from kpi.ingest import check_stats
-from kpi.report import Report
+from kpi.ingest.csvfile import resolve_columns
+from kpi.ingest.report import Report
+from kpi.ingest.stats import check_stats
+from kpi.model.definitions import STAT_FIELDS
+from kpi.store import connection, queries
 
 
 def _variants(alias: str) -> list[tuple[str, str]]:
@@ -73,7 +73,7 @@ def test_an_extra_column_is_stored_with_its_warning(db):
         db, stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100,说明", header=HEADER + ",备注")
     )
     assert result.stored
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         issues = queries.upload_issues(con, result.upload_id)
     assert list(issues["code"]) == ["IGNORED_COLUMN"]
     assert list(issues["column_name"]) == ["备注"]
@@ -97,7 +97,7 @@ def test_english_headers_with_case_and_spaces(db):
     header = " Period ,REGION,Cluster,rd_expense,Operating_Revenue, new_product_output ,GROSS_OUTPUT,hightech_value_added,industrial_value_added,Enterprises"
     result = ingest_text(db, stats_csv("2025-Q2,Nanhu,all,30,1000,500,1000,70,100,12", header=header))
     assert problems(result.report) == [] and result.stored
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         row = con.execute(
             "SELECT period, region, cluster, rd_expense, operating_revenue, enterprises FROM stat_values"
         ).fetchall()
@@ -117,7 +117,7 @@ def test_a_file_without_a_cluster_column_is_all_industry(db):
     header = "统计期,地区,研发费用,营业收入,新产品产值,工业总产值,高新技术产业增加值,规上工业增加值"
     result = ingest_text(db, stats_csv("2025Q2,南湖区,30,1000,500,1000,70,100", header=header))
     assert problems(result.report) == [] and result.stored
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert con.execute("SELECT region, cluster FROM stat_values").fetchall() == [("330402", "ALL")]
     out = status(db, "2025Q2", "南湖区")
     assert out["indicators"]["rd_intensity"]["value"] == 0.03
@@ -162,7 +162,7 @@ def test_region_and_cluster_spellings_resolve_to_codes(db):
     # one row per spelling, each in its own year so that no key repeats
     rows = [f"{2000 + i}Q1,{text},,1,10,1,10,1,10" for i, (text, _) in enumerate(REGION_SPELLINGS)]
     rows += [f"{1990 + i}Q1,南湖区,{text},1,10,1,10,1,10" for i, (text, _) in enumerate(CLUSTER_SPELLINGS)]
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         checked = check_stats(con, stats_csv(*rows).encode(), "t.csv")
     assert problems(checked.report) == []
     got = checked.rows
@@ -199,7 +199,7 @@ MIXED_EN = (
 def test_mixed_units_are_stored_in_wanyuan(db, text, region, expected):
     result = ingest_text(db, text)
     assert problems(result.report) == [] and result.stored
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         row = con.execute(
             """SELECT rd_expense, operating_revenue, new_product_output, gross_output,
                       hightech_value_added, industrial_value_added FROM stat_values WHERE region = $r""",
@@ -217,7 +217,7 @@ def test_thousands_separators_and_spaces_in_numbers(db):
     text = stats_csv('2025Q2,南湖区,,"1,234.5","1,000,000",500，000,"1 000 000", 70 ,100')
     result = ingest_text(db, text)
     assert problems(result.report) == []
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         row = con.execute(
             "SELECT rd_expense, operating_revenue, new_product_output, gross_output, hightech_value_added "
             "FROM stat_values"
@@ -242,6 +242,6 @@ def test_a_region_renamed_or_given_an_alias_is_known_at_once(db):
     """Region names are looked up through a lookup kept per content of the regions table."""
     row = "2025Q1,南湖新区,,30,1000,500,1000,70,100"
     assert [p[0] for p in problems(ingest_text(db, stats_csv(row)).report)] == ["UNKNOWN_REGION"]
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         con.execute("UPDATE regions SET aliases = '南湖新区' WHERE code = '330402'")
     assert ingest_text(db, stats_csv(row)).stored

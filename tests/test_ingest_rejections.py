@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from support import FIXTURES, GOOD_ROW, HEADER, fingerprint, ingest_bytes, ingest_text, problems, stats_csv
 
-from kpi import store
-from kpi.definitions import STAT_FIELDS
-from kpi.platforms import ingest_platforms
+from kpi.ingest.platforms import ingest_platforms
+from kpi.model.definitions import STAT_FIELDS
+from kpi.store import connection
 
 BAD = FIXTURES / "bad"
 
@@ -30,7 +30,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, _db_template: Path):
     path = tmp_path_factory.mktemp("seeded") / "kpi.duckdb"
     shutil.copyfile(_db_template, path)
     assert ingest_text(path, SEED).stored
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         assert ingest_platforms(con, SEED_PLATFORMS.encode(), "p.csv").stored
     assert not path.with_name(path.name + ".wal").exists()  # closed cleanly: one file to copy
     return path, fingerprint(path)
@@ -139,7 +139,7 @@ def test_each_required_column_missing_is_named(db, field):
     result = ingest_text(db, stats_csv(row, header=header))
     assert not result.stored
     assert ("MISSING_COLUMN", 1, field.label_zh) in problems(result.report)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert con.execute("SELECT count(*) FROM uploads").fetchall() == [(0,)]
 
 
@@ -173,7 +173,7 @@ def test_an_empty_value_is_allowed_where_not_reported(db):
 def test_a_good_row_in_a_bad_file_is_not_stored(db):
     result = ingest_text(db, stats_csv(GOOD_ROW, "2025Q1,秀洲区,,-1,1000,500,1000,70,100"))
     assert not result.stored
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert con.execute("SELECT count(*) FROM stat_values").fetchall() == [(0,)]
 
 
@@ -222,6 +222,6 @@ def test_a_count_of_enterprises_is_whole_and_not_negative_and_says_so(db):
         ),
     )
     assert good.stored
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         rows = con.execute("SELECT region, enterprises FROM stat_values ORDER BY region").fetchall()
     assert rows == [("330402", 1203), ("330411", 12)]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi import cli
-from kpi.messages import CLI_TEXT, TEMPLATES, render, text
+from kpi.cli import main
+from kpi.text.messages import CLI_TEXT, TEMPLATES, render, text
 
 PW = "correct horse battery"
 
@@ -41,7 +41,7 @@ def test_unknown_region_names_no_count_and_keeps_its_example():
 def test_a_county_account_cannot_belong_to_the_city_or_an_unknown_unit(db: Path, capsys, monkeypatch):
     def add(region: str, lang: str = "zh") -> tuple[int, str]:
         monkeypatch.setattr(sys, "stdin", io.StringIO(PW + "\n"))
-        code = cli.main(
+        code = main.main(
             ["user", "add", "xz", "--role", "county", "--region", region, "--lang", lang, "--db", str(db)]
         )
         return code, capsys.readouterr().err.strip()

@@ -11,7 +11,9 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import auth, rewards, store
+from kpi.access import accounts, sessions
+from kpi.platforms import rewards
+from kpi.store import connection, writes
 
 NANHU, XIUZHOU = "330402", "330411"
 
@@ -31,25 +33,25 @@ def trail(db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     assert support.ingest_text(db, first, "stats_2025Q1.csv").stored
     assert support.ingest_text(db, again, "stats_2025Q1_修订.csv").stored
-    with store.connect(db) as con:
-        assert store.rollback_upload(con, 2, by="统计员甲") == 3
-        with store.transaction(con):
-            store.set_target(con, "rd_intensity", value=0.032, by="admin1")
-            store.set_target(con, "provincial_platforms", value=4, by="admin1")
-        auth.add_user(
+    with connection.connect(db) as con:
+        assert writes.rollback_upload(con, 2, by="统计员甲") == 3
+        with connection.transaction(con):
+            writes.set_target(con, "rd_intensity", value=0.032, by="admin1")
+            writes.set_target(con, "provincial_platforms", value=4, by="admin1")
+        accounts.add_user(
             con, "wangwu", "a-long-password", "county", region=NANHU, display_name="王五", by="admin1"
         )
-        auth.set_role(con, "wangwu", "county", region=XIUZHOU, by="admin1")
-        auth.check_sign_in(con, "wangwu", "not-the-password")
-        auth.check_sign_in(con, "nobody", "not-the-password")
-        auth.check_sign_in(con, "wangwu", "a-long-password")
+        accounts.set_role(con, "wangwu", "county", region=XIUZHOU, by="admin1")
+        sessions.check_sign_in(con, "wangwu", "not-the-password")
+        sessions.check_sign_in(con, "nobody", "not-the-password")
+        sessions.check_sign_in(con, "wangwu", "a-long-password")
         assert (
             rewards.save_settings(
                 con, {"pool_cap_basis": "per_year", "provincial_award_wan": "800"}, "admin1"
             )
             == {}
         )
-        auth.disable_user(con, "wangwu", by="admin1")
+        accounts.disable_user(con, "wangwu", by="admin1")
         # what another version might have written: an action without a sentence here, and a known
         # action whose detail lacks the fields this version expects
         for action, detail in (

@@ -16,8 +16,10 @@ import pytest
 import support
 from support import app_copy
 
-from kpi import charts, engine, store
-from kpi.definitions import CITY_CODE
+from kpi.engine import series, status
+from kpi.model.definitions import CITY_CODE
+from kpi.reports import charts
+from kpi.store import connection
 
 UNITS = 40
 
@@ -37,7 +39,7 @@ def forty_units_csv() -> bytes:
 @pytest.fixture(scope="module")
 def _forty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("forty") / "kpi.duckdb"
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         con.execute("DELETE FROM regions WHERE code <> $city", {"city": CITY_CODE})
         con.execute(
             """INSERT INTO regions (code, name, short_name, name_en, kind, sort, aliases)
@@ -56,9 +58,9 @@ def forty(_forty: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
 def ranking(db: Path, indicator: str) -> pd.DataFrame:
     """The engine's ranking of one indicator in the latest period, best first."""
-    with store.connect(db) as con:
-        period = engine.kpi_status(con)["period"]
-        frame = engine.unit_ranking(con, period)
+    with connection.connect(db) as con:
+        period = status.kpi_status(con)["period"]
+        frame = series.unit_ranking(con, period)
     return frame[frame["indicator"] == indicator].sort_values("rank")
 
 

@@ -14,10 +14,14 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import compute, demo, engine, rewards, store
-from kpi.definitions import INDICATOR_ORDER, RATIOS, STAT_FIELD, indicator_label
-from kpi.i18n import UI_TEXT
-from kpi.platforms import ingest_clusters
+from kpi.engine import snapshot
+from kpi.ingest import demo
+from kpi.ingest.clusters import ingest_clusters
+from kpi.model.definitions import INDICATOR_ORDER, RATIOS, STAT_FIELD, indicator_label
+from kpi.platforms import rewards
+from kpi.progress import compute
+from kpi.store import connection, writes
+from kpi.text.dashboard import UI_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +31,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "kpi.duckdb"
     monkeypatch.setenv("KPI_DB", str(path))
     monkeypatch.chdir(ROOT)
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         demo.load(con, today=dt.date(2025, 10, 15))
     return path
 
@@ -69,10 +73,10 @@ def test_every_indicator_is_defined_with_its_ratio_of_sums(db):
 
 def test_targets_sources_and_rules_are_read_from_the_database(db):
     source = "测试来源：嘉经信技装〔2026〕1号 第一条"
-    with store.connect(db) as con:
-        store.set_target(con, "rd_intensity", value=0.032, source=source, by="专班 李四")
-        store.set_target(con, "provincial_platforms", value=4)
-        targets = engine.load_targets(con)
+    with connection.connect(db) as con:
+        writes.set_target(con, "rd_intensity", value=0.032, source=source, by="专班 李四")
+        writes.set_target(con, "provincial_platforms", value=4)
+        targets = snapshot.load_targets(con)
     at = methods_page()
     shown = table_with(at, "目标来源").set_index("指标")
     rd = shown.loc[indicator_label("rd_intensity")]
@@ -98,7 +102,7 @@ def test_placeholder_taxonomy_is_flagged_until_confirmed(db):
     at = methods_page()
     assert any("占位分类：13 / 13 个集群尚未经官方确认" in w.value for w in at.warning)
 
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         rows = con.execute("SELECT code, name, name_en, tier, grp FROM clusters ORDER BY sort").fetchall()
         csv = "code,name,name_en,tier,group,confirmed\n" + "".join(
             f"{c},{n},{e},{t},{g},true\n" for c, n, e, t, g in rows
@@ -141,11 +145,11 @@ def test_methods_page_works_on_an_empty_database(tmp_path, monkeypatch):
 
 
 def test_every_text_key_of_the_methods_page_exists_in_both_languages():
-    from kpi.i18n_methods import METHODS_TEXT
+    from kpi.text.methods import METHODS_TEXT
 
     for key, (zh, en) in METHODS_TEXT.items():
         assert zh.strip() and en.strip() and key in UI_TEXT, key
-    used = set(re.findall(r'ui\.t\(\s*"([^"{]+)"', (ROOT / "pages" / "methods.py").read_text()))
+    used = set(re.findall(r'\bt\(\s*"([^"{]+)"', (ROOT / "pages" / "methods.py").read_text()))
     used |= {f"methods.col.{c}" for c in ("indicator", "code", "formula", "scope", "target", "kind")}
     used |= {f"methods.col.{c}" for c in ("deadline", "source", "updated", "rule")}
     used |= {
@@ -183,7 +187,7 @@ def test_reward_rules_in_force_are_shown_with_their_source(db):
 
 
 def test_reward_rules_follow_a_change_of_the_settings(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         changed = {"provincial_award_wan": "800", "pool_cap_basis": "per_year"}
         assert rewards.save_settings(con, changed, "专班 李四") == {}
         settings = rewards.load_settings(con)

@@ -1,6 +1,6 @@
 """AppTest runs of the 中试平台 page against a real DuckDB file (the demo data, plus a few rows).
 
-What the page shows must equal `kpi status` (kpi.engine.kpi_status); the filters narrow the
+What the page shows must equal `kpi status` (kpi.engine.status.kpi_status); the filters narrow the
 register; the correction form stores a new version with who made it and shows it in the history;
 reviews and reward settings are stored; platform names are only ever shown as text.
 """
@@ -14,8 +14,10 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import engine, register, reviews, rewards, store
-from kpi.platforms import ingest_platforms
+from kpi.engine import status
+from kpi.ingest.platforms import ingest_platforms
+from kpi.platforms import register, reviews, rewards
+from kpi.store import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/platforms.py"
@@ -52,8 +54,8 @@ def edit_key(name: str, host: str) -> str:
 
 def test_the_goal_cards_equal_kpi_status(app_db: Path) -> None:
     at = start()
-    with store.connect(app_db) as con:
-        ind = engine.kpi_status(con)["indicators"]
+    with connection.connect(app_db) as con:
+        ind = status.kpi_status(con)["indicators"]
     assert at.title[0].value == "中试平台"
     values = [m.value for m in at.metric]
     assert values[0] == f"{ind['cluster_coverage']['value'] * 100:.1f}%"
@@ -110,9 +112,9 @@ def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> 
     at.button(key=f"plat_ed_save_{k}").click()
     rerun(at)
     assert any("已保存更正" in s.value for s in at.success)
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         now = register.current_register(con).set_index("name").loc[name]
-        ind = engine.kpi_status(con)["indicators"]
+        ind = status.kpi_status(con)["indicators"]
         last = con.execute("SELECT kind, uploaded_by, note FROM uploads ORDER BY id DESC LIMIT 1").fetchall()
     assert now["level"] == "provincial"
     assert last == [("platform_edit", "t_statistician", "省经信厅公布名单")]
@@ -141,7 +143,7 @@ def test_a_review_entered_on_the_form_is_stored_and_leaves_the_due_list(app_db: 
     at.button(key="plat_rv_save").click()
     rerun(at)
     assert any("考核结果已保存" in s.value for s in at.success), [e.value for e in at.error]
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         scores = reviews.current_reviews(con)
     assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
         [name, 2025, 92.0, "t_statistician"]
@@ -160,7 +162,7 @@ def test_the_pool_cap_setting_changes_the_money(app_db: Path) -> None:
     at.button(key="plat_rw_save").click()
     rerun(at)
     assert any("已保存" in s.value for s in at.success)
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         assert rewards.load_settings(con).pool_cap_basis == "per_year"
     # five pool platforms × three years: at most 100 a year before, 300 a year now
     assert (before, at.metric[4].value) == ("1,500.0万元", "4,500.0万元")
@@ -171,7 +173,7 @@ def test_platform_names_are_shown_as_text_only(app_db: Path) -> None:
         "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态\n"
         '"<img src=x onerror=alert(1)>",=cmd|x,南湖区,合成生物,市级培育库,专业机构,2026-01-05,运行\n'
     )
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         assert ingest_platforms(con, hostile.encode(), "x.csv", is_demo=True).stored
     at = start()
     names = list(frame(at, "列入名录时间")["平台名称"])
@@ -211,7 +213,7 @@ def test_a_review_file_is_checked_then_stored_on_confirm(app_db: Path) -> None:
     at.button(key="plat_rv_store").click()
     rerun(at)
     assert any("考核结果已入库" in s.value for s in at.success)
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         scores = reviews.current_reviews(con)
     assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
         ["氢能装备中试平台（示例）", 2026, 81.0, "t_statistician"]
@@ -236,19 +238,21 @@ def test_a_statistician_cannot_change_the_reward_rules(app_db: Path) -> None:
 
 
 def test_the_platform_reads_go_through_the_one_cached_reader_of_kpi_ui(app_db: Path) -> None:
-    """One cache for the app (kpi.ui.read, keyed on the file's stamp and the viewer's scope): the
+    """One cache for the app (kpi.ui.scope.read, keyed on the file's stamp and the viewer's scope): the
     platform readers are registered there, no ui_platforms module keeps a cache of its own, and a
     write from a shell shows at the next rerun."""
-    from kpi import ui
+    from kpi.ui import data
 
     for name in ("register", "versions", "reviews", "settings", "settings_log"):
-        assert name in ui._READERS and name not in ui._SCOPED, name
-    for path in (ROOT / "kpi").glob("ui_platforms*.py"):
+        assert name in data._READERS and name not in data.SCOPED, name
+    paths = sorted((ROOT / "kpi" / "ui" / "platforms").glob("*.py"))
+    assert len(paths) >= 4
+    for path in paths:
         assert "cache_data" not in path.read_text(encoding="utf-8"), path.name
     at = start("leader")
     rule = "的省级制造业中试平台奖励 {} 万元"
     assert any(rule.format(1000) in m.value for m in at.markdown)
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         assert rewards.save_settings(con, {"provincial_award_wan": "900"}, "shell") == {}
     rerun(at)
     assert any(rule.format(900) in m.value for m in at.markdown)

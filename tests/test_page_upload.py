@@ -17,10 +17,12 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import demo, engine, queries, store
-from kpi.i18n import UI_TEXT
-from kpi.ingest import check_stats
-from kpi.platforms import check_platforms
+from kpi.engine import status as engine_status
+from kpi.ingest import demo
+from kpi.ingest.platforms import check_platforms
+from kpi.ingest.stats import check_stats
+from kpi.store import connection, queries
+from kpi.text.dashboard import UI_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2025, 10, 15)  # the demo data end at 2025Q3 whatever the real date
@@ -49,7 +51,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "kpi.duckdb"
     monkeypatch.setenv("KPI_DB", str(path))
     monkeypatch.chdir(ROOT)
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         demo.load(con, today=TODAY)
     support.account(path, "statistician")  # before any count is taken: the page signs in as it
     return path
@@ -63,17 +65,17 @@ def upload_page() -> AppTest:
 
 
 def counts(db: Path) -> dict[str, int]:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return queries.row_counts(con)
 
 
 def status(db: Path) -> dict:
-    with store.connect(db) as con:
-        return engine.kpi_status(con, "2025Q3", today=TODAY)
+    with connection.connect(db) as con:
+        return engine_status.kpi_status(con, "2025Q3", today=TODAY)
 
 
 def stored_row(db: Path) -> tuple[float, float]:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return con.execute(
             """SELECT rd_expense, operating_revenue FROM stat_values
                WHERE is_current AND period = '2025Q3' AND region = '330402' AND cluster = 'ALL'"""
@@ -106,11 +108,11 @@ def test_page_states_the_limit_and_offers_both_templates(db):
 
 @pytest.mark.parametrize(("kind", "check"), [("stats", check_stats), ("platforms", check_platforms)])
 def test_templates_pass_validation_and_open_in_excel(db, kind, check):
-    from kpi import ui_upload
+    from kpi.ui.upload import validate
 
-    data = ui_upload.template(kind)
+    data = validate.template(kind)
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel on Chinese Windows reads UTF-8
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         checked = check(con, data, f"{kind}.csv")
     assert checked.report.errors == []
     assert len(checked.rows) == 1
@@ -143,7 +145,7 @@ def test_good_file_is_stored_only_after_confirm_and_changes_the_status(db):
     rd = before["indicators"]["rd_intensity"]
     expected = (rd["numerator"] - old_rd + NEW_RD) / (rd["denominator"] - old_rev + NEW_REV)
 
-    with store.connect(db) as con:  # the new values fall far below 2025Q2's: warnings, not errors
+    with connection.connect(db) as con:  # the new values fall far below 2025Q2's: warnings, not errors
         warnings = [i.message("zh") for i in check_stats(con, GOOD_GBK, "x.csv").report.warnings]
     assert warnings
 
@@ -164,7 +166,7 @@ def test_good_file_is_stored_only_after_confirm_and_changes_the_status(db):
     assert after["indicators"]["rd_intensity"]["value"] == pytest.approx(expected, rel=1e-12)
     assert after["indicators"]["rd_intensity"]["value"] != pytest.approx(rd["value"])
     assert stored_row(db) == (NEW_RD, NEW_REV)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         last = queries.uploads(con).iloc[0]
     assert (last["uploaded_by"], last["file_name"], last["revised_rows"]) == (
         "t_statistician",
@@ -187,7 +189,7 @@ def test_rollback_restores_the_previous_values(db):
     at.file_uploader(key="upload_stats_files").set_value(("修订.csv", GOOD_GBK, "text/csv")).run()
     at.button(key="upload_stats_0_confirm").click().run()
     assert stored_row(db) == (NEW_RD, NEW_REV)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         uid = int(queries.uploads(con).iloc[0]["id"])
         stat_rows = queries.row_counts(con)["stat_values"]
 
@@ -197,7 +199,7 @@ def test_rollback_restores_the_previous_values(db):
     assert not at.exception
     assert stored_row(db) == old
     assert status(db) == before
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         row = queries.uploads(con).set_index("id").loc[uid]
         assert queries.row_counts(con)["stat_values"] == stat_rows  # history kept
     assert (row["status"], row["rolled_back_by"]) == ("rolled_back", "t_statistician")
@@ -253,12 +255,15 @@ def test_english_switch_changes_the_page_texts(db):
 
 
 def test_every_text_key_of_the_upload_page_exists_in_both_languages():
-    from kpi.i18n_upload import UPLOAD_TEXT
+    from kpi.text.upload import UPLOAD_TEXT
 
     for key, (zh, en) in UPLOAD_TEXT.items():
         assert zh.strip() and en.strip() and key in UI_TEXT, key
-    files = ("pages/upload.py", "kpi/ui_upload.py", "kpi/ui_upload_preview.py", "kpi/ui_upload_history.py")
-    used = {k for f in files for k in re.findall(r'ui\.t\(\s*"([^"{]+)"', (ROOT / f).read_text())}
+    files = (
+        "pages/upload.py",
+        *(str(p.relative_to(ROOT)) for p in (ROOT / "kpi" / "ui" / "upload").glob("*.py")),
+    )
+    used = {k for f in files for k in re.findall(r'\bt\(\s*"([^"{]+)"', (ROOT / f).read_text())}
     # keys built at run time
     used |= {f"upload.kind.{k}" for k in ("stats", "platforms", "clusters")}
     used |= {f"upload.status.{s}" for s in ("committed", "rolled_back")}
@@ -269,16 +274,16 @@ def test_every_text_key_of_the_upload_page_exists_in_both_languages():
 
 
 def test_the_register_template_has_every_register_column():
-    from kpi import ui_upload
-    from kpi.definitions import PLATFORM_FIELDS
+    from kpi.model.definitions import PLATFORM_FIELDS
+    from kpi.ui.upload import validate
 
-    header = ui_upload.template("platforms").decode("utf-8-sig").splitlines()[0].split(",")
+    header = validate.template("platforms").decode("utf-8-sig").splitlines()[0].split(",")
     assert header == [f.label_zh for f in PLATFORM_FIELDS]  # the optional 撤销时间 included
 
 
 def test_a_file_revising_thousands_of_values_lists_the_first_ones_and_offers_them_all(db):
     # 400 stored rows, every amount 1 % up: 2,400 revised values, more than the page draws
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         stored = con.execute(
             """SELECT period, region, cluster, rd_expense, operating_revenue, new_product_output,
                       gross_output, hightech_value_added, industrial_value_added
@@ -301,7 +306,7 @@ def test_a_file_revising_thousands_of_values_lists_the_first_ones_and_offers_the
 
 
 def test_report_csv_cells_cannot_run_as_formulas():
-    from kpi.ui_upload import csv_bytes
+    from kpi.ui.upload.validate import csv_bytes
 
     frame = pd.DataFrame({"行": [2], "列": ['=HYPERLINK("http://x")'], "说明": ["+1"]})
     text = csv_bytes(frame).decode("utf-8-sig")

@@ -13,7 +13,8 @@ import pytest
 import support
 from streamlit.testing.v1 import AppTest
 
-from kpi import engine, store
+from kpi.engine import status as engine_status
+from kpi.store import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,8 +34,8 @@ def start(
 
 
 def status(db: Path, **scope: str | None) -> dict:
-    with store.connect(db) as con:
-        return engine.kpi_status(con, **scope)
+    with connection.connect(db) as con:
+        return engine_status.kpi_status(con, **scope)
 
 
 def pct(v: float) -> str:
@@ -168,14 +169,14 @@ def test_regions_page_shows_the_regions_own_catch_up(app_db: Path) -> None:
 def test_regions_cluster_table_holds_percent_numbers_that_sort_as_numbers(app_db: Path) -> None:
     """The cluster table's ratios are numbers in percent with a two-decimal % format, not text
     ("10.50%" sorts before "9.80%" as text), and equal the cluster breakdown of the kpi core."""
-    from kpi import breakdown
-    from kpi.definitions import RATIOS
+    from kpi.engine import breakdown
+    from kpi.model.definitions import RATIOS
 
     at = start("pages/regions.py", {"region": "330402", "period": "2025Q3"})
     table = at.dataframe[0]
     frame = table.value.set_index("产业集群")
     config = json.loads(table.proto.columns)
-    with store.connect(app_db) as con:
+    with connection.connect(app_db) as con:
         expected = breakdown.cluster_ratios(con, "2025Q3", "330402")
         names = dict(con.execute("SELECT code, name FROM clusters").fetchall())
     assert len(frame) == expected["cluster"].nunique() > 1

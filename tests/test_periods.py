@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpi.periods import Period, from_code, parse_period, parse_periods, quarters_between
+from kpi.model.periods import Period, from_code, parse_period, parse_periods, quarters_between
 
 CONTRACT_SPELLINGS = ("2025Q3", "2025-Q3", "2025年1-9月", "2025年1—9月", "2025年三季度")
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from support import ingest_text, problems, stats_csv
 
-from kpi import cli
-from kpi.periods import parse_period, parse_periods, refusal
+from kpi.cli import main
+from kpi.model.periods import parse_period, parse_periods, refusal
 
 # (the contract's own spellings: tests/test_periods.py)
 
@@ -100,9 +100,9 @@ def test_a_file_with_year_to_date_month_ranges_is_stored(db):
 
 
 def test_the_command_line_says_why_a_period_is_refused(db, capsys):
-    assert cli.main(["status", "--period", "2025年1-8月", "--db", str(db)]) == 2
-    assert cli.main(["status", "--period", "20253季", "--db", str(db), "--lang", "en"]) == 2
-    assert cli.main(["status", "--period", "2025Q9", "--db", str(db)]) == 2
+    assert main.main(["status", "--period", "2025年1-8月", "--db", str(db)]) == 2
+    assert main.main(["status", "--period", "20253季", "--db", str(db), "--lang", "en"]) == 2
+    assert main.main(["status", "--period", "2025Q9", "--db", str(db)]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "统计期不可用：2025年1-8月（月份范围应截至季末的 3、6、9 或 12 月，请写作 2025年1-3月、2025年1-6月、2025年1-9月 或 2025年1-12月）",
         "period not accepted: 20253季 (a year run together with a quarter digit is ambiguous; write 2025Q3 or 2025年3季度)",

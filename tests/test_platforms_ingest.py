@@ -10,19 +10,21 @@ import pandas as pd
 import pytest
 from support import TODAY, fingerprint, ingest_text, problems, stats_csv, status
 
-from kpi import store
-from kpi.platforms import current_platforms, ingest_clusters, ingest_platforms, parse_dates
+from kpi.ingest.clusters import ingest_clusters
+from kpi.ingest.platforms import ingest_platforms, parse_dates
+from kpi.platforms.register import current_platforms
+from kpi.store import connection, writes
 
 HEADER = "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态"
 
 
 def _ingest(db, text: str, name: str = "名录.csv", encoding: str = "utf-8"):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return ingest_platforms(con, text.encode(encoding), name)
 
 
 def _current(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         frame = current_platforms(con)
     return {
         r.name: (r.host, r.region, list(r.clusters), r.level, r.build_model, _date(r.recognised_on), r.status)
@@ -200,7 +202,7 @@ def test_reimport_is_a_revision_that_keeps_history(db):
     assert status(db)["indicators"]["national_platforms"]["value"] == 0
     second = _ingest(db, f"{HEADER}\n平台,单位,南湖区,智能光伏,国家级,,2025-06-30,运行\n")
     assert (second.rows, second.new_rows, second.revised_rows) == (1, 0, 1)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         versions = con.execute(
             "SELECT upload_id, level, is_current FROM platform_versions ORDER BY upload_id"
         ).fetchall()
@@ -209,8 +211,8 @@ def test_reimport_is_a_revision_that_keeps_history(db):
     # same name, another host: another platform
     third = _ingest(db, f"{HEADER}\n平台,另一单位,南湖区,智能光伏,市级,,,\n")
     assert (third.new_rows, third.revised_rows) == (1, 0)
-    with store.connect(db) as con:
-        store.rollback_upload(con, second.upload_id)
+    with connection.connect(db) as con:
+        writes.rollback_upload(con, second.upload_id)
     assert status(db)["indicators"]["national_platforms"]["value"] == 0
 
 
@@ -270,12 +272,12 @@ TAXONOMY = "code,name,name_en,tier,group,confirmed\n"
 
 
 def _clusters(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return con.execute("SELECT code, name, tier, grp, confirmed FROM clusters ORDER BY code").fetchall()
 
 
 def test_taxonomy_upsert_and_replace(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         added = ingest_clusters(
             con, (TAXONOMY + "CN-09,低空经济,Low-altitude economy,N,未来,是\n").encode(), "t.csv"
         )
@@ -283,7 +285,7 @@ def test_taxonomy_upsert_and_replace(db):
     assert ("CN-09", "低空经济", "N", "future", True) in _clusters(db)
     assert len(_clusters(db)) == 14
     text = TAXONOMY + "C1-01,现代纺织与服装,Textiles,1,traditional,true\nC3-01,智能光伏,PV,3,emerging,false\n"
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         replaced = ingest_clusters(con, text.encode(), "t.csv", replace=True)
     assert replaced.stored
     assert _clusters(db) == [
@@ -295,7 +297,7 @@ def test_taxonomy_upsert_and_replace(db):
 
 def test_taxonomy_rejections(db):
     text = TAXONOMY + "X1,甲,,2,traditional,true\nX1,乙,,N,other,maybe\n"
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         result = ingest_clusters(con, text.encode(), "t.csv")
     assert not result.stored
     assert sorted(problems(result.report), key=lambda p: (p[1], p[0])) == [
@@ -312,7 +314,7 @@ def test_replace_refused_when_it_would_drop_a_cluster_in_use(db):
     assert _ingest(db, f"{HEADER}\n平台,单位,海宁市,智能光伏,省级,,,\n").stored
     before = fingerprint(db)
     taxonomy = _clusters(db)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         result = ingest_clusters(
             con, (TAXONOMY + "C3-01,智能光伏,PV,3,emerging,true\n").encode(), "t.csv", replace=True
         )

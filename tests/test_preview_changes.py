@@ -1,4 +1,4 @@
-"""The upload preview (kpi.ingest.preview_changes) returns exactly the frame the pandas version
+"""The upload preview (kpi.ingest.stats.preview_changes) returns exactly the frame the pandas version
 made: same columns, dtypes, row order, values and labels. That version (melt + merge) is kept
 here as the reference and compared with the real one on random files against random histories:
 new keys, revised keys, unchanged keys, empty cells on either side, older vintages that no
@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import stats_csv
 
-from kpi import store, ui_upload_preview
-from kpi.definitions import MONEY_FIELDS, STAT_FIELD
-from kpi.ingest import check_stats, preview_changes
+from kpi.ingest.stats import check_stats, preview_changes
+from kpi.model.definitions import MONEY_FIELDS, STAT_FIELD
+from kpi.store import connection
+from kpi.ui.upload import preview
 
 FIELDS = [*MONEY_FIELDS, "enterprises"]
 KEY = ["period", "region", "cluster"]
@@ -31,7 +32,7 @@ VALUES = [0.0, 1.5, 30.0, 1000.0, 123456.7, 1e12]
 
 
 def reference_preview(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
-    """kpi.ingest.preview_changes as it was before it moved to DuckDB (commit 5ae78e3), verbatim."""
+    """kpi.ingest.stats.preview_changes as it was before it moved to DuckDB (commit 5ae78e3), verbatim."""
     bounds = {"y0": None, "y1": None, "q0": None, "q1": None}
     if len(rows):
         years, quarters = rows["year"].astype("int64"), rows["quarter"].astype("int64")
@@ -63,7 +64,7 @@ def reference_preview(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.
 
 
 def reference_counts(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
-    """kpi.ui_upload_preview.counts for statistics before its sort moved to numpy, verbatim."""
+    """kpi.ui.upload.preview.counts for statistics before its sort moved to numpy, verbatim."""
     key = ["period", "region", "cluster"]
     new = changes[changes["change"] == "new"].drop_duplicates(key)
     revised = changes[changes["change"] == "revised"]
@@ -76,7 +77,7 @@ def reference_counts(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
 def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     """One real database for every example; each example replaces its statistics."""
     path: Path = tmp_path_factory.mktemp("preview") / "kpi.duckdb"
-    with store.connect(path) as c:
+    with connection.connect(path) as c:
         yield c
 
 
@@ -92,7 +93,7 @@ def _store(con: duckdb.DuckDBPyConnection, history: list[tuple]) -> None:
 
 
 def _rows(records: list[list], cluster_dtype: str) -> pd.DataFrame:
-    """A frame with the columns and dtypes kpi.ingest.check_stats gives (cluster is `str` when the
+    """A frame with the columns and dtypes kpi.ingest.stats.check_stats gives (cluster is `str` when the
     file had no cluster column, `string` when it had one)."""
     frame = pd.DataFrame(records, columns=["line", "period", "year", "quarter", "region", "cluster", *FIELDS])
     dtypes = {"line": "int64", "period": "string", "year": "int16", "quarter": "int8", "region": "string"}
@@ -149,7 +150,7 @@ def test_preview_is_the_frame_the_pandas_version_made(con: duckdb.DuckDBPyConnec
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got.columns.tolist() == ["line", *KEY, "field", "new", "old", "change"]
     # and the upload page counts and orders them as before
-    new, revised, n_new, n_revised = ui_upload_preview.counts("stats", got)
+    new, revised, n_new, n_revised = preview.counts("stats", got)
     ref_new, ref_revised, ref_n_new, ref_n_revised = reference_counts(expected)
     pd.testing.assert_frame_equal(new, ref_new, check_exact=True)
     pd.testing.assert_frame_equal(revised, ref_revised, check_exact=True)

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi import progress as pg
-from kpi.compute import Target
-from kpi.definitions import TargetKind
-from kpi.periods import Period
-from kpi.projection import SamePeriodChange, project
+from kpi.model.definitions import TargetKind
+from kpi.model.periods import Period
+from kpi.progress import trajectory
+from kpi.progress.compute import Target
+from kpi.progress.projection import SamePeriodChange, project
 
 DEADLINE = dt.date(2027, 12, 31)
 START = dt.date(2025, 7, 4)
@@ -43,13 +43,13 @@ Q = Period
     [(Q(2024, 3), 2024.75), (Q(2024, 4), 2025.0), (Q(2027, 4), 2028.0), (Q(2026, 1), 2026.25)],
 )
 def test_period_time_is_the_quarter_end_in_fractional_years(period, t):
-    assert pg.period_time(period) == t
+    assert trajectory.period_time(period) == t
 
 
 def test_deadline_period_is_the_quarter_of_the_deadline_date():
-    assert pg.deadline_period(RD) == Q(2027, 4)
-    assert pg.period_of(dt.date(2027, 11, 15)) == Q(2027, 4)
-    assert pg.period_of(dt.date(2026, 4, 1)) == Q(2026, 2)
+    assert trajectory.deadline_period(RD) == Q(2027, 4)
+    assert trajectory.period_of(dt.date(2027, 11, 15)) == Q(2027, 4)
+    assert trajectory.period_of(dt.date(2026, 4, 1)) == Q(2026, 2)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_deadline_period_is_the_quarter_of_the_deadline_date():
     ],
 )
 def test_each_kind_has_its_own_notion_of_achieved(value, target, expected):
-    assert pg.is_achieved(value, target) is expected
+    assert trajectory.is_achieved(value, target) is expected
 
 
 # ---------------------------------------------------------------- baseline
@@ -91,7 +91,7 @@ def test_each_kind_has_its_own_notion_of_achieved(value, target, expected):
     ],
 )
 def test_baseline_is_the_same_quarter_of_the_baseline_year(values, period, expected, fallback):
-    base = pg.choose_baseline(values, period, 2024)
+    base = trajectory.choose_baseline(values, period, 2024)
     if expected is None:
         assert base is None
     else:
@@ -117,7 +117,7 @@ def test_baseline_is_the_same_quarter_of_the_baseline_year(values, period, expec
     ],
 )
 def test_glide_expected_hand_computed(base, base_period, period, expected):
-    got = pg.glide_expected(base, base_period, 0.0315, Q(2027, 4), period)
+    got = trajectory.glide_expected(base, base_period, 0.0315, Q(2027, 4), period)
     assert got == (None if expected is None else pytest.approx(expected, abs=1e-12))
 
 
@@ -140,30 +140,33 @@ def test_glide_expected_hand_computed(base, base_period, period, expected):
     ],
 )
 def test_glide_status_hand_computed(latest, expected, target, status):
-    assert pg.glide_status(latest, expected, target).value == status
+    assert trajectory.glide_status(latest, expected, target).value == status
 
 
 def test_glide_is_grey_at_the_baseline_itself():
     """A series with one point: nothing has moved yet, so no colour."""
-    base = pg.Baseline(Q(2026, 3), 0.030, 2024, True)
-    g = pg.assess_glide(base, 0.030, Q(2026, 3), RD)
-    assert g.status is pg.GlideStatus.INSUFFICIENT_DATA
+    base = trajectory.Baseline(Q(2026, 3), 0.030, 2024, True)
+    g = trajectory.assess_glide(base, 0.030, Q(2026, 3), RD)
+    assert g.status is trajectory.GlideStatus.INSUFFICIENT_DATA
     assert g.expected == 0.030 and g.distance_pp == 0.0
 
 
 def test_assess_glide_names_the_thresholds_crossed():
-    base = pg.Baseline(Q(2024, 4), 0.030, 2024, False)
-    g = pg.assess_glide(base, 0.0298, Q(2025, 4), RD)
+    base = trajectory.Baseline(Q(2024, 4), 0.030, 2024, False)
+    g = trajectory.assess_glide(base, 0.0298, Q(2025, 4), RD)
     assert g.expected == pytest.approx(0.0305)
     assert g.distance_pp == pytest.approx(0.07)
     assert g.time_elapsed == pytest.approx(1 / 3)
     assert g.progress == pytest.approx(-0.2 / 1.5)  # moving away: negative progress
-    assert (g.status, g.crossed) == (pg.GlideStatus.AT_RISK, ("glide_green_pp",))
+    assert (g.status, g.crossed) == (trajectory.GlideStatus.AT_RISK, ("glide_green_pp",))
 
 
 def test_glide_thresholds_fall_back_to_the_defaults():
     bare = Target("rd_intensity", TargetKind.POINT, 0.0315, ">=", DEADLINE, START)
-    assert pg.glide_thresholds(bare) == (pg.DEFAULT_GLIDE_GREEN_PP, pg.DEFAULT_GLIDE_AMBER_PP)
+    assert trajectory.glide_thresholds(bare) == (
+        trajectory.DEFAULT_GLIDE_GREEN_PP,
+        trajectory.DEFAULT_GLIDE_AMBER_PP,
+    )
 
 
 @pytest.mark.parametrize(
@@ -179,7 +182,7 @@ def test_glide_thresholds_fall_back_to_the_defaults():
     ],
 )
 def test_progress_fraction_hand_computed(base, latest, target, expected):
-    got = pg.progress_fraction(base, latest, target)
+    got = trajectory.progress_fraction(base, latest, target)
     assert got == (None if expected is None else pytest.approx(expected))
 
 
@@ -206,7 +209,7 @@ R_STAR = 0.01639635681485352
     ],
 )
 def test_pace_hand_computed(base, latest, latest_t, r, ratio, cls):
-    p = pg.pace(base, 2025.0, latest, latest_t, 0.0315, 2028.0)
+    p = trajectory.pace(base, 2025.0, latest, latest_t, 0.0315, 2028.0)
     assert p.pace_class.value == cls
     assert p.r == (None if r is None else pytest.approx(r, abs=1e-9))
     assert p.ratio == (None if ratio is None else pytest.approx(ratio, rel=1e-9))
@@ -215,15 +218,17 @@ def test_pace_hand_computed(base, latest, latest_t, r, ratio, cls):
 
 
 def test_pace_of_a_floor_met_at_the_baseline_and_lost_is_moving_away():
-    p = pg.pace(0.52, 2025.0, 0.49, 2026.0, 0.50, 2028.0)
-    assert p.pace_class is pg.PaceClass.MOVING_AWAY and p.ratio is None
-    kept = pg.pace(0.52, 2025.0, 0.51, 2026.0, 0.50, 2028.0)
-    assert kept.pace_class is pg.PaceClass.ACHIEVED
+    p = trajectory.pace(0.52, 2025.0, 0.49, 2026.0, 0.50, 2028.0)
+    assert p.pace_class is trajectory.PaceClass.MOVING_AWAY and p.ratio is None
+    kept = trajectory.pace(0.52, 2025.0, 0.51, 2026.0, 0.50, 2028.0)
+    assert kept.pace_class is trajectory.PaceClass.ACHIEVED
 
 
 def test_pace_counts_a_band_as_achieved_from_its_lower_edge():
-    p = pg.pace(0.70, 2025.0, 0.7205, 2026.0, 0.73, 2028.0, achieved_at=pg.achieved_from(HIGHTECH))
-    assert p.pace_class is pg.PaceClass.ACHIEVED
+    p = trajectory.pace(
+        0.70, 2025.0, 0.7205, 2026.0, 0.73, 2028.0, achieved_at=trajectory.achieved_from(HIGHTECH)
+    )
+    assert p.pace_class is trajectory.PaceClass.ACHIEVED
 
 
 # ---------------------------------------------------------------- catch-up
@@ -242,7 +247,7 @@ def test_pace_counts_a_band_as_achieved_from_its_lower_edge():
     ],
 )
 def test_catch_up_money_hand_computed(num, den, target, extra):
-    got = pg.catch_up_money(num, den, target)
+    got = trajectory.catch_up_money(num, den, target)
     assert got == (None if extra is None else pytest.approx(extra, abs=1e-9))
 
 
@@ -258,15 +263,15 @@ def test_catch_up_money_hand_computed(num, den, target, extra):
     ],
 )
 def test_required_growth_hand_computed(latest, latest_t, growth, pp):
-    got = pg.required_annual_growth(latest, latest_t, 0.0315, 2028.0)
+    got = trajectory.required_annual_growth(latest, latest_t, 0.0315, 2028.0)
     assert got == (None if growth is None else pytest.approx(growth, abs=1e-7))
-    per_year = pg.required_pp_per_year(latest, latest_t, 0.0315, 2028.0)
+    per_year = trajectory.required_pp_per_year(latest, latest_t, 0.0315, 2028.0)
     assert per_year == (None if pp is None else pytest.approx(pp))
 
 
 def test_region_gap_contributions_hand_computed():
     rows = [("A", 2000.0, 100_000.0), ("B", 4000.0, 100_000.0), ("C", None, 5000.0), ("D", 10.0, 0.0)]
-    gaps = pg.region_gap_contributions(rows, 0.0315)
+    gaps = trajectory.region_gap_contributions(rows, 0.0315)
     # A: 3150 − 2000 = 1150 short; B: 3150 − 4000 = 850 over; city: 6300 − 6000 = 300 short
     assert [(g.region, g.gap_money) for g in gaps.regions] == [
         ("A", pytest.approx(1150.0)),
@@ -278,7 +283,7 @@ def test_region_gap_contributions_hand_computed():
 
 
 def test_region_gap_contributions_of_nobody():
-    gaps = pg.region_gap_contributions([("A", None, None)], 0.5)
+    gaps = trajectory.region_gap_contributions([("A", None, None)], 0.5)
     assert (gaps.total, gaps.regions, gaps.missing) == (0.0, (), ("A",))
 
 
@@ -296,7 +301,7 @@ def test_region_gap_contributions_of_nobody():
     ],
 )
 def test_decompose_change_hand_computed(num0, den0, num1, den1, total, num_effect, den_effect):
-    d = pg.decompose_change(num0, den0, num1, den1)
+    d = trajectory.decompose_change(num0, den0, num1, den1)
     assert d is not None
     assert d.total_pp == pytest.approx(total, abs=1e-9)
     assert d.numerator_effect_pp == pytest.approx(num_effect, abs=1e-9)
@@ -308,7 +313,7 @@ def test_decompose_change_hand_computed(num0, den0, num1, den1, total, num_effec
     [(3000, 0, 3100, 100_000), (3000, 100_000, 3100, 0), (None, 100_000, 3100, 100_000)],
 )
 def test_decompose_change_undefined_with_a_zero_or_missing_part(args):
-    assert pg.decompose_change(*args) is None
+    assert trajectory.decompose_change(*args) is None
 
 
 # ---------------------------------------------------------------- projection
@@ -372,24 +377,24 @@ quarters = st.integers(min_value=1, max_value=4)
 @given(base=fractions, target=fractions)
 def test_progress_is_zero_at_the_baseline_and_one_at_the_target(base, target):
     if base == target:
-        assert pg.progress_fraction(base, target, target) is None
+        assert trajectory.progress_fraction(base, target, target) is None
         return
-    assert pg.progress_fraction(base, base, target) == 0.0
-    assert pg.progress_fraction(base, target, target) == 1.0
+    assert trajectory.progress_fraction(base, base, target) == 0.0
+    assert trajectory.progress_fraction(base, target, target) == 1.0
 
 
 @given(base=fractions, target=fractions, year=st.integers(2018, 2026), quarter=quarters)
 def test_glide_path_runs_from_the_baseline_to_the_target(base, target, year, quarter):
     start, deadline = Q(year, quarter), Q(2027, 4)
-    assert pg.glide_expected(base, start, target, deadline, deadline) == target
-    at_start = pg.glide_expected(base, start, target, deadline, start)
+    assert trajectory.glide_expected(base, start, target, deadline, deadline) == target
+    at_start = trajectory.glide_expected(base, start, target, deadline, start)
     assert at_start == (base if base < target else target)
 
 
 @given(base=fractions, target=fractions, latest=fractions, elapsed=st.integers(1, 7))
 def test_pace_growth_rates_reach_their_end_points(base, target, latest, elapsed):
     """Same-period values are whole years apart; the target is 3 years after a Q4 baseline."""
-    p = pg.pace(base, 2025.0, latest, 2025.0 + elapsed, target, 2028.0)
+    p = trajectory.pace(base, 2025.0, latest, 2025.0 + elapsed, target, 2028.0)
     assert p.r is not None and p.r_star is not None
     assert base * (1 + p.r_star) ** 3.0 == pytest.approx(target, rel=1e-9)
     assert base * (1 + p.r) ** elapsed == pytest.approx(latest, rel=1e-9)
@@ -400,20 +405,20 @@ def test_pace_growth_rates_reach_their_end_points(base, target, latest, elapsed)
 @given(share=st.floats(0, 1, allow_nan=False), den=money, target=fractions)
 def test_catch_up_money_meets_the_target_exactly(share, den, target):
     num = share * den  # a numerator never exceeds its denominator (upload validation)
-    extra = pg.catch_up_money(num, den, target)
+    extra = trajectory.catch_up_money(num, den, target)
     assert extra is not None
     assert (num + extra) / den == pytest.approx(target, rel=1e-9, abs=1e-12)
 
 
 @given(num0=money, den0=money, num1=money, den1=money)
 def test_decomposition_effects_add_up_to_the_total_change(num0, den0, num1, den1):
-    d = pg.decompose_change(num0, den0, num1, den1)
+    d = trajectory.decompose_change(num0, den0, num1, den1)
     assert d is not None
     scale = max(1.0, abs(d.numerator_effect_pp), abs(d.total_pp))
     assert d.numerator_effect_pp + d.denominator_effect_pp == pytest.approx(
         d.total_pp, rel=0, abs=4e-16 * scale
     )
-    back = pg.decompose_change(num1, den1, num0, den0)  # symmetric: reversing time flips the signs
+    back = trajectory.decompose_change(num1, den1, num0, den0)  # symmetric: reversing time flips the signs
     assert back is not None
     assert back.numerator_effect_pp == pytest.approx(-d.numerator_effect_pp, abs=1e-9 * scale)
 
@@ -424,20 +429,22 @@ def test_decomposition_effects_add_up_to_the_total_change(num0, den0, num1, den1
 )
 def test_region_contributions_add_up_to_the_city_gap(rows, target):
     named = [(f"R{i}", n, d) for i, (n, d) in enumerate(rows)]
-    gaps = pg.region_gap_contributions(named, target)
+    gaps = trajectory.region_gap_contributions(named, target)
     assert gaps.total == math.fsum(g.gap_money for g in gaps.regions)
-    city = pg.catch_up_money(sum(n for n, _ in rows), sum(d for _, d in rows), target)
+    city = trajectory.catch_up_money(sum(n for n, _ in rows), sum(d for _, d in rows), target)
     assert city == pytest.approx(gaps.total, rel=1e-9, abs=1e-6)
     if gaps.total:
         assert math.fsum(g.share or 0.0 for g in gaps.regions) == pytest.approx(1.0, abs=1e-6)
 
 
 def _status(values: dict[Period, float | None], period: Period, target: Target) -> tuple[str, str]:
-    base = pg.choose_baseline(values, period, 2024)
+    base = trajectory.choose_baseline(values, period, 2024)
     latest = values.get(period)
-    glide = pg.assess_glide(base, latest, period, target)
-    t0 = pg.period_time(base.period) if base else pg.period_time(period)
-    pace = pg.pace(base.value if base else None, t0, latest, pg.period_time(period), target.value, 2028.0)
+    glide = trajectory.assess_glide(base, latest, period, target)
+    t0 = trajectory.period_time(base.period) if base else trajectory.period_time(period)
+    pace = trajectory.pace(
+        base.value if base else None, t0, latest, trajectory.period_time(period), target.value, 2028.0
+    )
     return glide.status.value, pace.pace_class.value
 
 
@@ -455,7 +462,7 @@ def test_status_never_flips_from_a_single_missing_value(series, drop):
     baseline's when it was the baseline (then a fallback baseline is named)."""
     period = max(series)
     before = _status(series, period, RD)
-    base = pg.choose_baseline(series, period, 2024)
+    base = trajectory.choose_baseline(series, period, 2024)
     gone = {**series, drop: None}
     after = _status(gone, period, RD)
     if drop == period and series[period] is not None:

@@ -23,8 +23,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpi import engine, store
-from kpi.ingest import ingest_stats
+from kpi.engine import snapshot
+from kpi.engine import status as engine_status
+from kpi.ingest.stats import ingest_stats
+from kpi.store import connection, schema
 
 HEADER = "统计期,县(市、区),产业集群,研发费用,营业收入,新产品产值,工业总产值,高新技术产业增加值,工业增加值\n"
 ROWS = """2024Q4,南湖区,,1500,50000,25000,50000,35000,50000
@@ -36,7 +38,7 @@ TODAY = dt.date(2026, 2, 1)
 
 
 def load(path: Path) -> Path:
-    with store.connect(path) as c:
+    with connection.connect(path) as c:
         result = ingest_stats(c, (HEADER + ROWS).encode("utf-8"), "progress.csv", today=TODAY)
         assert result.stored, result.report
     return path
@@ -50,12 +52,12 @@ def shared_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def con(shared_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with store.connect(shared_db) as c:
+    with connection.connect(shared_db) as c:
         yield c
 
 
 def status(con: duckdb.DuckDBPyConnection, **kw) -> dict:
-    return engine.kpi_status(con, today=TODAY, **kw)["indicators"]
+    return engine_status.kpi_status(con, today=TODAY, **kw)["indicators"]
 
 
 def test_existing_keys_are_unchanged(con):
@@ -181,7 +183,7 @@ def test_a_region_has_its_own_catch_up_and_no_contributions(con):
 
 def test_a_missing_denominator_leaves_the_unit_out(db):
     more = "2025Q4,嘉善县,,800,,,,,\n"  # revenue and the rest not reported
-    with store.connect(load(db)) as c:
+    with connection.connect(load(db)) as c:
         assert ingest_stats(c, (HEADER + more).encode("utf-8"), "jiashan.csv", today=TODAY).stored
         rd = status(c)["rd_intensity"]
     assert rd["value"] == pytest.approx(3050 / 98000)
@@ -190,13 +192,13 @@ def test_a_missing_denominator_leaves_the_unit_out(db):
 
 
 def test_a_version_1_database_gets_the_progress_settings(db):
-    with store.connect(db) as c:
+    with connection.connect(db) as c:
         for col in ("glide_green_pp", "glide_amber_pp", "baseline_year"):
             c.execute(f"ALTER TABLE targets DROP COLUMN {col}")
         c.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with store.connect(db) as c:
-        assert store.schema_version(c) == store.SCHEMA_VERSION >= 2  # later steps may follow
-        rd = engine.load_targets(c)["rd_intensity"]
-        npr = engine.load_targets(c)["provincial_platforms"]
+    with connection.connect(db) as c:
+        assert schema.schema_version(c) == schema.SCHEMA_VERSION >= 2  # later steps may follow
+        rd = snapshot.load_targets(c)["rd_intensity"]
+        npr = snapshot.load_targets(c)["provincial_platforms"]
     assert (rd.glide_green_pp, rd.glide_amber_pp, rd.baseline_year) == (0.05, 0.15, 2024)
     assert (npr.glide_green_pp, npr.baseline_year) == (None, None)

@@ -21,13 +21,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi import engine, export, platform_history, register, reviews, rewards, store
-from kpi.definitions import ALL_CLUSTER
-from kpi.ingest import ingest_stats
-from kpi.platforms import ingest_platforms
-from kpi.queries import cluster_regions
-from kpi.reference import clusters as taxonomy
-from kpi.reference import targets
+from kpi.engine import platform_status, snapshot
+from kpi.engine import status as engine_status
+from kpi.ingest.platforms import ingest_platforms
+from kpi.ingest.stats import ingest_stats
+from kpi.model.definitions import ALL_CLUSTER
+from kpi.platforms import history, register, reviews, rewards
+from kpi.reports import export
+from kpi.store import connection, schema, writes
+from kpi.store.queries import cluster_regions
+from kpi.store.reference import clusters as taxonomy
+from kpi.store.reference import targets
 
 TODAY = dt.date(2026, 6, 30)
 HEAD = "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态,撤销时间\n"
@@ -42,7 +46,7 @@ F = "安防中试平台,己公司,南湖区,数字安防与网络通信,市级�
 G = "机器人中试平台,庚公司,平湖市,机器人与数控机床,市级培育库,龙头企业开放,2025-09-20,运行,\n"
 UPLOAD_1 = HEAD + A + B1 + C1 + D + E + F + G
 UPLOAD_2 = HEAD + A + B2 + C2 + D + E + F + G
-# cluster rows say where the clusters' firms are (kpi.queries.cluster_regions)
+# cluster rows say where the clusters' firms are (kpi.store.queries.cluster_regions)
 STATS = (
     "统计期,县(市、区),产业集群,研发费用,营业收入,新产品产值,工业总产值,高新技术产业增加值,规上工业增加值\n"
     "2025Q1,南湖区,合计,30,1000,500,1000,70,100\n"
@@ -53,10 +57,10 @@ STATS = (
 UNCOVERED = ["C3-03", "C5-03", "C5-05", "CN-02", "CN-03", "CN-04"]
 
 
-def _support(con, amount: float) -> platform_history.EditResult:
+def _support(con, amount: float) -> history.EditResult:
     d = register.current_register(con)
     row = d[d["name"] == "氢能中试平台"].iloc[0]
-    edit = platform_history.PlatformEdit(
+    edit = history.PlatformEdit(
         region=row["region"],
         clusters=tuple(row["clusters"]),
         level=row["level"],
@@ -66,14 +70,14 @@ def _support(con, amount: float) -> platform_history.EditResult:
         revoked_on=None,
         national_support=amount,
     )
-    return platform_history.edit_platform(
+    return history.edit_platform(
         con, "氢能中试平台", "丁中心", edit, by="张三", note="国家支持资金到位", today=TODAY
     )
 
 
 @pytest.fixture
 def reg(db: Path) -> Path:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert ingest_stats(con, STATS.encode(), "stats.csv", today=TODAY).stored
         assert ingest_platforms(con, UPLOAD_1.encode(), "名录1.csv", uploaded_by="李四").stored
         assert ingest_platforms(con, UPLOAD_2.encode("gb18030"), "名录2.csv", uploaded_by="王五").stored
@@ -84,12 +88,12 @@ def reg(db: Path) -> Path:
 
 
 def standing(db: Path, on: dt.date = TODAY) -> pd.DataFrame:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return register.standing_on(register.current_register(con), on)
 
 
 def test_coverage_and_uncovered_clusters_today(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         tax = taxonomy(con)
         hosts = cluster_regions(con)
     now = standing(reg)
@@ -112,8 +116,8 @@ def test_coverage_and_uncovered_clusters_today(reg: Path) -> None:
 
 
 def test_the_kpi_json_agrees_with_the_register(reg: Path) -> None:
-    with store.connect(reg) as con:
-        ind = engine.kpi_status(con, today=TODAY)["indicators"]
+    with connection.connect(reg) as con:
+        ind = engine_status.kpi_status(con, today=TODAY)["indicators"]
     assert ind["cluster_coverage"]["covered"] == 7
     assert ind["cluster_coverage"]["uncovered"] == UNCOVERED
     assert ind["provincial_platforms"]["value"] == 3  # A, B (promoted), D (national counts too)
@@ -153,14 +157,14 @@ def test_ladder_counts_each_level_and_the_ones_above(reg: Path) -> None:
 
 
 def test_coverage_over_time_per_quarter(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         plats = register.current_register(con)
         universe = list(taxonomy(con)["code"])
-        tgt = engine.load_targets(con)
+        tgt = snapshot.load_targets(con)
         series = register.coverage_series(plats, universe, TODAY)
         # the KPI engine, asked for the same dates, says the same
         for r in series.to_dict("records"):
-            entry = engine.platform_entries(con, tgt, None, ALL_CLUSTER, r["as_of"], "zh")
+            entry = platform_status.platform_entries(con, tgt, None, ALL_CLUSTER, r["as_of"], "zh")
             assert entry["cluster_coverage"]["covered"] == r["covered"], r["period"]
             assert entry["provincial_platforms"]["value"] == r["provincial"], r["period"]
             assert entry["national_platforms"]["value"] == r["national"], r["period"]
@@ -196,7 +200,7 @@ def test_coverage_over_time_per_quarter(reg: Path) -> None:
 def test_goals_against_time_elapsed(
     reg: Path, today: dt.date, elapsed: float, provincial: int, status: str
 ) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         universe = list(taxonomy(con)["code"])
         out = register.goals(standing(reg, today), universe, targets(con), today)
     goal = {g.indicator: g for g in out}
@@ -208,11 +212,11 @@ def test_goals_against_time_elapsed(
 
 
 def test_history_shows_entry_promotion_revocation_and_who_corrected(reg: Path) -> None:
-    with store.connect(reg) as con:
-        b = platform_history.history(register.versions(con, "纺织中试平台", "乙集团"))
-        c = platform_history.history(register.versions(con, "食品中试平台", "丙公司"))
-        d = platform_history.history(register.versions(con, "氢能中试平台", "丁中心"))
-        a = platform_history.history(register.versions(con, "光伏中试平台", "甲公司"))
+    with connection.connect(reg) as con:
+        b = history.history(register.versions(con, "纺织中试平台", "乙集团"))
+        c = history.history(register.versions(con, "食品中试平台", "丙公司"))
+        d = history.history(register.versions(con, "氢能中试平台", "丁中心"))
+        a = history.history(register.versions(con, "光伏中试平台", "甲公司"))
     assert list(zip(b["event"], b["level_from"], b["level_to"], b["on"], b["by"], strict=True)) == [
         ("entered", None, "pool", dt.date(2025, 7, 15), "李四"),
         ("promoted", "pool", "provincial", dt.date(2026, 2, 10), "王五"),
@@ -233,7 +237,7 @@ def test_history_shows_entry_promotion_revocation_and_who_corrected(reg: Path) -
 
 def test_a_revocation_without_a_date_takes_the_upload_day(reg: Path) -> None:
     revoked = (HEAD + E).replace(",运行,", ",撤销,")
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         assert ingest_platforms(con, revoked.encode(), "名录3.csv").stored
         now = register.current_register(con)
     row = now[now["name"] == "传感中试平台"].iloc[0]
@@ -243,15 +247,15 @@ def test_a_revocation_without_a_date_takes_the_upload_day(reg: Path) -> None:
 
 
 def test_an_edit_without_a_name_or_with_a_bad_date_is_refused_and_stores_nothing(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         before = con.execute("SELECT count(*) FROM platform_versions").fetchall()
         d = register.current_register(con)
         row = d[d["name"] == "传感中试平台"].iloc[0]
-        edit = platform_history.PlatformEdit(
+        edit = history.PlatformEdit(
             row["region"], tuple(row["clusters"]), "city", None, dt.date(2025, 12, 1), "running",
             dt.date(2025, 1, 1), None,
         )  # fmt: skip
-        result = platform_history.edit_platform(con, "传感中试平台", "戊研究院", edit, by=" ")
+        result = history.edit_platform(con, "传感中试平台", "戊研究院", edit, by=" ")
         after = con.execute("SELECT count(*) FROM platform_versions").fetchall()
     assert result.upload_id is None
     assert set(result.problems) == {"by_missing", "revoked_on_not_revoked", "revoked_before_recognised"}
@@ -279,7 +283,7 @@ REVIEWS = (
     ],
 )
 def test_reward_totals_by_hand(reg: Path, basis: str, by_year: dict, pool: float, pending: float) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         assert reviews.ingest_reviews(con, REVIEWS.encode("utf-8-sig"), "考核.csv", uploaded_by="赵六").stored
         assert rewards.save_settings(con, {"pool_cap_basis": basis}, by="赵六") == {}
         settings = rewards.load_settings(con)
@@ -298,7 +302,7 @@ def test_reward_totals_by_hand(reg: Path, basis: str, by_year: dict, pool: float
 
 
 def test_national_matching_is_unknown_until_the_support_is_entered(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         _support(con, None)  # type: ignore[arg-type]
         rows = rewards.reward_rows(
             register.current_register(con), reviews.current_reviews(con), rewards.load_settings(con)
@@ -316,7 +320,7 @@ def test_review_file_problems_are_listed_by_line_and_nothing_is_stored(reg: Path
         "机器人中试平台,庚公司,2025,101\n"
         "纺织中试平台,乙集团,2025,70\n"
     )
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         result = reviews.ingest_reviews(con, bad.encode(), "bad.csv")
         stored = con.execute("SELECT count(*) FROM platform_reviews").fetchall()[0][0]
     assert not result.stored and stored == 0
@@ -332,7 +336,7 @@ def test_review_file_problems_are_listed_by_line_and_nothing_is_stored(reg: Path
 
 
 def test_pool_platforms_due_for_review(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         uid, problems = reviews.record_review(con, "机器人中试平台", "庚公司", 2025, 85, "良好", by="赵六")
         assert uid is not None and problems == []
         due = reviews.due_reviews(register.current_register(con), reviews.current_reviews(con), 2026, 3)
@@ -349,7 +353,7 @@ def test_pool_platforms_due_for_review(reg: Path) -> None:
 
 
 def test_a_new_score_revises_the_old_one_and_keeps_it(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         reviews.record_review(con, "机器人中试平台", "庚公司", 2025, 70, "", by="赵六")
         reviews.record_review(con, "机器人中试平台", "庚公司", 2025, 88, "复核后", by="钱七")
         now = reviews.current_reviews(con)
@@ -373,7 +377,7 @@ def test_score_bands_parse(text: str, bands: tuple | None) -> None:
 
 
 def test_bad_settings_are_refused_and_the_defaults_are_data(db: Path) -> None:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert rewards.save_settings(con, {"pool_cap_basis": "sometimes", "pool_years": "0"}, by="x") == {
             "pool_cap_basis": "not_an_option",
             "pool_years": "out_of_range",
@@ -395,25 +399,25 @@ def test_export_neutralises_formula_cells() -> None:
 def test_migration_from_a_version_2_database_keeps_its_platforms(tmp_path: Path) -> None:
     """A database made before the register columns existed gains them; revoked stays uncounted."""
     path = tmp_path / "old.duckdb"
-    with store.connect(path) as con:
+    with connection.connect(path) as con:
         ingest_platforms(con, (HEAD + A + F).encode(), "old.csv")
         con.execute("DROP TABLE platform_reviews; DROP TABLE reward_settings")
         con.execute("ALTER TABLE platform_versions DROP COLUMN revoked_on")
         con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    with store.connect(path) as con:
-        assert store.schema_version(con) == store.SCHEMA_VERSION
+    with connection.connect(path) as con:
+        assert schema.schema_version(con) == schema.SCHEMA_VERSION
         plats = register.current_register(con)
         assert rewards.load_settings(con).provincial_award_wan == 1000
     assert set(register.standing_on(plats, TODAY)["name"]) == {"光伏中试平台"}
 
 
 def test_rolling_back_uploads_restores_the_register_and_the_scores(reg: Path) -> None:
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         uid = con.execute("SELECT id FROM uploads WHERE file_name = '名录2.csv'").fetchall()[0][0]
-        assert store.rollback_upload(con, uid, by="王五") == 7
+        assert writes.rollback_upload(con, uid, by="王五") == 7
         plats = register.current_register(con)
         result = reviews.ingest_reviews(con, REVIEWS.encode(), "考核.csv")
-        store.rollback_upload(con, result.upload_id, by="赵六")
+        writes.rollback_upload(con, result.upload_id, by="赵六")
         scores = reviews.current_reviews(con)
     now = dict(zip(plats["name"], zip(plats["level"], plats["status"], strict=True), strict=True))
     assert now["纺织中试平台"] == ("pool", "running") and now["食品中试平台"] == ("pool", "running")
@@ -423,7 +427,7 @@ def test_rolling_back_uploads_restores_the_register_and_the_scores(reg: Path) ->
 
 def test_the_due_list_downloads_as_a_review_file_that_uploads_back(reg: Path) -> None:
     formula = HEAD + "=公式平台,+某公司,南湖区,合成生物,市级培育库,专业机构,2026-01-05,运行,\n"
-    with store.connect(reg) as con:
+    with connection.connect(reg) as con:
         assert ingest_platforms(con, formula.encode(), "名录4.csv").stored
         due = reviews.due_reviews(register.current_register(con), reviews.current_reviews(con), 2026, 3)
         sheet = export.export_csv(reviews.due_template(due)).decode("utf-8-sig")

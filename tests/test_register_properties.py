@@ -1,4 +1,4 @@
-"""Properties of the register's pure rules (kpi.register), over generated platforms and dates."""
+"""Properties of the register's pure rules (kpi.platforms.register), over generated platforms and dates."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi import register
-from kpi.definitions import LEVEL, LEVELS
+from kpi.model.definitions import LEVEL, LEVELS
+from kpi.platforms import register
 
 DAYS = st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2028, 12, 31))
 LEVEL_CODES = st.sampled_from([lv.code for lv in LEVELS])

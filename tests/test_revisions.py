@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from support import GOOD_ROW, ingest_text, run_kpi, stats_csv, value
 
-from kpi import cli, queries, store
-from kpi.ingest import check_stats, preview_changes
+from kpi.cli import main
+from kpi.ingest.stats import check_stats, preview_changes
+from kpi.store import connection, queries, writes
 
 V1 = stats_csv("2025Q1,南湖区,,30,1000,500,1000,70,100", "2025Q1,秀洲区,,10,1000,500,1000,70,100")
 V2 = stats_csv("2025Q1,南湖区,,45,1000,500,1000,70,100")  # revises 南湖区 only
@@ -14,7 +15,7 @@ V3 = stats_csv("2025Q1,南湖区,,60,1000,500,1000,70,100")
 
 
 def _vintages(db, region="330402"):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         return con.execute(
             """SELECT upload_id, rd_expense, is_current FROM stat_values
                WHERE period = '2025Q1' AND region = $r ORDER BY upload_id""",
@@ -34,14 +35,14 @@ def test_a_revision_counts_and_the_old_vintage_stays_with_its_upload(db):
     assert _vintages(db, "330411") == [(first.upload_id, 10.0, True)]
     # the city takes the current vintage of each unit: (45 + 10) / 2000
     assert value(db, "rd_intensity", period="2025Q1") == 55 / 2000
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         ups = queries.uploads(con)
     assert ups.set_index("id").loc[second.upload_id, "revised_rows"] == 1
 
 
 def test_preview_shows_old_and_new_before_anything_is_written(db):
     ingest_text(db, V1)
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         checked = check_stats(con, V2.encode(), "v2.csv")
         changes = preview_changes(con, checked.rows)
         assert queries.row_counts(con)["stat_values"] == 2
@@ -53,8 +54,8 @@ def test_preview_shows_old_and_new_before_anything_is_written(db):
 def test_rollback_restores_the_previous_value_and_keeps_history(db):
     first = ingest_text(db, V1)
     second = ingest_text(db, V2)
-    with store.connect(db) as con:
-        assert store.rollback_upload(con, second.upload_id, by="tester") == 1
+    with connection.connect(db) as con:
+        assert writes.rollback_upload(con, second.upload_id, by="tester") == 1
         ups = queries.uploads(con).set_index("id")
     assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
     assert _vintages(db) == [(first.upload_id, 30.0, True), (second.upload_id, 45.0, False)]
@@ -65,18 +66,18 @@ def test_rollback_restores_the_previous_value_and_keeps_history(db):
 
 def test_rollback_of_the_latest_of_three_vintages_goes_back_one_step(db):
     ids = [ingest_text(db, v).upload_id for v in (V1, V2, V3)]
-    with store.connect(db) as con:
-        store.rollback_upload(con, ids[2])
+    with connection.connect(db) as con:
+        writes.rollback_upload(con, ids[2])
     assert _vintages(db) == [(ids[0], 30.0, False), (ids[1], 45.0, True), (ids[2], 60.0, False)]
-    with store.connect(db) as con:
-        store.rollback_upload(con, ids[1])
+    with connection.connect(db) as con:
+        writes.rollback_upload(con, ids[1])
     assert _vintages(db) == [(ids[0], 30.0, True), (ids[1], 45.0, False), (ids[2], 60.0, False)]
 
 
 def test_rollback_of_an_older_upload_leaves_the_newer_vintage_current(db):
     ids = [ingest_text(db, v).upload_id for v in (V1, V2)]
-    with store.connect(db) as con:
-        assert store.rollback_upload(con, ids[0]) == 2
+    with connection.connect(db) as con:
+        assert writes.rollback_upload(con, ids[0]) == 2
     assert _vintages(db) == [(ids[0], 30.0, False), (ids[1], 45.0, True)]
     assert _vintages(db, "330411") == [(ids[0], 10.0, False)]  # nothing else had it: no longer counts
     assert value(db, "rd_intensity", period="2025Q1") == 0.045
@@ -84,19 +85,19 @@ def test_rollback_of_an_older_upload_leaves_the_newer_vintage_current(db):
 
 def test_rollback_of_the_only_vintage_removes_the_value(db):
     only = ingest_text(db, stats_csv(GOOD_ROW))
-    with store.connect(db) as con:
-        assert store.rollback_upload(con, only.upload_id) == 1
+    with connection.connect(db) as con:
+        assert writes.rollback_upload(con, only.upload_id) == 1
         assert queries.row_counts(con)["stat_values"] == 1  # kept in the history
     assert value(db, "rd_intensity", period="2025Q1", region="南湖区") is None
 
 
 def test_rollback_twice_or_of_an_unknown_upload_does_nothing(db):
     first = ingest_text(db, V1)
-    with store.connect(db) as con:
-        assert store.rollback_upload(con, first.upload_id) == 2
+    with connection.connect(db) as con:
+        assert writes.rollback_upload(con, first.upload_id) == 2
         before = queries.row_counts(con)
-        assert store.rollback_upload(con, first.upload_id) is None
-        assert store.rollback_upload(con, 999) is None
+        assert writes.rollback_upload(con, first.upload_id) is None
+        assert writes.rollback_upload(con, 999) is None
         assert queries.row_counts(con) == before
 
 
@@ -108,5 +109,5 @@ def test_kpi_rollback_command(db, capsys):
     assert done.stdout.strip() == f"已撤回上传 {second.upload_id}：1 行恢复为之前的值"
     assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
     assert _vintages(db) == [(first.upload_id, 30.0, True), (second.upload_id, 45.0, False)]
-    assert cli.main(["rollback", str(second.upload_id), "--lang", "en", "--db", str(db)]) == 2
+    assert main.main(["rollback", str(second.upload_id), "--lang", "en", "--db", str(db)]) == 2
     assert capsys.readouterr().err.strip() == f"no committed upload {second.upload_id} to roll back"

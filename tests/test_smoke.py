@@ -1,10 +1,12 @@
-from kpi import demo, engine, store
+from kpi.engine import status
+from kpi.ingest import demo
+from kpi.store import connection
 
 
 def test_demo_loads_and_status_has_every_indicator(db):
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         rows, platforms = demo.load(con)
-        out = engine.kpi_status(con)
+        out = status.kpi_status(con)
     assert rows > 500 and platforms == 10
     assert out["demo"] is True
     assert set(out["indicators"]) == {

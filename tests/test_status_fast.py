@@ -1,5 +1,5 @@
-"""kpi status keeps what it reads besides the statistics between calls (kpi.engine._State and
-_Reference): every change made through the kpi functions shows at the next call, on the same
+"""kpi status keeps what it reads besides the statistics between calls (kpi.engine.snapshot.State and
+Reference): every change made through the kpi functions shows at the next call, on the same
 open connection and on another one, and a kept answer is the answer computed from scratch."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from support import TODAY, ingest_text, stats_csv
 
-from kpi import engine, store
-from kpi.ingest import ingest_stats
-from kpi.platforms import ingest_clusters, ingest_platforms
+from kpi.engine import snapshot, status
+from kpi.ingest.clusters import ingest_clusters
+from kpi.ingest.platforms import ingest_platforms
+from kpi.ingest.stats import ingest_stats
+from kpi.store import connection, writes
 
 BASE = stats_csv(
     "2024Q2,南湖区,,20,1000,500,1000,70,100",
@@ -41,7 +43,7 @@ def db(tmp_path: Path, _db_template: Path) -> Path:
 
 
 def _status(con, period=None, region=None, cluster=None, lang="zh"):
-    return engine.kpi_status(con, period, region, cluster, today=TODAY, lang=lang)
+    return status.kpi_status(con, period, region, cluster, today=TODAY, lang=lang)
 
 
 def _ind(out, code):
@@ -50,21 +52,21 @@ def _ind(out, code):
 
 def _from_scratch(con, *args, **kwargs):
     """The same status with nothing kept from earlier calls."""
-    engine._local.pop(con, None)
-    with engine._lock:
-        kept = dict(engine._references), dict(engine._shared)
-        engine._references.clear()
-        engine._shared.clear()
+    snapshot._local.pop(con, None)
+    with snapshot._lock:
+        kept = dict(snapshot._references), dict(snapshot._shared)
+        snapshot._references.clear()
+        snapshot._shared.clear()
     try:
         return _status(con, *args, **kwargs)
     finally:
-        with engine._lock:
-            engine._references.update(kept[0])
-            engine._shared.update(kept[1])
+        with snapshot._lock:
+            snapshot._references.update(kept[0])
+            snapshot._shared.update(kept[1])
 
 
 def test_every_change_through_kpi_shows_on_the_same_open_connection(db: Path) -> None:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         first = _status(con)
         assert first["period"] == "2025Q2"
         assert _ind(first, "rd_intensity")["value"] == pytest.approx(40 / 2000)
@@ -83,14 +85,14 @@ def test_every_change_through_kpi_shows_on_the_same_open_connection(db: Path) ->
         revised = ingest_stats(con, REVISION.encode(), "rev.csv", today=TODAY)
         assert _ind(_status(con, "2025Q2"), "rd_intensity")["value"] == pytest.approx(70 / 2000)
         assert _ind(_status(con, "2025Q2"), "rd_intensity")["uploads"] == [1, revised.upload_id]
-        assert store.rollback_upload(con, revised.upload_id) == 1
+        assert writes.rollback_upload(con, revised.upload_id) == 1
         assert _ind(_status(con, "2025Q2"), "rd_intensity")["value"] == pytest.approx(40 / 2000)
-        assert store.rollback_upload(con, later.upload_id) == 3
+        assert writes.rollback_upload(con, later.upload_id) == 3
         assert _status(con)["period"] == "2025Q2"
 
         # the target, the register and the taxonomy
-        with store.transaction(con):
-            assert store.set_target(con, "rd_intensity", value=0.04, by="test")
+        with connection.transaction(con):
+            assert writes.set_target(con, "rd_intensity", value=0.04, by="test")
         assert _ind(_status(con), "rd_intensity")["target"] == 0.04
         assert ingest_platforms(con, PLATFORMS.encode(), "p.csv").stored
         assert _ind(_status(con), "provincial_platforms")["value"] == 1
@@ -103,27 +105,27 @@ def test_every_change_through_kpi_shows_on_the_same_open_connection(db: Path) ->
 
 
 def test_a_change_made_on_another_connection_shows_on_an_open_one(db: Path) -> None:
-    with store.connect(db) as reader:
+    with connection.connect(db) as reader:
         assert _status(reader)["period"] == "2025Q2"
         assert _ind(_status(reader), "provincial_platforms")["value"] == 0
-        with store.connect(db) as writer:
+        with connection.connect(db) as writer:
             assert ingest_stats(writer, LATER.encode(), "later.csv", today=TODAY).stored
             assert ingest_platforms(writer, PLATFORMS.encode(), "p.csv").stored
-            with store.transaction(writer):
-                store.set_target(writer, "new_product_rate", value=0.6, by="test")
+            with connection.transaction(writer):
+                writes.set_target(writer, "new_product_rate", value=0.6, by="test")
         out = _status(reader)
         assert out["period"] == "2025Q3"
         assert _ind(out, "provincial_platforms")["value"] == 1
         assert _ind(out, "new_product_rate")["target"] == 0.6
-    with store.connect(db) as fresh:  # a new connection on the same file
+    with connection.connect(db) as fresh:  # a new connection on the same file
         assert _status(fresh) == out
 
 
 def test_inside_a_transaction_the_status_sees_its_own_change_and_not_after_a_rollback(db: Path) -> None:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         before = _ind(_status(con), "rd_intensity")["target"]
-        with pytest.raises(RuntimeError), store.transaction(con):
-            store.set_target(con, "rd_intensity", value=0.05, by="test")
+        with pytest.raises(RuntimeError), connection.transaction(con):
+            writes.set_target(con, "rd_intensity", value=0.05, by="test")
             assert _ind(_status(con), "rd_intensity")["target"] == 0.05
             raise RuntimeError("changed my mind")
         assert _ind(_status(con), "rd_intensity")["target"] == before
@@ -132,11 +134,11 @@ def test_inside_a_transaction_the_status_sees_its_own_change_and_not_after_a_rol
 def test_two_databases_in_one_process_keep_their_own_answers(db: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.duckdb"
     shutil.copyfile(db, other)
-    with store.connect(other) as con:
-        with store.transaction(con):
-            store.set_target(con, "rd_intensity", value=0.05, by="test")
+    with connection.connect(other) as con:
+        with connection.transaction(con):
+            writes.set_target(con, "rd_intensity", value=0.05, by="test")
         assert ingest_platforms(con, PLATFORMS.encode(), "p.csv").stored
-    with store.connect(db) as a, store.connect(other) as b:
+    with connection.connect(db) as a, connection.connect(other) as b:
         for _ in range(2):
             assert _ind(_status(a), "rd_intensity")["target"] == 0.0315
             assert _ind(_status(b), "rd_intensity")["target"] == 0.05
@@ -157,7 +159,7 @@ def test_two_databases_in_one_process_keep_their_own_answers(db: Path, tmp_path:
     ],
 )
 def test_a_kept_answer_is_the_answer_from_scratch(db: Path, period, region, cluster, lang) -> None:
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert ingest_stats(con, LATER.encode(), "later.csv", today=TODAY).stored
         assert ingest_platforms(con, PLATFORMS.encode(), "p.csv").stored
         _status(con)  # keeps the state of this connection
@@ -166,9 +168,9 @@ def test_a_kept_answer_is_the_answer_from_scratch(db: Path, period, region, clus
 
 
 def test_unknown_names_are_still_refused(db: Path) -> None:
-    from kpi.errors import UnknownScope
+    from kpi.model.errors import UnknownScope
 
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         _status(con, region="南湖区")
         with pytest.raises(UnknownScope):
             _status(con, region="不存在区")
@@ -181,11 +183,11 @@ def test_unknown_names_are_still_refused(db: Path) -> None:
 def test_a_committed_write_shows_even_without_an_audit_event_and_after_a_checkpoint(db: Path) -> None:
     """The kept state follows the database file itself, as the app's cache does: a change made
     with plain SQL (no audit event) shows too, on the same connection and on another one."""
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         assert _ind(_status(con), "rd_intensity")["target"] == 0.0315
         con.execute("UPDATE targets SET value = 0.033 WHERE indicator = 'rd_intensity'")
         assert _ind(_status(con), "rd_intensity")["target"] == 0.033
-        with store.connect(db) as other:
+        with connection.connect(db) as other:
             other.execute("UPDATE targets SET value = 0.034 WHERE indicator = 'rd_intensity'")
             other.execute("CHECKPOINT")
         assert _ind(_status(con), "rd_intensity")["target"] == 0.034
@@ -197,7 +199,7 @@ def test_a_committed_write_shows_even_without_an_audit_event_and_after_a_checkpo
 def test_a_first_status_inside_a_transaction_leaves_nothing_that_a_rollback_breaks(db: Path) -> None:
     """kpi status parses its statements once per connection (temporary macros), made only outside
     the caller's transactions: a rollback never takes away something a later status needs."""
-    with store.connect(db) as con:
+    with connection.connect(db) as con:
         con.execute("BEGIN TRANSACTION")
         inside = _status(con, region="南湖区")
         assert _ind(_status(con), "rd_intensity")["value"] == pytest.approx(40 / 2000)

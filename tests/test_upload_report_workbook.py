@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 import support
 
-from kpi import ui_upload
+from kpi.ui.upload import validate
 
 HEADER = (
     "统计期,县(市、区),产业集群,研发费用,营业收入,新产品产值,工业总产值,高新技术产业增加值,规上工业增加值"
@@ -46,7 +46,7 @@ def uploaded(app_db):
     return at
 
 
-def the_check(at) -> ui_upload.FileCheck:
+def the_check(at) -> validate.FileCheck:
     (fc,) = at.session_state["_upload_checks"].values()
     return fc
 
@@ -65,7 +65,7 @@ def test_the_report_of_a_rejected_file_downloads_as_a_workbook_with_every_proble
     assert uploaded.download_button(key="upload_stats_0_report")  # the CSV stays beside it
 
     fc = the_check(uploaded)
-    book = openpyxl.load_workbook(io.BytesIO(ui_upload.report_workbook(fc, "zh")))
+    book = openpyxl.load_workbook(io.BytesIO(validate.report_workbook(fc, "zh")))
     notes, header, body = rows(book["校验报告"])
     assert header == ["级别", "行", "列", "代码", "说明"]
     assert [(r[0].value, r[1].value, r[2].value, r[3].value) for r in body] == EXPECTED
@@ -80,7 +80,7 @@ def test_the_report_of_a_rejected_file_downloads_as_a_workbook_with_every_proble
 
 
 def test_no_cell_of_the_report_is_a_formula(uploaded) -> None:
-    data = ui_upload.report_workbook(the_check(uploaded), "zh")
+    data = validate.report_workbook(the_check(uploaded), "zh")
     ws = openpyxl.load_workbook(io.BytesIO(data))["校验报告"]
     cells = [c for r in ws.iter_rows() for c in r if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
@@ -97,7 +97,7 @@ def test_in_english_the_button_and_the_workbook_speak_english(uploaded) -> None:
     button = uploaded.download_button(key="upload_stats_0_report_xlsx")
     assert button.label == "Download the validation report (Excel)"
 
-    book = openpyxl.load_workbook(io.BytesIO(ui_upload.report_workbook(the_check(uploaded), "en")))
+    book = openpyxl.load_workbook(io.BytesIO(validate.report_workbook(the_check(uploaded), "en")))
     notes, header, body = rows(book["Validation report"])
     assert header == ["severity", "line", "column", "code", "message"]
     assert [(r[1].value, r[3].value) for r in body] == [(e[1], e[3]) for e in EXPECTED]
@@ -114,7 +114,7 @@ def test_a_register_upload_offers_its_report_too(app_db) -> None:
     assert not at.exception
     assert at.download_button(key="upload_platforms_report_xlsx")
     fc = the_check(at)
-    notes, _, body = rows(openpyxl.load_workbook(io.BytesIO(ui_upload.report_workbook(fc, "zh")))["校验报告"])
+    notes, _, body = rows(openpyxl.load_workbook(io.BytesIO(validate.report_workbook(fc, "zh")))["校验报告"])
     assert notes[0] == "校验报告：名录.csv"
     lines = {(r[1].value, r[3].value) for r in body}
     assert lines == {(i.line, i.code) for i in fc.checked.report.issues}

@@ -1,0 +1,1 @@
+"""Accounts, passwords and sessions (roles and scopes are kpi.model.roles)."""

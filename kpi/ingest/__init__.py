@@ -1,0 +1,1 @@
+"""Files in: CSV reading, checks, warnings, and the loaders of each kind of file."""

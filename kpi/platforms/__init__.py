@@ -1,0 +1,1 @@
+"""The pilot-platform register over time, its history, reviews and rewards."""

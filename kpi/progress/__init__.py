@@ -1,0 +1,1 @@
+"""Pure arithmetic of progress: ratios, gaps, statuses, glide path, pace, projection."""

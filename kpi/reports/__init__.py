@@ -1,0 +1,1 @@
+"""Outputs: the brief (PDF), Excel and CSV exports, plotly figures, Chromium printing."""

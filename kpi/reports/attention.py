@@ -1,0 +1,107 @@
+"""What needs the task force's attention in one scope and period: the indicators at risk or off
+track, each with why in one sentence, and the units below a ratio target. Built from the same
+status object and ranking that the cards and charts show, so the list cannot disagree with them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kpi.model.definitions import RATIOS, Status
+from kpi.progress.compute import Target
+from kpi.reports.charts import SHOW_ALL_UP_TO, SHOW_EACH
+from kpi.text import numbers
+from kpi.text.dashboard import UI_TEXT
+from kpi.text.lookup import pick
+from kpi.text.ranking import RANKING_TEXT
+
+BELOW = "below_target"  # an item naming the units below a ratio target
+
+
+@dataclass(frozen=True)
+class Attention:
+    kind: str  # the indicator's status (at_risk, off_track), or BELOW
+    indicator: str
+    label: str  # the indicator's name
+    reason: str  # one sentence in the chosen language
+
+
+def _join(items: list[str], lang: str) -> str:
+    return (", " if lang == "en" else "、").join(items)
+
+
+def gap_sentence(gap_pp: float | None, lang: str) -> str:
+    """'距目标 0.06个百分点' below the target; '超出目标 0.36个百分点' at or above it."""
+    if gap_pp is None or pd.isna(gap_pp):
+        return numbers.DASH
+    key, gap = ("card.gap", gap_pp) if gap_pp > 0 else ("card.above", -gap_pp)
+    return pick(UI_TEXT, key, lang, gap=numbers.pp(gap, lang, signed=False))
+
+
+def uncovered_sentence(names: list[str], lang: str) -> str:
+    """'未覆盖：…'; the first few when many clusters lack a platform."""
+    if len(names) <= SHOW_ALL_UP_TO:
+        return pick(UI_TEXT, "card.uncovered", lang, names=_join(names, lang))
+    return pick(
+        RANKING_TEXT, "ranking.uncovered_many", lang, n=len(names), names=_join(names[:SHOW_EACH], lang)
+    )
+
+
+def units_below_sentence(low: pd.DataFrame, target: str, names: Mapping[str, str], lang: str) -> str:
+    """'低于目标3.15%的单位：…', lowest first; the lowest few when there are many."""
+    codes = low.sort_values("value", kind="stable")["region"].astype(str).tolist()
+    if len(codes) <= SHOW_ALL_UP_TO:
+        listed = _join([names.get(c, c) for c in codes], lang)
+        return pick(UI_TEXT, "overview.units_below", lang, target=target, names=listed)
+    lowest = [names.get(c, c) for c in codes[:SHOW_EACH]]
+    return pick(
+        RANKING_TEXT,
+        "ranking.units_below_many",
+        lang,
+        target=target,
+        n=len(codes),
+        k=len(lowest),
+        names=_join(lowest, lang),
+    )
+
+
+def why(code: str, entry: Mapping[str, Any], lang: str) -> str:
+    """Why an indicator has its light: the gap and what lies behind it, for a ratio; the clusters
+    without a platform, for coverage; the count against its target, for the platform counts."""
+    if "gap_pp" in entry and entry["gap_pp"] is not None:
+        parts = [gap_sentence(entry["gap_pp"], lang)]
+        for extra in (entry.get("decomposition"), entry.get("catch_up")):
+            if extra and extra.get("text"):
+                parts.append(extra["text"])
+        return ("，" if lang != "en" else ", ").join(parts)
+    if code == "cluster_coverage":
+        return uncovered_sentence(entry["uncovered_names"], lang)
+    target = numbers.DASH if entry["target"] is None else f"{entry['target']:g}"
+    return pick(UI_TEXT, "card.count", lang, value=entry["value"], target=target)
+
+
+def attention_items(
+    status: Mapping[str, Any],
+    ranking: pd.DataFrame,
+    targets: Mapping[str, Target],
+    names: Mapping[str, str],
+    lang: str = "zh",
+) -> list[Attention]:
+    """The indicators at risk or off track (in the status's order), then per ratio the units
+    whose value in `ranking` is below the target's value."""
+    ind = status["indicators"]
+    items = [
+        Attention(entry["status"], code, entry["label"], why(code, entry, lang))
+        for code, entry in ind.items()
+        if entry["status"] in (Status.AT_RISK, Status.OFF_TRACK)
+    ]
+    for r in RATIOS:
+        target = targets[r.code]
+        low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < target.value)]
+        if not low.empty:
+            reason = units_below_sentence(low, numbers.pct(target.value), names, lang)
+            items.append(Attention(BELOW, r.code, ind[r.code]["label"], reason))
+    return items

@@ -1,0 +1,1 @@
+"""The DuckDB store: connections, schema and migrations, queries, reference tables, audit trail."""

@@ -1,0 +1,1 @@
+"""Every user-facing text, one catalogue per area, looked up by kpi.text.lookup.pick."""

@@ -1,0 +1,14 @@
+"""The one lookup of every user-facing text: a key in a table of (Chinese, English) pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def pick(table: Mapping[str, tuple[str, str]], key: str, lang: str = "zh", /, **params: object) -> str:
+    """The text of `key` in a table of (Chinese, English) pairs: English where `lang` is "en",
+    Chinese for any other value, formatted with `params`. Positional-only, so a template may use
+    `key` or `lang` as a parameter name (DUPLICATE_ROW has a `{key}`). An unknown key raises
+    KeyError. The one lookup behind kpi.text.messages, kpi.text.ranking and kpi.text.export."""
+    zh, en = table[key]
+    return (en if lang == "en" else zh).format(**params)

@@ -1,0 +1,35 @@
+"""Numbers as Chinese statistical tables write them: percent, 百分点, 万元 and 亿元. One set of
+functions for the pages, the brief, the exports and the command line, so a figure is written
+the same way wherever it appears. `None` and NaN are written "—"."""
+
+from __future__ import annotations
+
+import math
+
+DASH = "—"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def pct(value: float | None, digits: int = 2) -> str:
+    """A fraction as percent: 0.0315 → 3.15%."""
+    return DASH if _missing(value) else f"{value * 100:.{digits}f}%"
+
+
+def pp(value: float | None, lang: str = "zh", digits: int = 2, signed: bool = True) -> str:
+    """Percentage points, 个百分点 in Chinese."""
+    if _missing(value):
+        return DASH
+    number = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    return f"{number}{' pp' if lang == 'en' else '个百分点'}"
+
+
+def money(value_wan: float | None, lang: str = "zh") -> str:
+    """万元 in, written in 亿元 from 1 亿 up (the convention of Chinese statistical tables)."""
+    if _missing(value_wan):
+        return DASH
+    if abs(value_wan) >= 10_000:
+        return f"{value_wan / 10_000:,.2f}{' 100m yuan' if lang == 'en' else '亿元'}"
+    return f"{value_wan:,.1f}{' 10k yuan' if lang == 'en' else '万元'}"

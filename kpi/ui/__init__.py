@@ -1,0 +1,1 @@
+"""Everything that imports streamlit: the widgets the pages lay out."""

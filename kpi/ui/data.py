@@ -1,0 +1,100 @@
+"""Cached reads: short-lived connections, results keyed on the database file's stamp."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kpi.access import accounts
+from kpi.engine import breakdown, series, status
+from kpi.model.roles import Viewer
+from kpi.platforms import register, reviews, rewards
+from kpi.store import connection, queries, reference
+
+log = logging.getLogger("kpi.ui")
+
+
+# ---------------------------------------------------------------- cached reads
+
+
+def db_path() -> Path:
+    return connection.db_path()
+
+
+def data_version() -> tuple[str, int, int]:
+    p = db_path()
+    return (_resolved(str(p)), *connection.data_version(p))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str) -> str:
+    """The absolute path of the database, resolved once: `_version()` runs for every cached read
+    and every unit name, and resolving walks the file system each time."""
+    return str(Path(path).resolve())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def cached_read(
+    version: tuple[str, int, int],
+    name: str,
+    args: tuple[Any, ...],
+    scope: tuple[str, str, str | None] | None = None,
+) -> Any:
+    # `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
+    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2)
+    with connection.connect(version[0]) as con:
+        if name in SCOPED:
+            assert scope is not None
+            return _READERS[name](con, *args, viewer=Viewer(*scope))
+        return _READERS[name](con, *args)
+
+
+def cached(name: str, *args: Any) -> Any:
+    """A cached read that needs nobody signed in (the guard's own account lookup)."""
+    if name in SCOPED:
+        raise ValueError(f"{name} is scoped: use read()")
+    return cached_read(data_version(), name, args)
+
+
+def clear_cache() -> None:
+    cached_read.clear()
+
+
+# readers whose answer depends on the signed-in user: they take `viewer=`
+SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix"})
+
+_READERS: dict[str, Callable[..., Any]] = {
+    "status": lambda con, period, region, cluster, lng, viewer: status.kpi_status(
+        con, period, region, cluster, lang=lng, viewer=viewer
+    ),
+    "series": lambda con, region, cluster, viewer: series.ratio_series(con, region, cluster, viewer=viewer),
+    "ranking": lambda con, period, cluster, viewer: series.unit_ranking(con, period, cluster, viewer=viewer),
+    "account": lambda con, username: accounts.get_user(con, username),
+    "periods": lambda con: queries.periods(con),
+    "latest": lambda con: queries.latest_period(con),
+    "regions": lambda con: reference.regions(con),
+    "units": lambda con: reference.units(con),
+    "clusters": lambda con: reference.clusters(con),
+    "targets": lambda con: reference.targets(con),
+    "uploads": lambda con: queries.uploads(con),
+    "upload_issues": lambda con, uid: queries.upload_issues(con, uid),
+    "cluster_regions": lambda con: queries.cluster_regions(con),
+    "platforms": lambda con: register.current_platforms(con),
+    "region_lookup": lambda con: reference.region_lookup(con),
+    "cluster_ratios": lambda con, period, region, viewer: breakdown.cluster_ratios(
+        con, period, region, viewer=viewer
+    ),
+    "matrix": lambda con, period, viewer: breakdown.region_cluster_matrix(con, period, viewer=viewer),
+    # the pilot-platform page's readers (kpi.ui.platforms): not scoped, because the register, its
+    # reviews and the reward rules are the same for every role (the recognised platforms are published)
+    "register": lambda con: register.current_register(con),
+    "versions": lambda con, name, host: register.versions(con, name, host),
+    "reviews": lambda con: reviews.current_reviews(con),
+    "settings": lambda con: rewards.setting_values(con),
+    "settings_log": lambda con: rewards.settings_log(con),
+}

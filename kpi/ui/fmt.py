@@ -1,0 +1,96 @@
+"""Numbers, names and words as the pages write them (Chinese statistical-table conventions)."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+from kpi.model.periods import from_code
+from kpi.reports import style
+from kpi.text import numbers
+from kpi.ui.data import cached, cached_read, data_version
+from kpi.ui.lang import lang, t
+
+# ---------------------------------------------------------------- formatting
+
+
+def pct(value: float | None, digits: int = 2) -> str:
+    return numbers.pct(value, digits)
+
+
+def pp(value: float | None, digits: int = 2, signed: bool = True) -> str:
+    """Percentage points, 百分点 in Chinese."""
+    return numbers.pp(value, lang(), digits, signed)
+
+
+def money(value_wan: float | None) -> str:
+    """万元 in, shown in 亿元 from 1 亿 up (Chinese statistical tables' convention)."""
+    return numbers.money(value_wan, lang())
+
+
+def gap_text(gap_pp: float | None) -> str:
+    """'距目标 0.06个百分点' below the target; '超出目标 0.36个百分点' at or above it."""
+    if gap_pp is None or pd.isna(gap_pp):
+        return "—"
+    if gap_pp > 0:
+        return t("card.gap", gap=pp(gap_pp, signed=False))
+    return t("card.above", gap=pp(-gap_pp, signed=False))
+
+
+def period_label(code: str | None) -> str:
+    return "—" if not code else from_code(code).label(lang())
+
+
+def status_word(status: str) -> str:
+    return style.status_word(status, lang())
+
+
+def status_badge(status: str) -> str:
+    """HTML for a coloured pill with symbol and word (the word is the meaning; colour helps)."""
+    colour, symbol = style.STATUS_STYLE.get(status, style.UNKNOWN_STYLE)
+    return (
+        f'<span style="background:{colour};color:white;border-radius:0.8em;padding:0.1em 0.6em;'
+        f'font-size:0.85em;white-space:nowrap">{symbol} {status_word(status)}</span>'
+    )
+
+
+def region_name(code: str | None, short: bool = True) -> str:
+    if code is None:
+        return t("city")
+    return _region_names(data_version(), lang(), short).get(code, code)
+
+
+@functools.lru_cache(maxsize=32)
+def _region_names(version: tuple[str, int, int], lng: str, short: bool) -> dict[str, str]:
+    """Code → name for one data version and language: pages name every unit in every chart, and a
+    dictionary lookup costs microseconds where filtering the cached frame cost a millisecond."""
+    frame = cached_read(version, "regions", ())
+    column = "name_en" if lng == "en" else ("short_name" if short else "name")
+    return {str(c): str(n) for c, n in zip(frame["code"], frame[column], strict=True)}
+
+
+def cluster_name(code: str | None) -> str:
+    if not code:
+        return t("all_industry")
+    frame = cached("clusters")
+    row = frame[frame["code"] == code]
+    return code if row.empty else str(row["name" if lang() == "zh" else "name_en"].iloc[0])
+
+
+def chart_labels() -> dict[str, str]:
+    return {"band": t("band"), "floor": t("floor"), "target_line": t("target_line")}
+
+
+def join(items: list[str]) -> str:
+    """An enumeration: 、 in Chinese, a comma in English."""
+    return ("、" if lang() == "zh" else ", ").join(items)
+
+
+def clauses(items: list[str]) -> str:
+    """Clauses of one sentence: ， in Chinese, a comma in English."""
+    return ("，" if lang() == "zh" else ", ").join(items)
+
+
+def colon() -> str:
+    return "：" if lang() == "zh" else ": "

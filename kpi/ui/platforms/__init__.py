@@ -1,0 +1,1 @@
+"""Widgets of the pilot-platform page (中试平台)."""

@@ -1,0 +1,51 @@
+"""The tables of the regions page (区县): a unit's clusters and its platforms."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.model.definitions import LEVEL, RATIOS
+from kpi.ui import fmt, lang, scope
+
+
+def clusters_table(period: str, region: str) -> None:
+    frame = scope.read("cluster_ratios", period, region)
+    if frame.empty:
+        st.caption(lang.t("regions.no_clusters"))
+        return
+    wide = frame.pivot(index="cluster", columns="indicator", values="value").reset_index()
+    name = cluster_names()
+    table = pd.DataFrame({lang.t("col.cluster"): [name.get(c, c) for c in wide["cluster"]]})
+    percent = {}
+    for r in RATIOS:
+        column = r.short_zh if lang.lang() == "zh" else r.short_en
+        # numbers in percent (sorting is numeric), shown as 3.15% by the column's format
+        values = wide[r.code] if r.code in wide else pd.Series(float("nan"), index=wide.index)
+        table[column] = (values.astype("float64") * 100).to_numpy()
+        percent[column] = st.column_config.NumberColumn(format="%.2f%%")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=percent)
+
+
+def cluster_names() -> dict[str, str]:
+    """Code → cluster name, one dictionary per run (not one frame filter per cluster: a hundred
+    clusters at country scale)."""
+    clusters = scope.read("clusters")
+    return dict(zip(clusters["code"], clusters["name" if lang.lang() == "zh" else "name_en"], strict=True))
+
+
+def platforms_table(region: str) -> None:
+    plats = scope.read("platforms")
+    plats = plats[plats["region"] == region]
+    if plats.empty:
+        st.caption(lang.t("regions.no_platforms"))
+        return
+    zh = lang.lang() == "zh"
+    name = cluster_names()
+    table = {
+        lang.t("col.platform"): list(plats["name"]),
+        lang.t("col.level"): [LEVEL[v].name_zh if zh else LEVEL[v].name_en for v in plats["level"]],
+        lang.t("col.clusters"): [fmt.join([name.get(c, c) for c in cs]) for cs in plats["clusters"]],
+        lang.t("col.status"): [lang.t(f"platform_status.{s}") for s in plats["status"]],
+    }
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,48 @@
+"""What the signed-in viewer may see: scoped reads and the viewer's units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kpi.model import roles
+from kpi.ui import signin
+from kpi.ui.data import SCOPED, cached_read, data_version
+from kpi.ui.fmt import region_name
+from kpi.ui.lang import t
+
+
+def read(name: str, *args: Any) -> Any:
+    """A cached read through the kpi core for the signed-in user; `name` is a key of _READERS.
+    Readers in _SCOPED get the user (`viewer=`) and apply its scope in their SQL; the others
+    read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first)."""
+    v = signin.viewer()
+    scope = (v.username, v.role.value, v.region) if name in SCOPED else None
+    return cached_read(data_version(), name, args, scope)
+
+
+# ---------------------------------------------------------------- the signed-in user's scope
+
+
+def sees_city() -> bool:
+    """Whether the signed-in user may see the city's own figures (every role but a county)."""
+    return roles.visible_regions(signin.viewer()) is None
+
+
+def home_region() -> str | None:
+    """The scope a page opens with: a county official's unit, else the city (None)."""
+    return roles.default_region(signin.viewer())
+
+
+def visible_units(codes: list[str]) -> list[str]:
+    """The units of `codes` whose detail the signed-in user may see, in order."""
+    allowed = roles.visible_regions(signin.viewer())
+    return list(codes) if allowed is None else [c for c in codes if c in allowed]
+
+
+def scope_note() -> None:
+    """For a county official: one line saying what the page shows and what it does not."""
+    region = home_region()
+    if region is not None:
+        st.caption(t("auth.county_scope", unit=region_name(region, short=False)))

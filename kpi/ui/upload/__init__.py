@@ -1,0 +1,1 @@
+"""Widgets of the upload page (数据上传)."""
