@@ -15,10 +15,11 @@ account box, for a signed-in page), and one animation frame has passed; that sta
 for 0.5 s (else the clock keeps running). Times come from the page's own clock
 (performance.now(): from the navigation's start, or from the click).
 
-- cold: a fresh server per page and a fresh browser context; the clock runs from the click on
-  登录 to the page asked for (the first run of that page, every cache empty). The sign-in form
-  itself (navigation to form, the process's first script run) is reported once, as a median.
-  Floor: a fresh floor server, navigation to ready.
+- cold: a fresh server per page and a fresh browser context (no HTTP cache): the page's URL to
+  the sign-in form (the process's first script run), plus the click on 登录 to the page asked for
+  (its first run, every cache empty); typing is not counted. The two parts are in the profile.
+  Floor: a fresh floor server, navigation to ready. One visit to a floor server before anything
+  is timed takes Chromium's and the disk's first time out of the first figure.
 - warm: one signed-in session clicking through the sidebar (each page once to fill the caches,
   then --runs rounds; median). Floor: the same clicks between its two pages.
 - reload: F5 on the signed-in overview. Sign-ins do not survive a reload today, so this is the
@@ -32,7 +33,11 @@ for 0.5 s (else the clock keeps running). Times come from the page's own clock
   a fresh `streamlit run`, each signed in through the form, then all at once (a barrier) switching
   from the methods page to the overview, timed to script_finished. Slowest ÷ one session alone,
   with warm caches and after a data change. The lone session also gives each page's server time
-  (script + serialisation + loopback, no browser).
+  (script + serialisation + loopback, no browser), and its overview just after another session
+  signed in (a sign-in writes the database; cached reads are keyed on its stamp).
+
+--runs N (default 5): warm views, reloads and data changes N times each, cold rounds min(N, 3);
+--quick: one of each (about 2 minutes on 2 busy cores; the full run about 7).
 
 Profile (stderr): per page and view, the plotly charts (and how many sit in hidden tabs), the
 websocket bytes and messages, when the page handled the last one and the rest up to ready, the
