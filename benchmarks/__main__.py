@@ -16,6 +16,9 @@ runs, each next to its raw floor measured in the same run:
 
 Benchmarks are not tests: nothing here asserts. Options: --scales city,province,country
 (default all three), --runs N, --quick (one run each, city only by default).
+
+`--browser [--pages overview,regions,...]` runs the browser part instead (city scale, headless
+Chromium, concurrency through AppTest threads): see benchmarks/browser.py.
 """
 
 from __future__ import annotations
@@ -295,7 +298,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--quick", action="store_true", help="one run per figure; city only unless --scales")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
+    parser.add_argument(
+        "--browser", action="store_true", help="the browser part only (benchmarks/browser.py)"
+    )
+    parser.add_argument("--pages", default=None, help="with --browser: comma-separated pages")
     args = parser.parse_args(argv)
+    if args.browser:
+        from benchmarks import browser
+
+        return browser.run(args.runs, args.quick, args.pages or ",".join(browser.PAGES), parser)
     names = (args.scales or ("city" if args.quick else "city,province,country")).split(",")
     unknown = [n for n in names if n not in SCALES]
     if unknown:
