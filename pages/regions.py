@@ -48,11 +48,7 @@ def body() -> None:
         rank = ranking[(ranking["indicator"] == r.code) & (ranking["region"] == region)]["rank"]
         with col, st.container(border=True):
             st.markdown(f"**{e['label']}**  \n{fmt.status_badge(e['status'])}", unsafe_allow_html=True)
-            st.metric(
-                lang.t("card.as_of", period=fmt.period_label(period)),
-                fmt.pct(e["value"]),
-                delta=None if e["change_pp"] is None else lang.t("card.yoy", change=fmt.pp(e["change_pp"])),
-            )
+            cards.ratio_metric(r.code, e, period)
             st.caption(
                 " · ".join(
                     [

@@ -233,7 +233,7 @@ def _card(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
             f"目标 {COMPARATOR.get(e['comparator'], e['comparator'])} {pct(e['target'])}{band}"
             f"（{e['deadline'][:4]}年）",
             _gap_words(e["gap_pp"]),
-            f"同比 {pp(e['change_pp'])}（{status['previous_period']}）",
+            _change_words(code, e, status),
         ]
     elif code == "cluster_coverage":
         value = pct(e["value"], 1)
@@ -251,6 +251,14 @@ def _card(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
         f'　<span class="pill">{escape(status_text(e["status"]))}</span></div>'
         f'<div class="value">{escape(value)}</div>{body}</div>'
     )
+
+
+def _change_words(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
+    """'同比下降0.28个百分点（上年同期2025Q3 50.98%）': the word follows the sign as written."""
+    ch = style.change(e["change_pp"], "zh", higher_is_better=RATIO[code].higher_is_better)
+    if ch is None:
+        return f"同比 —（上年同期{status['previous_period']}无数据）"
+    return f"{ch.sentence}（上年同期{status['previous_period']} {pct(e.get('previous_value'))}）"
 
 
 def _gap_words(gap_pp: float | None) -> str:

@@ -57,7 +57,7 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "card.as_of": ("截至{period}", "as of {period}"),
     "card.gap": ("距目标 {gap}", "{gap} to target"),
     "card.above": ("超出目标 {gap}", "{gap} above target"),
-    "card.yoy": ("同比 {change}", "{change} y/y"),
+    "card.previous": ("（上年同期{period} {value}）", " (same period a year earlier, {period}: {value})"),
     "card.units": ("{n}个单位合计", "sum of {n} units"),
     "card.city_row": ("全市合计行", "city total row"),
     "card.covered": ("已覆盖 {covered}/{total} 个集群", "{covered} of {total} clusters covered"),

@@ -7,10 +7,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.model.definitions import TargetKind
+from kpi.model.definitions import RATIO, TargetKind
 from kpi.progress.compute import Target
+from kpi.reports import style
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
-from kpi.ui.lang import t
+from kpi.ui.lang import lang, t
 from kpi.ui.scope import read
 
 # ---------------------------------------------------------------- indicator cards
@@ -39,12 +40,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
 
     with st.container(border=True):
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
-        st.metric(
-            t("card.as_of", period=period_label(period)),
-            pct(entry["value"]),
-            delta=None if entry["change_pp"] is None else t("card.yoy", change=pp(entry["change_pp"])),
-            delta_color="normal",
-        )
+        ratio_metric(code, entry, period)
         target = target_of(code)
         band = f"±{target.band_pp:g}" if target.band_pp else ""
         st.caption(
@@ -57,6 +53,32 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
             )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
         show_work(entry, key)
+
+
+def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:
+    """A ratio's value with its same-period change (Overview and Regions cards). The delta is the
+    signed number and the arrow and colour are set from its sign (kpi.reports.style.change):
+    st.metric would take the arrow from the first character of the text, and "同比 -0.28" starts
+    with 同, which drew a green ↑ beside a fall."""
+    ch = style.change(entry.get("change_pp"), lang(), higher_is_better=RATIO[code].higher_is_better)
+    label = t("card.as_of", period=period_label(period))
+    if ch is None:
+        st.metric(label, pct(entry["value"]))
+        return
+    previous = t(
+        "card.previous",
+        period=period_label(entry.get("previous_period")),
+        value=pct(entry.get("previous_value")),
+    )
+    st.metric(
+        label,
+        pct(entry["value"]),
+        delta=ch.text,
+        delta_color=ch.colour,
+        delta_arrow=ch.arrow,
+        delta_description=ch.label,
+        help=f"{ch.sentence}{previous}",
+    )
 
 
 def show_work(entry: dict[str, Any], key: str) -> None:

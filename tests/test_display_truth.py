@@ -1,0 +1,153 @@
+"""What a page shows agrees with the number beside it (issue 12): the year-on-year arrow, its
+colour and its word follow the sign of the change in every language, on every card and page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import support
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
+from kpi.model.definitions import RATIOS
+from kpi.reports import style
+from kpi.store import connection
+from kpi.text import numbers
+
+UP, DOWN, NONE = (
+    MetricProto.MetricDirection.UP,
+    MetricProto.MetricDirection.DOWN,
+    MetricProto.MetricDirection.NONE,
+)
+GREEN, RED, GRAY = (MetricProto.MetricColor.GREEN, MetricProto.MetricColor.RED, MetricProto.MetricColor.GRAY)
+
+
+def run(page: str | None, role: str = "leader", region: str | None = None, lang: str = "zh"):
+    at = support.app(role, region)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    if lang == "en":
+        at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def status(db: Path, region: str | None = None) -> dict:
+    from kpi.engine import status as engine_status
+
+    with connection.connect(db) as con:
+        return engine_status.kpi_status(con, None, region)
+
+
+def expected(change_pp: float) -> tuple[int, int]:
+    s = numbers.sign(change_pp)
+    return {1: (UP, GREEN), -1: (DOWN, RED), 0: (NONE, GRAY)}[s]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("page", "role", "region"),
+    [(None, "leader", None), ("pages/regions.py", "leader", None), (None, "county", "330402")],
+)
+def test_the_yoy_arrow_and_colour_follow_the_sign_in_every_language(
+    app_db: Path, lang: str, page: str | None, role: str, region: str | None
+) -> None:
+    at = run(page, role, region, lang)
+    scope = region if page is None else at.selectbox(key=f"regions_region__{lang}").value
+    ind = status(app_db, scope)["indicators"]
+    changes = [ind[r.code]["change_pp"] for r in RATIOS]
+    assert any(c < 0 for c in changes) or scope is not None  # the demo city has a fall (new-product rate)
+    for metric, r, change in zip(at.metric[:3], RATIOS, changes, strict=True):
+        assert (metric.proto.direction, metric.proto.color) == expected(change), (r.code, metric.proto.delta)
+        assert metric.proto.delta == numbers.pp(change, lang)  # the signed number, not a sentence
+        word = "下降" if change < 0 else "上升"
+        if lang == "zh":
+            assert f"同比{word}{abs(change):.2f}个百分点" in metric.help
+
+
+@pytest.mark.parametrize(
+    ("change_pp", "arrow", "colour", "zh", "text"),
+    [
+        (-0.28, "down", "red", "同比下降0.28个百分点", "-0.28个百分点"),
+        (0.59, "up", "green", "同比上升0.59个百分点", "+0.59个百分点"),
+        (-0.004, "off", "gray", "同比持平", "0.00个百分点"),  # written 0.00: no arrow, no "down"
+        (0.004, "off", "gray", "同比持平", "0.00个百分点"),
+        (0.0, "off", "gray", "同比持平", "0.00个百分点"),
+        (-0.005001, "down", "red", "同比下降0.01个百分点", "-0.01个百分点"),
+    ],
+)
+def test_a_change_is_written_arrowed_and_coloured_by_its_sign_as_written(
+    change_pp: float, arrow: str, colour: str, zh: str, text: str
+) -> None:
+    ch = style.change(change_pp, "zh")
+    assert ch is not None
+    assert (ch.arrow, ch.colour, ch.sentence, ch.text) == (arrow, colour, zh, text)
+    en = style.change(change_pp, "en")
+    assert en is not None and (en.arrow, en.colour) == (arrow, colour)
+    assert en.text == text.replace("个百分点", " pp")
+
+
+def test_a_fall_is_green_where_lower_is_better() -> None:
+    ch = style.change(-0.3, "zh", higher_is_better=False)
+    assert ch is not None and (ch.arrow, ch.colour) == ("down", "green")
+
+
+def test_percentage_points_never_write_a_signed_zero() -> None:
+    assert numbers.pp(-0.001) == "0.00个百分点"
+    assert numbers.pp(-0.001, signed=False) == "0.00个百分点"
+    assert numbers.pp(0.001, "en") == "0.00 pp"
+    assert numbers.pp(-0.3) == "-0.30个百分点"
+
+
+# A change of -0.004 pp (3.000 % → 2.996 %): every display writes 0.00, so none may say "down".
+TINY_FALL = support.stats_csv(
+    "2024Q1,南湖区,,30,1000,500,1000,70,100",
+    "2025Q1,南湖区,,29.96,1000,500,1000,70,100",
+)
+
+
+@pytest.fixture
+def tiny_db(db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    assert support.ingest_text(db, TINY_FALL).stored
+    monkeypatch.setenv("KPI_DB", str(db))
+    return db
+
+
+def test_a_change_that_rounds_to_zero_has_no_arrow_on_the_card(tiny_db: Path) -> None:
+    at = support.app("leader", query={"region": "330402", "period": "2025Q1"})
+    at.run()
+    at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    rd = at.metric[0]
+    assert rd.proto.delta == "0.00个百分点"
+    assert (rd.proto.direction, rd.proto.color) == (NONE, GRAY)
+    assert "同比持平" in rd.help
+
+
+def test_the_brief_and_the_workbook_write_the_change_by_its_sign(demo_db: Path, tiny_db: Path) -> None:
+    from kpi.engine import status as engine_status
+    from kpi.reports import brief, export
+
+    with connection.connect(demo_db) as con:  # the demo city: the new-product rate fell 0.28 pp
+        city = brief.brief_html(con)
+        fall = engine_status.kpi_status(con)["indicators"]["new_product_rate"]["change_pp"]
+    assert fall < 0
+    assert f"同比下降{abs(fall):.2f}个百分点" in city
+    assert f"同比 {fall:+.2f}" not in city
+    with connection.connect(tiny_db) as con:
+        page = brief.brief_html(con, "2025Q1", "330402")
+        sheet = export.status_table(engine_status.kpi_status(con, "2025Q1", "330402"))
+    assert "同比持平" in page and "-0.00" not in page
+    yoy = sheet.frame.set_index("指标")["同比(百分点)"]
+    cell = yoy.iloc[0]
+    assert cell == pytest.approx(-0.004, abs=1e-9)  # the frame keeps the number; the cell is written:
+    data = export.workbook_bytes([sheet])
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(data))["目标完成情况"]
+    written = [c.value for row in ws.iter_rows() for c in row if c.number_format == "+0.00;-0.00;0.00"]
+    assert written and all(str(v) != "-0.0" for v in written)
+    assert 0.0 in written
