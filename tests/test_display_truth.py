@@ -3,6 +3,7 @@ colour and its word follow the sign of the change in every language, on every ca
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,48 @@ def test_the_brief_and_the_workbook_write_the_change_by_its_sign(demo_db: Path, 
     written = [c.value for row in ws.iter_rows() for c in row if c.number_format == "+0.00;-0.00;0.00"]
     assert written and all(str(v) != "-0.0" for v in written)
     assert 0.0 in written
+
+
+# ---------------------------------------------------------------- counts without a target (item 7)
+
+
+def test_a_countys_platform_counts_show_no_progress_against_a_target_it_does_not_have(app_db: Path) -> None:
+    at = run(None, "county", "330402")
+    ind = status(app_db, "330402")["indicators"]
+    for code in ("provincial_platforms", "national_platforms"):
+        e = ind[code]
+        assert e["target"] is None and e["status"] == "no_target"
+        assert e["elapsed"] is None and e["completion"] is None  # the JSON pretends no target either
+        assert "未向县(市、区)分解" in e["status_rule"]
+    assert [m.value for m in at.metric[4:6]] == [
+        f"{ind['provincial_platforms']['value']} 家",
+        f"{ind['national_platforms']['value']} 家",
+    ]
+    captions = [c.value for c in at.caption]
+    # 序时进度 only where there is a target: the county's coverage (target 100 %)
+    assert [c for c in captions if re.search(r"序时进度 \d", c)] == [
+        f"完成率 {ind['cluster_coverage']['completion'] * 100:.0f}% · "
+        f"序时进度 {ind['cluster_coverage']['elapsed'] * 100:.0f}%"
+    ]
+    assert sum("规划未向县(市、区)分解此项目标（全市目标" in c for c in captions) == 2
+    assert not any("目标 — 家" in m.value for m in at.metric)
+
+
+def test_the_citys_count_cards_show_completion_beside_time_elapsed(app_db: Path) -> None:
+    at = run(None)
+    ind = status(app_db)["indicators"]
+    captions = [c.value for c in at.caption]
+    for code in ("cluster_coverage", "provincial_platforms", "national_platforms"):
+        e = ind[code]
+        line = f"完成率 {e['completion'] * 100:.0f}% · 序时进度 {e['elapsed'] * 100:.0f}%"
+        assert line in captions, code
+
+
+def test_a_countys_brief_shows_no_progress_for_counts_without_a_target(demo_db: Path) -> None:
+    from kpi.reports import brief
+
+    with connection.connect(demo_db) as con:
+        page = brief.brief_html(con, None, "330402")
+    assert len(re.findall(r"序时进度 \d", page)) == 1  # the county's coverage only
+    assert page.count("规划未向县(市、区)分解（全市目标") == 2
+    assert "按全市考核" not in page

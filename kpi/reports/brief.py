@@ -239,18 +239,26 @@ def _card(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
         value = pct(e["value"], 1)
         lines = [
             f"已覆盖 {e['covered']}/{e['total']} 个集群，目标 {pct(e['target'], 0)}",
-            f"序时进度 {pct(e.get('elapsed'), 0)}",
+            _progress_words(e),
         ]
+    elif e["target"] is None:  # a county: the plan sets no target here, so no progress either
+        value = f"{e['value']} 家"
+        city = "—" if e.get("city_target") is None else f"{e['city_target']:g}"
+        lines = [f"规划未向县(市、区)分解（全市目标 {city} 家，{e['deadline'][:4]}年）"]
     else:
         value = f"{e['value']} 家"
-        target = "按全市考核" if e["target"] is None else f"{e['target']:g} 家"
-        lines = [f"目标 {target}（{e['deadline'][:4]}年）", f"序时进度 {pct(e.get('elapsed'), 0)}"]
+        lines = [f"目标 {e['target']:g} 家（{e['deadline'][:4]}年）", _progress_words(e)]
     body = "".join(f'<div class="line">{escape(x)}</div>' for x in lines)
     return (
         f'<div class="card" style="--c:{colour}"><div class="name">{escape(SHORT[code])}'
         f'　<span class="pill">{escape(status_text(e["status"]))}</span></div>'
         f'<div class="value">{escape(value)}</div>{body}</div>'
     )
+
+
+def _progress_words(e: dict[str, Any]) -> str:
+    """完成率 beside 序时进度: the two numbers a count's light compares."""
+    return f"完成率 {pct(e.get('completion'), 0)} · 序时进度 {pct(e.get('elapsed'), 0)}"
 
 
 def _change_words(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:

@@ -62,8 +62,16 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "card.city_row": ("全市合计行", "city total row"),
     "card.covered": ("已覆盖 {covered}/{total} 个集群", "{covered} of {total} clusters covered"),
     "card.uncovered": ("未覆盖：{names}", "Uncovered: {names}"),
-    "card.elapsed": ("序时进度 {elapsed}", "time elapsed {elapsed}"),
+    "card.progress": (
+        "完成率 {completion} · 序时进度 {elapsed}",
+        "completion {completion} · time elapsed {elapsed}",
+    ),
     "card.count": ("{value} 家 / 目标 {target} 家", "{value} / target {target}"),
+    "card.count_only": ("{value} 家", "{value}"),
+    "card.no_target": (
+        "规划未向县(市、区)分解此项目标（全市目标 {target} 家，{year}年）",
+        "The plan sets no county target for this (city target: {target} by {year})",
+    ),
     "card.platforms_as_of": ("平台数截至 {date}", "platforms as of {date}"),
     "target_line": ("目标", "target"),
     "band": ("目标区间", "target band"),

@@ -134,19 +134,33 @@ def show_work(entry: dict[str, Any], key: str) -> None:
 
 
 def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
+    """Coverage or a platform count. With a target: value, target, completion beside 序时进度 (the
+    two numbers the light compares). Without one (a county's counts): the count alone and that the
+    plan sets no county target; no 序时进度, which would pretend a target."""
     with st.container(border=True):
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        label = t("card.platforms_as_of", date=as_of)
         if code == "cluster_coverage":
-            st.metric(t("card.platforms_as_of", date=as_of), pct(entry["value"], 1))
+            st.metric(label, pct(entry["value"], 1))
             st.caption(t("card.covered", covered=entry["covered"], total=entry["total"]))
             if entry["uncovered_names"]:
                 from kpi.ui import ranking  # the first few names when many clusters lack a platform
 
                 st.caption(ranking.uncovered(entry["uncovered_names"]))
-        else:
-            target = "—" if entry["target"] is None else f"{entry['target']:g}"
-            st.metric(
-                t("card.platforms_as_of", date=as_of), t("card.count", value=entry["value"], target=target)
+        elif entry["target"] is None:
+            st.metric(label, t("card.count_only", value=entry["value"]))
+            city = entry.get("city_target")
+            st.caption(
+                t("card.no_target", target="—" if city is None else f"{city:g}", year=entry["deadline"][:4])
             )
-        st.caption(t("card.elapsed", elapsed=pct(entry.get("elapsed"), 0)))
+        else:
+            st.metric(label, t("card.count", value=entry["value"], target=f"{entry['target']:g}"))
+        if entry.get("elapsed") is not None and entry["target"] is not None:
+            st.caption(
+                t(
+                    "card.progress",
+                    completion=pct(entry.get("completion"), 0),
+                    elapsed=pct(entry["elapsed"], 0),
+                )
+            )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
