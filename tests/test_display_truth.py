@@ -197,3 +197,87 @@ def test_a_countys_brief_shows_no_progress_for_counts_without_a_target(demo_db: 
     assert len(re.findall(r"序时进度 \d", page)) == 1  # the county's coverage only
     assert page.count("规划未向县(市、区)分解（全市目标") == 2
     assert "按全市考核" not in page
+
+
+# ---------------------------------------------------------------- the cluster table (item 2)
+
+
+def _consistent(counts: list, marks: list) -> None:
+    """A count and a mark of one scope: covered exactly where the count is positive."""
+    for n, mark in zip(counts, marks, strict=True):
+        if mark is None or (isinstance(mark, str) and mark.startswith("—")):
+            continue
+        covered = mark is True or (isinstance(mark, str) and "已覆盖" in mark)
+        assert covered == (int(n) > 0), (n, mark)
+
+
+@pytest.mark.parametrize("region", [None, "330402"])
+def test_the_cluster_table_counts_and_marks_one_scope_as_kpi_status_does(
+    demo_db: Path, region: str | None
+) -> None:
+    from kpi.engine import status as engine_status
+    from kpi.reports import clusters
+
+    with connection.connect(demo_db) as con:
+        table = clusters.cluster_table(con, None, region)
+        mine = engine_status.kpi_status(con, None, region)["indicators"]["cluster_coverage"]
+        city = engine_status.kpi_status(con)["indicators"]["cluster_coverage"]
+    f = table.frame
+    _consistent(list(f["platforms"]), list(f["covered"]))
+    _consistent(list(f["city_platforms"]), list(f["city_covered"]))
+    assert set(f.loc[f["covered"].eq(False), "cluster"]) == set(mine["uncovered"])
+    assert int(f["covered"].eq(True).sum()) == mine["covered"] == table.covered
+    assert int(f["covered"].notna().sum()) == mine["total"]
+    assert set(f.loc[~f["city_covered"], "cluster"]) == set(city["uncovered"])
+    if region:  # the county's own platforms: fewer than the city's, never more
+        assert (f["platforms"] <= f["city_platforms"]).all() and (f["platforms"] < f["city_platforms"]).any()
+
+
+def test_a_platform_not_yet_recognised_is_neither_counted_nor_covering(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi.ingest.platforms import ingest_platforms
+    from kpi.reports import clusters
+
+    assert support.ingest_text(db, support.stats_csv(support.GOOD_ROW)).stored
+    plats = "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态\n未来平台,某公司,南湖区,健康食品,省级,龙头企业开放,2099-06-30,在建\n"
+    with connection.connect(db) as con:
+        assert ingest_platforms(con, plats.encode(), "名录.csv").stored
+        table = clusters.cluster_table(con)  # today: before its recognition
+    row = table.frame.set_index("name").loc["健康食品"]
+    assert (row["platforms"], row["covered"]) == (0, False)
+    monkeypatch.setenv("KPI_DB", str(db))
+    at = run("pages/clusters.py")  # the page counted every platform not revoked: 1 beside ✖
+    page = at.dataframe[0].value.set_index("产业集群")
+    assert (page.loc["健康食品", "平台数"], page.loc["健康食品", "平台覆盖"]) == (0, "✖ 未覆盖")
+
+
+def test_a_countys_cluster_page_says_whose_platforms_it_counts(app_db: Path) -> None:
+    at = run("pages/clusters.py", "county", "330402")
+    table = at.dataframe[0].value
+    assert "平台数" not in table.columns and "平台覆盖" not in table.columns
+    _consistent(list(table["本地区平台数"]), list(table["本地区覆盖"]))
+    _consistent(list(table["全市平台数"]), list(table["全市覆盖"]))
+    rows = table.set_index("产业集群")
+    assert (
+        rows.loc["健康食品", "本地区覆盖"] == "— 本地区无此集群"
+    )  # not the county's: no ✔ from another scope
+    assert rows.loc["数字安防与网络通信", "本地区覆盖"] == "✖ 未覆盖"
+    assert rows.loc["数字安防与网络通信", "全市覆盖"] == "✔ 已覆盖"
+    assert any("只计南湖区自己的中试平台" in c.value for c in at.caption)
+
+
+def test_a_countys_heat_map_uses_the_colour_scale_of_every_unit(app_db: Path) -> None:
+    import json
+
+    from kpi.engine import breakdown
+
+    at = run("pages/clusters.py", "county", "330402")
+    with connection.connect(app_db) as con:
+        every = breakdown.region_cluster_matrix(con, status(app_db)["period"])
+    values = every[every["indicator"] == "rd_intensity"]["value"] * 100
+    spec = json.loads(next(c for c in at.get("plotly_chart") if "matrix" in c.proto.id).proto.spec)
+    heat = spec["data"][0]
+    assert heat["x"] == ["南湖"]  # the county's own column only
+    assert heat["zmin"] == pytest.approx(values.min()) and heat["zmax"] == pytest.approx(values.max())
+    assert any("颜色刻度为全市各单位×集群本期数值的范围" in c.value for c in at.caption)

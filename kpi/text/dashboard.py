@@ -141,6 +141,42 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "col.hosts": ("所在单位", "Host units"),
     "covered.yes": ("✔ 已覆盖", "✔ covered"),
     "covered.no": ("✖ 未覆盖", "✖ not covered"),
+    "covered.na": ("—", "—"),
+    "col.platforms_own": ("本地区平台数", "Platforms here"),
+    "col.covered_own": ("本地区覆盖", "Covered here"),
+    "col.platforms_city": ("全市平台数", "Platforms, city"),
+    "col.covered_city": ("全市覆盖", "Covered, city"),
+    "clusters.scope_city": (
+        "平台数与平台覆盖：全市所有中试平台，截至{date}（与全市覆盖率 {covered}/{total} 同一口径）。",
+        "Platforms and coverage: every pilot platform of the city, as of {date} "
+        "(the basis of the city's coverage, {covered} of {total}).",
+    ),
+    "clusters.scope_own": (
+        "各项指标为{unit}的集群数据。“本地区”两列只计{unit}自己的中试平台，截至{date}"
+        "（与本地区覆盖率 {covered}/{total} 同一口径；本地区无此集群的记“—”）；"
+        "“全市”两列计全市所有中试平台。",
+        "The ratios are {unit}'s cluster rows. The two “here” columns count {unit}'s own pilot "
+        "platforms, as of {date} (the basis of its coverage, {covered} of {total}; “—” where it "
+        "hosts no firms of the cluster); the two “city” columns count every platform of the city.",
+    ),
+    "clusters.uncovered_own": (
+        "本地区尚未覆盖的集群（按本地区自己的中试平台）",
+        "This unit's clusters not yet covered (by its own pilot platforms)",
+    ),
+    "clusters.all_covered_own": (
+        "本地区每个集群都已有本地区的中试平台。",
+        "Every cluster of this unit has a pilot platform of its own.",
+    ),
+    "clusters.matrix_scale": (
+        "颜色刻度为全市各单位×集群本期数值的范围（{low}–{high}），各单位之间颜色可比。",
+        "The colour scale spans every unit × cluster value of the period ({low}–{high}), so colours "
+        "compare across units.",
+    ),
+    "clusters.matrix_scale_count": (
+        "颜色刻度为全市各单位×集群的平台数（0–{high}），截至{date}，计数规则同覆盖率。",
+        "The colour scale spans every unit × cluster platform count (0–{high}), as of {date}, "
+        "counted as for coverage.",
+    ),
     "clusters.unconfirmed": (
         "注意：135N集群名单及层级为占位清单（未经官方确认），确认后可用 `kpi ingest clusters` 替换。",
         "Note: the 135N cluster list and tiers are a placeholder (not officially confirmed); "
