@@ -32,8 +32,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.no_target": ("无分解目标", "no target here"),
     # the rule beside a count that has no target in this scope (a county's platform counts)
     "rule.no_target": (
-        "规划只设全市目标，未向县(市、区)分解：此处只计数量，不判定进度",
-        "The plan sets this target for the city only, not per county: the count is shown, no progress judged",
+        "规划只设全市目标：县(市、区)只计数量，不判定进度",
+        "The plan sets this target for the city only: a county's count is shown, no progress is judged",
     ),
     # a same-period change (kpi.reports.style.change): the word follows the sign as written
     "change.up": ("同比上升{n}", "up {n} on a year earlier"),
