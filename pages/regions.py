@@ -58,7 +58,7 @@ def body() -> None:
                             else []
                         ),
                         f"{lang.t('target')} {fmt.pct(e['target'])}",
-                        fmt.gap_text(e["gap_pp"]),
+                        fmt.gap_text(e),
                         ui_ranking.rank_text(
                             "—" if rank.empty or rank.isna().all() else int(rank.iloc[0]), units
                         ),

@@ -164,7 +164,7 @@ def test_a_countys_platform_counts_show_no_progress_against_a_target_it_does_not
         e = ind[code]
         assert e["target"] is None and e["status"] == "no_target"
         assert e["elapsed"] is None and e["completion"] is None  # the JSON pretends no target either
-        assert "未向县(市、区)分解" in e["status_rule"]
+        assert "规划只设全市目标" in e["status_rule"]
     assert [m.value for m in at.metric[4:6]] == [
         f"{ind['provincial_platforms']['value']} 家",
         f"{ind['national_platforms']['value']} 家",
@@ -175,7 +175,7 @@ def test_a_countys_platform_counts_show_no_progress_against_a_target_it_does_not
         f"完成率 {ind['cluster_coverage']['completion'] * 100:.0f}% · "
         f"序时进度 {ind['cluster_coverage']['elapsed'] * 100:.0f}%"
     ]
-    assert sum("规划未向县(市、区)分解此项目标（全市目标" in c for c in captions) == 2
+    assert sum("规划未分解到县(市、区)" in c for c in captions) == 2
     assert not any("目标 — 家" in m.value for m in at.metric)
 
 
@@ -279,3 +279,66 @@ def test_a_countys_heat_map_uses_the_colour_scale_of_every_unit(app_db: Path) ->
     assert heat["x"] == ["南湖"]  # the county's own column only
     assert heat["zmin"] == pytest.approx(values.min()) and heat["zmax"] == pytest.approx(values.max())
     assert any("颜色刻度为全市各单位×集群本期数值的范围" in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- gaps and "below target" (search)
+
+
+BAND = {"target": 0.73, "band_pp": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("gap_pp", "entry", "zh"),
+    [
+        (0.06, None, "距目标 0.06个百分点"),
+        (-0.36, None, "超出目标 0.36个百分点"),
+        (0.0, None, "恰好达到目标"),  # was "超出目标 0.00个百分点"
+        (0.004, None, "距目标不足0.01个百分点"),  # was "距目标 0.00个百分点" beside a light not achieved
+        (-0.004, None, "超出目标不足0.01个百分点"),
+        (1.36, {**BAND, "shortfall_pp": 0.36}, "距目标区间下沿72.00% 0.36个百分点"),  # the light's edge
+        (0.5, {**BAND, "shortfall_pp": -0.5}, "已达到目标区间下沿72.00%"),  # was "距目标 0.50" beside 达标
+        (1.003, {**BAND, "shortfall_pp": 0.003}, "距目标区间下沿72.00%不足0.01个百分点"),
+        (None, None, "—"),
+    ],
+)
+def test_the_gap_sentence_agrees_with_the_light(gap_pp: float | None, entry: dict | None, zh: str) -> None:
+    from kpi.reports import attention
+
+    assert attention.gap_sentence(gap_pp, "zh", entry) == zh
+
+
+def test_the_city_card_gives_the_band_gap_from_the_edge_its_light_uses(app_db: Path) -> None:
+    at = run(None)
+    e = status(app_db)["indicators"]["hightech_share"]
+    assert e["band_pp"] and e["shortfall_pp"] > 0
+    captions = " ".join(c.value for c in at.caption)
+    assert f"距目标区间下沿72.00% {e['shortfall_pp']:.2f}个百分点" in captions
+    assert f"距目标 {e['gap_pp']:.2f}个百分点" not in captions
+
+
+# 南湖 at 72.5 % is within the 73 % ± 1 band (its card: 达标); 秀洲 at 71 % is below it.
+IN_BAND = support.stats_csv(
+    "2025Q1,南湖区,,30,1000,500,1000,72.5,100",
+    "2025Q1,秀洲区,,30,1000,500,1000,71,100",
+)
+
+
+def test_a_unit_within_the_band_is_not_listed_below_the_target(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi.reports import brief
+
+    assert support.ingest_text(db, IN_BAND).stored
+    monkeypatch.setenv("KPI_DB", str(db))
+    at = run(None)
+    text = "\n".join(m.value for m in at.markdown)
+    line = next(x for x in text.splitlines() if x.startswith("- ▲ **高新技术产业增加值占规上工业比重**"))
+    assert "低于目标区间下沿72.00%的单位：秀洲" in line and "南湖" not in line
+    with connection.connect(db) as con:
+        page = brief.brief_html(con, "2025Q1")
+    assert "高新技术产业占比低于目标区间下沿72.00%的单位：秀洲" in page
+    assert "低于目标73.00%" not in page
+    # the brief's bars: 南湖 (72.5 %, achieved) dark blue like every unit that reached the target
+    svg = page[page.index("高新技术产业占比</div>") :]
+    nanhu = svg[svg.index("南湖") :]
+    assert nanhu[nanhu.index("<rect") :].split(">")[0].endswith('fill="#0072B2"/')

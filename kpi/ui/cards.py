@@ -45,7 +45,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         band = f"±{target.band_pp:g}" if target.band_pp else ""
         st.caption(
             f"{t('target')} {target.comparator} {pct(target.value)}{band} ({target.deadline:%Y}) · "
-            + gap_text(entry["gap_pp"])
+            + gap_text(entry)
         )
         if series is not None and not series.empty:
             st.plotly_chart(
