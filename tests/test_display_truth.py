@@ -342,3 +342,22 @@ def test_a_unit_within_the_band_is_not_listed_below_the_target(
     svg = page[page.index("高新技术产业占比</div>") :]
     nanhu = svg[svg.index("南湖") :]
     assert nanhu[nanhu.index("<rect") :].split(">")[0].endswith('fill="#0072B2"/')
+
+
+def test_a_contribution_bar_is_marked_by_the_sign_of_its_written_value() -> None:
+    import pandas as pd
+
+    from kpi.reports import charts
+
+    frame = pd.DataFrame(
+        {
+            "region": ["a", "b", "c", "d"],
+            "label": ["a", "b", "c", "d"],
+            "gap_money": [5000.0, 0.0, -30.0, -17500.0],
+        }
+    )
+    bar = charts.contributions(frame, value_label="亿元").data[0]
+    texts = dict(zip(bar.y, bar.text, strict=True))
+    assert texts == {"a": "▲ +0.50", "b": "0.00", "c": "0.00", "d": "▼ -1.75"}  # was '▼ +0.00', '▼ -0.00'
+    colours = dict(zip(bar.y, bar.marker.color, strict=True))
+    assert (colours["a"], colours["c"], colours["d"]) == (1, 0, 0)  # vermillion only for a shortfall
