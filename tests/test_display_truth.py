@@ -361,3 +361,10 @@ def test_a_contribution_bar_is_marked_by_the_sign_of_its_written_value() -> None
     assert texts == {"a": "▲ +0.50", "b": "0.00", "c": "0.00", "d": "▼ -1.75"}  # was '▼ +0.00', '▼ -0.00'
     colours = dict(zip(bar.y, bar.marker.color, strict=True))
     assert (colours["a"], colours["c"], colours["d"]) == (1, 0, 0)  # vermillion only for a shortfall
+
+
+def test_the_regions_cards_write_the_target_as_the_overview_does(app_db: Path) -> None:
+    at = run("pages/regions.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert "目标 ≈ 73.00%±1 (2027)" in captions  # was '目标 73.00%': a band target without its band
+    assert "目标 ≥ 3.15% (2027)" in captions

@@ -37,7 +37,7 @@ from kpi.text import numbers
 
 PDF_MIME = "application/pdf"
 
-COMPARATOR = {">=": "≥", "<=": "≤"}
+COMPARATOR = numbers.COMPARATOR
 SHORT = {
     **{r.code: r.short_zh for r in RATIOS},
     "cluster_coverage": "135N集群覆盖率",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 DASH = "—"
+COMPARATOR = {">=": "≥", "<=": "≤"}  # the targets table's comparators as a reader writes them
 
 
 def _missing(value: float | None) -> bool:

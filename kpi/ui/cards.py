@@ -10,6 +10,7 @@ import streamlit as st
 from kpi.model.definitions import RATIO, TargetKind
 from kpi.progress.compute import Target
 from kpi.reports import style
+from kpi.text import numbers
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
 from kpi.ui.lang import lang, t
 from kpi.ui.scope import read
@@ -42,17 +43,38 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
         ratio_metric(code, entry, period)
         target = target_of(code)
-        band = f"±{target.band_pp:g}" if target.band_pp else ""
-        st.caption(
-            f"{t('target')} {target.comparator} {pct(target.value)}{band} ({target.deadline:%Y}) · "
-            + gap_text(entry)
-        )
+        st.caption(f"{target_text(code)} · {gap_text(entry)}")
         if series is not None and not series.empty:
             st.plotly_chart(
                 charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
             )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
         show_work(entry, key)
+
+
+def target_text(code: str) -> str:
+    """'目标 ≥ 3.15% (2027)', '目标 ≈ 73.00%±1 (2027)': the target as its light judges it, the same
+    on every card (the regions page wrote a band target as a bare '目标 73.00%')."""
+    target = target_of(code)
+    band = f"±{target.band_pp:g}" if target.band_pp else ""
+    sign = numbers.COMPARATOR.get(target.comparator, target.comparator)
+    return f"{t('target')} {sign} {pct(target.value)}{band} ({target.deadline:%Y})"
+
+
+def region_card(
+    code: str, entry: dict[str, Any], period: str, city: dict[str, Any] | None, rank: str
+) -> None:
+    """A ratio card of the regions page: the unit's value and change, the city's value (where the
+    viewer may see it), the target, the gap, the rank, the light's rule and the catch-up."""
+    with st.container(border=True):
+        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        ratio_metric(code, entry, period)
+        parts = [t("regions.city_value", value=pct(city["value"]))] if city else []
+        st.caption(" · ".join([*parts, target_text(code), gap_text(entry), rank]))
+        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
+        if (entry.get("catch_up") or {}).get("text"):
+            st.caption(entry["catch_up"]["text"])
+        show_work(entry, f"region-{code}")
 
 
 def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:
