@@ -368,3 +368,10 @@ def test_the_regions_cards_write_the_target_as_the_overview_does(app_db: Path) -
     captions = " ".join(c.value for c in at.caption)
     assert "目标 ≈ 73.00%±1 (2027)" in captions  # was '目标 73.00%': a band target without its band
     assert "目标 ≥ 3.15% (2027)" in captions
+
+
+def test_the_command_line_writes_a_change_that_rounds_to_zero_without_a_sign(tiny_db: Path) -> None:
+    out = support.run_kpi("status", "--region", "南湖区", "--period", "2025Q1", db=tiny_db)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if "研发费用支出" in x)
+    assert "同比 0.00 pp" in line and "-0.00" not in line
