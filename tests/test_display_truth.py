@@ -375,3 +375,13 @@ def test_the_command_line_writes_a_change_that_rounds_to_zero_without_a_sign(tin
     assert out.returncode == 0, out.stderr
     line = next(x for x in out.stdout.splitlines() if "研发费用支出" in x)
     assert "同比 0.00 pp" in line and "-0.00" not in line
+
+
+def test_a_value_on_its_glide_path_is_neither_above_nor_below_it(tiny_db: Path) -> None:
+    at = support.app("leader", query={"region": "330402", "period": "2024Q1"})  # the baseline itself
+    at.run()
+    at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "序时路径：此时应为 3.00%，实际与路径持平" in text
+    assert "高于路径 0.00" not in text and "低于路径 0.00" not in text

@@ -94,6 +94,10 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "Glide path: {expected} expected now, actual {side} {distance}",
     ),
     "work.above": ("高于路径", "above it by"),
+    "work.glide_on": (
+        "序时路径：此时应为 {expected}，实际与路径持平",
+        "Glide path: {expected} expected now, actual on it",
+    ),
     "work.below": ("低于路径", "below it by"),
     "work.pace": ("推进速度：{pace}（r/r* = {ratio}）", "Pace: {pace} (r/r* = {ratio})"),
     "work.catch_up": ("追赶要求", "What it would take"),

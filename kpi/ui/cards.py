@@ -118,15 +118,15 @@ def show_work(entry: dict[str, Any], key: str) -> None:
             )
         glide = entry.get("glide") or {}
         if glide.get("expected") is not None and glide.get("distance_pp") is not None:
-            dist = glide["distance_pp"]
-            st.markdown(
-                t(
-                    "work.glide",
-                    expected=pct(glide["expected"]),
-                    side=t("work.below" if dist > 0 else "work.above"),
-                    distance=pp(abs(dist), signed=False),
+            dist, expected = glide["distance_pp"], pct(glide["expected"])
+            side = numbers.sign(dist)  # as written: 0.00 is on the path, not "above it by 0.00"
+            if side == 0:
+                st.markdown(t("work.glide_on", expected=expected))
+            else:
+                below = t("work.below" if side > 0 else "work.above")
+                st.markdown(
+                    t("work.glide", expected=expected, side=below, distance=pp(abs(dist), signed=False))
                 )
-            )
         if entry.get("pace_class"):
             ratio = entry.get("pace_ratio")
             st.markdown(
