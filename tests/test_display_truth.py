@@ -385,3 +385,11 @@ def test_a_value_on_its_glide_path_is_neither_above_nor_below_it(tiny_db: Path) 
     text = " ".join(m.value for m in at.markdown)
     assert "序时路径：此时应为 3.00%，实际与路径持平" in text
     assert "高于路径 0.00" not in text and "低于路径 0.00" not in text
+
+
+def test_the_platform_page_says_its_goal_cards_are_the_citys(app_db: Path) -> None:
+    at = run("pages/platforms.py", "county", "330402")
+    city = status(app_db)["indicators"]["cluster_coverage"]
+    coverage = at.metric[0]
+    assert coverage.value == f"{city['value'] * 100:.1f}%"  # the city's, not the county's 25 %
+    assert coverage.label.startswith("全市")

@@ -93,6 +93,7 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "序时路径：此时应为 {expected}，实际{side} {distance}",
         "Glide path: {expected} expected now, actual {side} {distance}",
     ),
+    "plat.goal.city_value_label": ("全市 · 截至 {date}", "City · as of {date}"),
     "work.above": ("高于路径", "above it by"),
     "work.glide_on": (
         "序时路径：此时应为 {expected}，实际与路径持平",
