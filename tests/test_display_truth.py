@@ -393,3 +393,18 @@ def test_the_platform_page_says_its_goal_cards_are_the_citys(app_db: Path) -> No
     coverage = at.metric[0]
     assert coverage.value == f"{city['value'] * 100:.1f}%"  # the city's, not the county's 25 %
     assert coverage.label.startswith("全市")
+
+
+def test_the_briefs_narrative_gives_completion_beside_time_elapsed(demo_db: Path) -> None:
+    from kpi.reports import brief
+
+    with connection.connect(demo_db) as con:
+        data = brief.gather(con)
+    ind = data["status"]["indicators"]
+    ind["cluster_coverage"]["status"] = "at_risk"  # the light the sentence is written for
+    text = brief.narrative(data)
+    cov, nat = ind["cluster_coverage"], ind["national_platforms"]
+    assert nat["status"] == "off_track"
+    assert f"完成率{cov['completion'] * 100:.0f}%、序时进度{cov['elapsed'] * 100:.0f}%，有风险" in text
+    assert "有风险于序时进度" not in text
+    assert f"完成率{nat['completion'] * 100:.0f}%、序时进度{nat['elapsed'] * 100:.0f}%，滞后" in text

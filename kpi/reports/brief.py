@@ -142,15 +142,20 @@ def narrative(data: dict[str, Any]) -> str:
             names = "、".join(e["uncovered_names"][:6])
             sentences.append(
                 f"{SHORT[code]}{pct(e['value'], 1)}（{e['covered']}/{e['total']}），"
-                f"{status_word(e['status'])}于序时进度，尚未覆盖：{names}。"
+                f"{_pace_words(e)}，{status_word(e['status'])}，尚未覆盖：{names}。"
             )
         else:
             target = "—" if e["target"] is None else f"{e['target']:g}"
             sentences.append(
-                f"{SHORT[code]}现有{e['value']}家、目标{target}家，"
-                f"序时进度{pct(e.get('elapsed'), 0)}，{status_word(e['status'])}。"
+                f"{SHORT[code]}现有{e['value']}家、目标{target}家，{_pace_words(e)}，{status_word(e['status'])}。"
             )
     return "".join(sentences)
+
+
+def _pace_words(e: dict[str, Any]) -> str:
+    """'完成率67%、序时进度57%': the two numbers the light compares ('有风险于序时进度' was not Chinese,
+    and the completion was not given)."""
+    return f"完成率{pct(e.get('completion'), 0)}、序时进度{pct(e.get('elapsed'), 0)}"
 
 
 def _field(name: str) -> str:
