@@ -408,3 +408,14 @@ def test_the_briefs_narrative_gives_completion_beside_time_elapsed(demo_db: Path
     assert f"完成率{cov['completion'] * 100:.0f}%、序时进度{cov['elapsed'] * 100:.0f}%，有风险" in text
     assert "有风险于序时进度" not in text
     assert f"完成率{nat['completion'] * 100:.0f}%、序时进度{nat['elapsed'] * 100:.0f}%，滞后" in text
+
+
+def test_the_briefs_legend_explains_every_mark_on_its_cards(demo_db: Path) -> None:
+    from kpi.reports import brief, style
+
+    with connection.connect(demo_db) as con:
+        page = brief.brief_html(con, None, "330402")  # a county: its count cards are marked –
+    legend = page[page.index("状态以文字和符号表示") :]
+    assert style.status_text("no_target").replace(" ", "") in legend
+    for status in ("achieved", "on_track", "at_risk", "off_track", "no_data"):
+        assert style.status_text(status).replace(" ", "") in legend

@@ -382,7 +382,7 @@ def footer(data: dict[str, Any]) -> str:
         lines.append("数据依据：无已提交的上传。")
     lines.append(
         "口径：比率 = Σ分子 / Σ分母（不取各单位比率的平均）；状态判定规则见驾驶舱“方法说明”页；"
-        "状态以文字和符号表示（✔达标 ●正常推进 ▲有风险 ✖滞后 ○暂无数据）。"
+        f"状态以文字和符号表示（{' '.join(status_text(x).replace(' ', '') for x in Status)}）。"
         + ("【演示数据】" if data["demo"] else "")
     )
     return "<br>".join(escape(x) for x in lines)
