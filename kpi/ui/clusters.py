@@ -62,7 +62,10 @@ def taxonomy_table(table: ClusterTable) -> None:
         note = t("clusters.scope_own", unit=unit, date=table.as_of, covered=table.covered, total=table.total)
     out[t("col.hosts")] = [fmt.join([fmt.region_name(r) for r in hs]) for hs in f["hosts"]]
     st.caption(note)
-    st.dataframe(out, hide_index=True, width="stretch", height=layout.table_height(len(f)))
+    pinned = {t("col.cluster"): st.column_config.TextColumn(pinned=True)}  # in view while scrolling right
+    st.dataframe(
+        out, hide_index=True, width="stretch", height=layout.table_height(len(f)), column_config=pinned
+    )
 
 
 def matrix_section(period: str, table: ClusterTable) -> None:
