@@ -46,33 +46,11 @@ def body() -> None:
     for col, r in zip(cols, RATIOS, strict=True):
         e = mine[r.code]
         rank = ranking[(ranking["indicator"] == r.code) & (ranking["region"] == region)]["rank"]
-        with col, st.container(border=True):
-            st.markdown(f"**{e['label']}**  \n{fmt.status_badge(e['status'])}", unsafe_allow_html=True)
-            st.metric(
-                lang.t("card.as_of", period=fmt.period_label(period)),
-                fmt.pct(e["value"]),
-                delta=None if e["change_pp"] is None else lang.t("card.yoy", change=fmt.pp(e["change_pp"])),
+        with col:
+            rank_text = ui_ranking.rank_text(
+                "—" if rank.empty or rank.isna().all() else int(rank.iloc[0]), units
             )
-            st.caption(
-                " · ".join(
-                    [
-                        *(
-                            [lang.t("regions.city_value", value=fmt.pct(city[r.code]["value"]))]
-                            if city
-                            else []
-                        ),
-                        f"{lang.t('target')} {fmt.pct(e['target'])}",
-                        fmt.gap_text(e["gap_pp"]),
-                        ui_ranking.rank_text(
-                            "—" if rank.empty or rank.isna().all() else int(rank.iloc[0]), units
-                        ),
-                    ]
-                )
-            )
-            st.caption(f"{lang.t('rule')}{fmt.colon()}{e['status_rule']}")
-            if (e.get("catch_up") or {}).get("text"):
-                st.caption(e["catch_up"]["text"])
-            cards.show_work(e, f"region-{r.code}")
+            cards.region_card(r.code, e, period, city[r.code] if city else None, rank_text)
 
     st.subheader(lang.t("regions.trend" if city else "regions.trend_own"))
     series = scope.read("series", region, None)

@@ -78,7 +78,11 @@ def test_the_brief_shows_the_same_numbers_as_kpi_status(city_brief: tuple[Path, 
     for r in RATIOS:
         e = ind[r.code]
         assert f"{e['value'] * 100:.2f}%" in text, r.code
-        assert f"{e['change_pp']:+.2f}个百分点" in text, r.code
+        word = (
+            "同比持平" if abs(e["change_pp"]) < 0.005 else ("同比下降" if e["change_pp"] < 0 else "同比上升")
+        )
+        assert word in text, r.code  # the word follows the sign (issue 12)
+        assert f"{abs(e['change_pp']):.2f}个百分点" in text, r.code
         assert f"{abs(e['gap_pp']):.2f}个百分点" in text, r.code
         if e["catch_up"]["met"] is False:
             assert re.sub(r"\s+", "", e["catch_up"]["text"]) in text, r.code

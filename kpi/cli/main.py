@@ -213,7 +213,7 @@ def _status_table(out: dict[str, Any], lang: str, scope: str) -> str:
     for code in INDICATOR_ORDER:
         e = out["indicators"][code]
         if "numerator" in e:
-            change = "—" if e["change_pp"] is None else f"{e['change_pp']:+.2f}"
+            change = "—" if e["change_pp"] is None else numbers.with_sign(e["change_pp"])  # never -0.00
             lines.append(
                 f"  {e['label']}: {numbers.pct(e['value'])}  {target_word} {numbers.pct(e['target'])}  "
                 f"{yoy_word} {change} pp  [{e['status']}]"

@@ -13,6 +13,8 @@ from kpi.progress import compute
 from kpi.progress.compute import Target
 from kpi.store import queries
 from kpi.store.reference import clusters as cluster_table
+from kpi.text.labels import LABELS
+from kpi.text.lookup import pick
 
 
 def platform_entries(
@@ -84,6 +86,7 @@ def entries_from_register(
             "deadline": cov_target.deadline.isoformat(),
             "source": cov_target.source,
             "elapsed": elapsed,
+            "completion": None if cov_value is None or not cov_target.value else cov_value / cov_target.value,
             "status": compute.count_status(cov_value, cov_target.value, elapsed).value,
             "status_rule": compute.count_rule(lang),
         }
@@ -101,12 +104,13 @@ def entries_from_register(
             "target_kind": t.kind.value,
             "deadline": t.deadline.isoformat(),
             "source": t.source,
-            "elapsed": elapsed,
+            # below the city the plan sets no target: no time elapsed or progress pretends one
+            "elapsed": elapsed if city_scope else None,
             "completion": n / t.value if city_scope and t.value else None,
             "status": (
                 compute.count_status(n, t.value, elapsed).value if city_scope else Status.NO_TARGET.value
             ),
-            "status_rule": compute.count_rule(lang),
+            "status_rule": compute.count_rule(lang) if city_scope else pick(LABELS, "rule.no_target", lang),
         }
     return out
 

@@ -126,6 +126,9 @@ class RatioIndicator:
     label_en: str
     short_zh: str
     short_en: str
+    # which way is better: a rise is green and a fall red where True (every ratio of the plan),
+    # the reverse where False; the arrow always follows the sign (kpi.reports.style.change)
+    higher_is_better: bool = True
 
 
 RATIOS: tuple[RatioIndicator, ...] = (

@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.model.definitions import RATIOS, Status
+from kpi.model.definitions import RATIOS, Status, TargetKind
+from kpi.progress import trajectory
 from kpi.progress.compute import Target
 from kpi.reports.charts import SHOW_ALL_UP_TO, SHOW_EACH
 from kpi.text import numbers
@@ -33,12 +34,40 @@ def _join(items: list[str], lang: str) -> str:
     return (", " if lang == "en" else "、").join(items)
 
 
-def gap_sentence(gap_pp: float | None, lang: str) -> str:
-    """'距目标 0.06个百分点' below the target; '超出目标 0.36个百分点' at or above it."""
+_TOLERANCE_PP = 1e-9  # as kpi.progress.compute: float noise is not a gap
+
+
+def _gap_key(gap: float, close: str, far: str) -> str:
+    """`far` for a gap written with two decimals, `close` where it would be written 0.00 but is not
+    zero: "距目标 0.00个百分点" beside a light that says the target is not met reads as a contradiction."""
+    return far if numbers.sign(gap) else close
+
+
+def gap_sentence(gap_pp: float | None, lang: str, entry: Mapping[str, Any] | None = None) -> str:
+    """How far the value is from its target, in words that agree with the light beside it.
+
+    A point or floor target: '距目标 0.06个百分点' below it, '超出目标 0.36个百分点' above it,
+    '达到目标' on it; 'less than 0.01' where two decimals would write 0.00. A band target (an
+    `entry` with band_pp): the light counts from the band's lower edge (shortfall_pp), so the
+    sentence does too: '距目标区间下沿72.00% 0.36个百分点', or '已达到目标区间下沿72.00%'.
+    """
     if gap_pp is None or pd.isna(gap_pp):
         return numbers.DASH
-    key, gap = ("card.gap", gap_pp) if gap_pp > 0 else ("card.above", -gap_pp)
-    return pick(UI_TEXT, key, lang, gap=numbers.pp(gap, lang, signed=False))
+    band = (entry or {}).get("band_pp")
+    short = (entry or {}).get("shortfall_pp")
+    if band and short is not None and entry.get("target") is not None:  # type: ignore[union-attr]
+        edge = numbers.pct(entry["target"] - band / 100)  # type: ignore[index]
+        if short > _TOLERANCE_PP:
+            key = _gap_key(short, "card.band_gap_tiny", "card.band_gap")
+            return pick(UI_TEXT, key, lang, edge=edge, gap=numbers.pp(short, lang, signed=False))
+        return pick(UI_TEXT, "card.in_band", lang, edge=edge)
+    if abs(gap_pp) <= _TOLERANCE_PP:
+        return pick(UI_TEXT, "card.on_target", lang)
+    if gap_pp > 0:
+        key = _gap_key(gap_pp, "card.gap_tiny", "card.gap")
+        return pick(UI_TEXT, key, lang, gap=numbers.pp(gap_pp, lang, signed=False))
+    key = _gap_key(gap_pp, "card.above_tiny", "card.above")
+    return pick(UI_TEXT, key, lang, gap=numbers.pp(-gap_pp, lang, signed=False))
 
 
 def uncovered_sentence(names: list[str], lang: str) -> str:
@@ -72,7 +101,7 @@ def why(code: str, entry: Mapping[str, Any], lang: str) -> str:
     """Why an indicator has its light: the gap and what lies behind it, for a ratio; the clusters
     without a platform, for coverage; the count against its target, for the platform counts."""
     if "gap_pp" in entry and entry["gap_pp"] is not None:
-        parts = [gap_sentence(entry["gap_pp"], lang)]
+        parts = [gap_sentence(entry["gap_pp"], lang, entry)]
         for extra in (entry.get("decomposition"), entry.get("catch_up")):
             if extra and extra.get("text"):
                 parts.append(extra["text"])
@@ -100,8 +129,25 @@ def attention_items(
     ]
     for r in RATIOS:
         target = targets[r.code]
-        low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < target.value)]
+        low = units_below(ranking[ranking["indicator"] == r.code], target)
         if not low.empty:
-            reason = units_below_sentence(low, numbers.pct(target.value), names, lang)
+            reason = units_below_sentence(low, target_words(target, lang), names, lang)
             items.append(Attention(BELOW, r.code, ind[r.code]["label"], reason))
     return items
+
+
+def units_below(frame: pd.DataFrame, target: Target) -> pd.DataFrame:
+    """The rows (region, value) whose value does not count as achieved by the target's own rule
+    (a band: below its lower edge), so a unit listed here never has an achieved light for reaching
+    the target; rows without a value are not listed."""
+    below = [
+        trajectory.is_achieved(None if pd.isna(v) else float(v), target) is False for v in frame["value"]
+    ]
+    return frame[below]
+
+
+def target_words(target: Target, lang: str) -> str:
+    """What a unit has to reach: '3.15%', or for a band '区间下沿72.00%'."""
+    if target.kind is TargetKind.BAND and target.band_pp:
+        return pick(UI_TEXT, "target.band_edge", lang, edge=numbers.pct(trajectory.achieved_from(target)))
+    return numbers.pct(target.value)

@@ -23,10 +23,13 @@ import pandas as pd
 
 from kpi.engine import series
 from kpi.engine import status as engine_status
+from kpi.engine.snapshot import load_targets
 from kpi.model import roles
 from kpi.model.definitions import INDICATOR_ORDER, RATIO, RATIOS, STAT_FIELD, Status
 from kpi.platforms.register import current_platforms
+from kpi.progress import trajectory
 from kpi.reports import chromium, style
+from kpi.reports.attention import gap_sentence, target_words, units_below
 from kpi.reports.style import status_text, status_word
 from kpi.store import queries
 from kpi.store.reference import regions as region_table
@@ -34,7 +37,7 @@ from kpi.text import numbers
 
 PDF_MIME = "application/pdf"
 
-COMPARATOR = {">=": "≥", "<=": "≤"}
+COMPARATOR = numbers.COMPARATOR
 SHORT = {
     **{r.code: r.short_zh for r in RATIOS},
     "cluster_coverage": "135N集群覆盖率",
@@ -86,6 +89,7 @@ def gather(
     return {
         "status": status,
         "ranking": ranking,
+        "targets": load_targets(con),
         "names": names,
         "short": short,
         "region": scope_region,
@@ -138,15 +142,20 @@ def narrative(data: dict[str, Any]) -> str:
             names = "、".join(e["uncovered_names"][:6])
             sentences.append(
                 f"{SHORT[code]}{pct(e['value'], 1)}（{e['covered']}/{e['total']}），"
-                f"{status_word(e['status'])}于序时进度，尚未覆盖：{names}。"
+                f"{_pace_words(e)}，{status_word(e['status'])}，尚未覆盖：{names}。"
             )
         else:
             target = "—" if e["target"] is None else f"{e['target']:g}"
             sentences.append(
-                f"{SHORT[code]}现有{e['value']}家、目标{target}家，"
-                f"序时进度{pct(e.get('elapsed'), 0)}，{status_word(e['status'])}。"
+                f"{SHORT[code]}现有{e['value']}家、目标{target}家，{_pace_words(e)}，{status_word(e['status'])}。"
             )
     return "".join(sentences)
+
+
+def _pace_words(e: dict[str, Any]) -> str:
+    """'完成率67%、序时进度57%': the two numbers the light compares ('有风险于序时进度' was not Chinese,
+    and the completion was not given)."""
+    return f"完成率{pct(e.get('completion'), 0)}、序时进度{pct(e.get('elapsed'), 0)}"
 
 
 def _field(name: str) -> str:
@@ -193,11 +202,15 @@ def html_page(data: dict[str, Any]) -> str:
         else ""
     )
     cards = "".join(_card(code, ind[code], status) for code in INDICATOR_ORDER)
-    charts = "".join(_ranking_svg(data, r.code, ind[r.code]["target"], ind[r.code]["label"]) for r in RATIOS)
+    charts = "".join(_ranking_svg(data, r.code, ind[r.code]["label"]) for r in RATIOS)
     items = (
         "".join(f"<li>{escape(t)}</li>" for t in attention(data)) or "<li>所有指标均已达标或按序时推进。</li>"
     )
-    legend = "蓝色达到目标，浅蓝低于目标" + ("，深灰为本地区" if data["region"] else "") + "，虚线为目标"
+    legend = (
+        "蓝色达到目标，浅蓝未达（区间目标以下沿计）"
+        + ("，深灰为本地区" if data["region"] else "")
+        + "，虚线为达标线"
+    )
     title = f"中试平台体系建设目标推进简报 · {data['scope']}"
     sub = (
         f"数据截至{status['period_label']}（{status['period']}）　范围：{data['scope']} × 全行业"
@@ -232,19 +245,22 @@ def _card(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
         lines = [
             f"目标 {COMPARATOR.get(e['comparator'], e['comparator'])} {pct(e['target'])}{band}"
             f"（{e['deadline'][:4]}年）",
-            _gap_words(e["gap_pp"]),
-            f"同比 {pp(e['change_pp'])}（{status['previous_period']}）",
+            gap_sentence(e["gap_pp"], "zh", e),
+            _change_words(code, e, status),
         ]
     elif code == "cluster_coverage":
         value = pct(e["value"], 1)
         lines = [
             f"已覆盖 {e['covered']}/{e['total']} 个集群，目标 {pct(e['target'], 0)}",
-            f"序时进度 {pct(e.get('elapsed'), 0)}",
+            _progress_words(e),
         ]
+    elif e["target"] is None:  # a county: the plan sets no target here, so no progress either
+        value = f"{e['value']} 家"
+        city = "—" if e.get("city_target") is None else f"{e['city_target']:g}"
+        lines = [f"规划未向县(市、区)分解（全市目标 {city} 家，{e['deadline'][:4]}年）"]
     else:
         value = f"{e['value']} 家"
-        target = "按全市考核" if e["target"] is None else f"{e['target']:g} 家"
-        lines = [f"目标 {target}（{e['deadline'][:4]}年）", f"序时进度 {pct(e.get('elapsed'), 0)}"]
+        lines = [f"目标 {e['target']:g} 家（{e['deadline'][:4]}年）", _progress_words(e)]
     body = "".join(f'<div class="line">{escape(x)}</div>' for x in lines)
     return (
         f'<div class="card" style="--c:{colour}"><div class="name">{escape(SHORT[code])}'
@@ -253,12 +269,17 @@ def _card(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
     )
 
 
-def _gap_words(gap_pp: float | None) -> str:
-    if gap_pp is None or pd.isna(gap_pp):
-        return "距目标 —"
-    if gap_pp > 0:
-        return f"距目标 {pp(gap_pp, signed=False)}"
-    return f"超出目标 {pp(-gap_pp, signed=False)}"
+def _progress_words(e: dict[str, Any]) -> str:
+    """完成率 beside 序时进度: the two numbers a count's light compares."""
+    return f"完成率 {pct(e.get('completion'), 0)} · 序时进度 {pct(e.get('elapsed'), 0)}"
+
+
+def _change_words(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
+    """'同比下降0.28个百分点（上年同期2025Q3 50.98%）': the word follows the sign as written."""
+    ch = style.change(e["change_pp"], "zh", higher_is_better=RATIO[code].higher_is_better)
+    if ch is None:
+        return f"同比 —（上年同期{status['previous_period']}无数据）"
+    return f"{ch.sentence}（上年同期{status['previous_period']} {pct(e.get('previous_value'))}）"
 
 
 def attention(data: dict[str, Any]) -> list[str]:
@@ -283,15 +304,22 @@ def attention(data: dict[str, Any]) -> list[str]:
             out.append(f"【{status_text(e['status'])}，尚未达到目标】{r.short_zh}：{catch['text']}")
     ranking = data["ranking"]
     for r in RATIOS:
-        low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < ind[r.code]["target"])]
+        target = data["targets"][r.code]
+        low = units_below(
+            ranking[ranking["indicator"] == r.code], target
+        )  # the cards' rule (a band: its edge)
         if not low.empty:
             names = "、".join(data["short"].get(c, c) for c in low.sort_values("value")["region"])
-            out.append(f"{r.short_zh}低于目标{pct(ind[r.code]['target'])}的单位：{names}")
+            out.append(f"{r.short_zh}低于目标{target_words(target, 'zh')}的单位：{names}")
     return out
 
 
-def _ranking_svg(data: dict[str, Any], code: str, target: float, label: str) -> str:
-    """Horizontal bars, highest first; the target as a dashed line; values written on the bars."""
+def _ranking_svg(data: dict[str, Any], code: str, label: str) -> str:
+    """Horizontal bars, highest first; the target as a dashed line; values written on the bars.
+    A bar is dark blue where the value counts as achieved by the cards' rule (a band: from its
+    lower edge, where the dashed line is drawn), light blue where it does not."""
+    goal = data["targets"][code]
+    target = trajectory.achieved_from(goal)
     frame = data["ranking"]
     frame = frame[frame["indicator"] == code].sort_values("value", ascending=False, na_position="last")
     width, row, left, top = 300, 22, 76, 6
@@ -314,7 +342,7 @@ def _ranking_svg(data: dict[str, Any], code: str, target: float, label: str) -> 
             parts.append(f'<text x="{left + 2}" y="{y + 14}" font-size="10" fill="#777">无数据</text>')
             continue
         w = max(1.0, r.value * scale)
-        fill = "#3A3A3A" if mine else ("#0072B2" if r.value >= target else "#8FB8D8")
+        fill = "#3A3A3A" if mine else ("#0072B2" if trajectory.is_achieved(r.value, goal) else "#8FB8D8")
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 7}" fill="{fill}"/>')
         parts.append(
             f'<text x="{left + w + 3:.1f}" y="{y + 14}" font-size="10" stroke="white" stroke-width="3" '
@@ -326,7 +354,7 @@ def _ranking_svg(data: dict[str, Any], code: str, target: float, label: str) -> 
         f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{bottom}" stroke="#333" '
         f'stroke-dasharray="4 3" stroke-width="1.2"/>'
         f'<text x="{tx:.1f}" y="{bottom + 12}" font-size="10" text-anchor="middle">'
-        f"目标 {escape(pct(target))}</text>"
+        f"{escape('目标' + target_words(goal, 'zh'))}</text>"
     )
     short = RATIO[code].short_zh
     return (
@@ -354,7 +382,7 @@ def footer(data: dict[str, Any]) -> str:
         lines.append("数据依据：无已提交的上传。")
     lines.append(
         "口径：比率 = Σ分子 / Σ分母（不取各单位比率的平均）；状态判定规则见驾驶舱“方法说明”页；"
-        "状态以文字和符号表示（✔达标 ●正常推进 ▲有风险 ✖滞后 ○暂无数据）。"
+        f"状态以文字和符号表示（{' '.join(status_text(x).replace(' ', '') for x in Status)}）。"
         + ("【演示数据】" if data["demo"] else "")
     )
     return "<br>".join(escape(x) for x in lines)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from kpi.model.definitions import TargetKind
 from kpi.progress.compute import Target
+from kpi.text import numbers
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
 BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999", "#56B4E9"
@@ -309,13 +310,22 @@ def ranking(
     return go.Figure(data=[bars], layout=layout)
 
 
+def _contribution_text(yi: float) -> str:
+    """'▲ +6.55' (a shortfall), '▼ -1.75' (a surplus), '0.00' where two decimals write zero: the
+    mark follows the number as written, never '▼ +0.00'."""
+    sign = numbers.sign(yi)
+    if sign == 0:
+        return f"{0:.2f}"
+    return f"{'▲' if sign > 0 else '▼'} {yi:+,.2f}"
+
+
 def contributions(
     frame: pd.DataFrame, *, value_label: str, height: int = 330, gaps_after: Collection[str] = ()
 ) -> go.Figure:
     """Ranked bars of each unit's gap at the target ratio (万元 in, 亿元 shown).
 
     Positive bars (a shortfall) are vermillion and marked ▲, negative (a surplus) blue and ▼,
-    so the sign reads without colour. A dotted line after each code in `gaps_after` (largest
+    so the sign reads without colour; the sign is the one written (two decimals of 亿元). A dotted line after each code in `gaps_after` (largest
     first) marks units left out.
     """
     data = frame.sort_values("gap_money", ascending=False, kind="stable").iloc[::-1]
@@ -324,8 +334,8 @@ def contributions(
         x=yi.tolist(),
         y=data["label"].tolist(),
         orientation="h",
-        marker=_two_colours([v > 0 for v in yi], VERMILLION, BLUE),
-        text=[f"{'▲' if v > 0 else '▼'} {v:+,.2f}" for v in yi],
+        marker=_two_colours([numbers.sign(v) > 0 for v in yi], VERMILLION, BLUE),
+        text=[_contribution_text(v) for v in yi],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}: %{x:,.2f}<extra></extra>",

@@ -5,7 +5,8 @@ CSV: UTF-8 with BOM (Excel on Chinese Windows); text cells neutralised with a le
 Excel workbooks (openpyxl): KPIs by region and period, the targets for one scope, the nine units'
 ranking, the pilot-platform register, an upload's validation report. Every column has a kind that
 fixes its number format, so a percentage stays a number a leader can re-sort (a fraction shown as
-`0.00%`), money is 万元 with thousands separators, and percentage points keep two decimals. Text
+`0.00%`), money is 万元 with thousands separators, and percentage points are stored with the two
+decimals every page shows (so a sign in Excel is the sign on the cards). Text
 cells are always written as text: a cell starting with = + - @ or a tab / CR (a platform named
 "=cmd|' /C calc'!A0") is stored as an inline string with Excel's quote-prefix flag, which keeps
 the exact text (no apostrophe in the data) and keeps it text when someone edits the cell.
@@ -137,6 +138,10 @@ def _put(cell: Cell, value: Any, kind: Kind) -> None:
         cell.value = value if isinstance(value, dt.date) else pd.Timestamp(value).date()
     elif kind is Kind.INT:
         cell.value = int(value)
+    elif kind is Kind.PP:
+        # written as every page and the brief write it, two decimals: -0.004 pp is 0.00 there
+        # ("同比持平"), and a full-precision cell would show "-0.00" in the 同比 column
+        cell.value = float(f"{float(value):.2f}") + 0.0  # + 0.0: never a negative zero
     else:
         cell.value = float(value)
     cell.number_format = NUMBER_FORMAT[kind]

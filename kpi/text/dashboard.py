@@ -57,13 +57,31 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "card.as_of": ("截至{period}", "as of {period}"),
     "card.gap": ("距目标 {gap}", "{gap} to target"),
     "card.above": ("超出目标 {gap}", "{gap} above target"),
-    "card.yoy": ("同比 {change}", "{change} y/y"),
+    "target.band_edge": ("区间下沿{edge}", "{edge} (band's lower edge)"),
+    "card.gap_tiny": ("距目标不足0.01个百分点", "less than 0.01 pp to target"),
+    "card.above_tiny": ("超出目标不足0.01个百分点", "less than 0.01 pp above target"),
+    "card.on_target": ("恰好达到目标", "exactly on target"),
+    "card.band_gap": ("距目标区间下沿{edge} {gap}", "{gap} below the band's lower edge {edge}"),
+    "card.band_gap_tiny": (
+        "距目标区间下沿{edge}不足0.01个百分点",
+        "less than 0.01 pp below the band's lower edge {edge}",
+    ),
+    "card.in_band": ("已达到目标区间下沿{edge}", "at or above the band's lower edge {edge}"),
+    "card.previous": ("（上年同期{period} {value}）", " (same period a year earlier, {period}: {value})"),
     "card.units": ("{n}个单位合计", "sum of {n} units"),
     "card.city_row": ("全市合计行", "city total row"),
     "card.covered": ("已覆盖 {covered}/{total} 个集群", "{covered} of {total} clusters covered"),
     "card.uncovered": ("未覆盖：{names}", "Uncovered: {names}"),
-    "card.elapsed": ("序时进度 {elapsed}", "time elapsed {elapsed}"),
+    "card.progress": (
+        "完成率 {completion} · 序时进度 {elapsed}",
+        "completion {completion} · time elapsed {elapsed}",
+    ),
     "card.count": ("{value} 家 / 目标 {target} 家", "{value} / target {target}"),
+    "card.count_only": ("{value} 家", "{value}"),
+    "card.no_target": (
+        "全市目标 {target} 家（{year}年），规划未分解到县(市、区)",
+        "City target {target} by {year}, not broken down per county in the plan",
+    ),
     "card.platforms_as_of": ("平台数截至 {date}", "platforms as of {date}"),
     "target_line": ("目标", "target"),
     "band": ("目标区间", "target band"),
@@ -75,7 +93,12 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "序时路径：此时应为 {expected}，实际{side} {distance}",
         "Glide path: {expected} expected now, actual {side} {distance}",
     ),
+    "plat.goal.city_value_label": ("全市 · 截至 {date}", "City · as of {date}"),
     "work.above": ("高于路径", "above it by"),
+    "work.glide_on": (
+        "序时路径：此时应为 {expected}，实际与路径持平",
+        "Glide path: {expected} expected now, actual on it",
+    ),
     "work.below": ("低于路径", "below it by"),
     "work.pace": ("推进速度：{pace}（r/r* = {ratio}）", "Pace: {pace} (r/r* = {ratio})"),
     "work.catch_up": ("追赶要求", "What it would take"),
@@ -133,6 +156,42 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "col.hosts": ("所在单位", "Host units"),
     "covered.yes": ("✔ 已覆盖", "✔ covered"),
     "covered.no": ("✖ 未覆盖", "✖ not covered"),
+    "covered.na": ("—", "—"),
+    "col.platforms_own": ("本地区平台数", "Platforms here"),
+    "col.covered_own": ("本地区覆盖", "Covered here"),
+    "col.platforms_city": ("全市平台数", "Platforms, city"),
+    "col.covered_city": ("全市覆盖", "Covered, city"),
+    "clusters.scope_city": (
+        "平台数与平台覆盖：全市所有中试平台，截至{date}（与全市覆盖率 {covered}/{total} 同一口径）。",
+        "Platforms and coverage: every pilot platform of the city, as of {date} "
+        "(the basis of the city's coverage, {covered} of {total}).",
+    ),
+    "clusters.scope_own": (
+        "各项指标为{unit}的集群数据。“本地区”两列只计{unit}自己的中试平台，截至{date}"
+        "（与本地区覆盖率 {covered}/{total} 同一口径；本地区无此集群的记“—”）；"
+        "“全市”两列计全市所有中试平台。",
+        "The ratios are {unit}'s cluster rows. The two “here” columns count {unit}'s own pilot "
+        "platforms, as of {date} (the basis of its coverage, {covered} of {total}; “—” where it "
+        "hosts no firms of the cluster); the two “city” columns count every platform of the city.",
+    ),
+    "clusters.uncovered_own": (
+        "本地区尚未覆盖的集群（按本地区自己的中试平台）",
+        "This unit's clusters not yet covered (by its own pilot platforms)",
+    ),
+    "clusters.all_covered_own": (
+        "本地区每个集群都已有本地区的中试平台。",
+        "Every cluster of this unit has a pilot platform of its own.",
+    ),
+    "clusters.matrix_scale": (
+        "颜色刻度为全市各单位×集群本期数值的范围（{low}–{high}），各单位之间颜色可比。",
+        "The colour scale spans every unit × cluster value of the period ({low}–{high}), so colours "
+        "compare across units.",
+    ),
+    "clusters.matrix_scale_count": (
+        "颜色刻度为全市各单位×集群的平台数（0–{high}），截至{date}，计数规则同覆盖率。",
+        "The colour scale spans every unit × cluster platform count (0–{high}), as of {date}, "
+        "counted as for coverage.",
+    ),
     "clusters.unconfirmed": (
         "注意：135N集群名单及层级为占位清单（未经官方确认），确认后可用 `kpi ingest clusters` 替换。",
         "Note: the 135N cluster list and tiers are a placeholder (not officially confirmed); "

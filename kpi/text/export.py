@@ -14,8 +14,9 @@ EXPORT_TEXT: dict[str, tuple[str, str]] = {
         "what it would take, for the task-force meeting.",
     ),
     "export.workbook_help": (
-        "目标完成情况、赛马排名、分地区分期指标和中试平台名录，百分比与万元保留原始精度。",
-        "Targets, ranking, KPIs by region and period, and the platform register, at full precision.",
+        "目标完成情况、赛马排名、分地区分期指标和中试平台名录，百分比与万元保留原始精度，百分点取两位小数（与页面一致）。",
+        "Targets, ranking, KPIs by region and period, and the platform register: percentages and money "
+        "at full precision, percentage points to two decimals (as the pages show them).",
     ),
 }
 

@@ -30,6 +30,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.off_track": ("滞后", "off track"),
     "status.no_data": ("暂无数据", "no data"),
     "status.no_target": ("无分解目标", "no target here"),
+    # the rule beside a count that has no target in this scope (a county's platform counts)
+    "rule.no_target": (
+        "规划只设全市目标：县(市、区)只计数量，不判定进度",
+        "The plan sets this target for the city only: a county's count is shown, no progress is judged",
+    ),
+    # a same-period change (kpi.reports.style.change): the word follows the sign as written
+    "change.up": ("同比上升{n}", "up {n} on a year earlier"),
+    "change.down": ("同比下降{n}", "down {n} on a year earlier"),
+    "change.flat": ("同比持平", "unchanged on a year earlier"),
+    "change.short": ("同比", "y/y"),
     # the glide-path light (kpi.progress.trajectory.GlideStatus)
     "glide.achieved": ("已达标", "achieved"),
     "glide.on_track": ("正常推进", "on track"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 DASH = "—"
+COMPARATOR = {">=": "≥", "<=": "≤"}  # the targets table's comparators as a reader writes them
 
 
 def _missing(value: float | None) -> bool:
@@ -18,11 +19,29 @@ def pct(value: float | None, digits: int = 2) -> str:
     return DASH if _missing(value) else f"{value * 100:.{digits}f}%"
 
 
+def sign(value: float, digits: int = 2) -> int:
+    """The sign of `value` as written with `digits` decimals: 1, -1, or 0 when it rounds to zero
+    (-0.004 is written 0.00, and an arrow or a word beside it must say "no change", not "down")."""
+    rounded = float(f"{value:.{digits}f}")
+    return (rounded > 0) - (rounded < 0)
+
+
+def with_sign(value: float, digits: int = 2) -> str:
+    """`value` with its sign, as written: +0.59, -0.28, and 0.00 (never -0.00 or +0.00)."""
+    if sign(value, digits) == 0:
+        return f"{0:.{digits}f}"
+    return f"{value:+.{digits}f}"
+
+
 def pp(value: float | None, lang: str = "zh", digits: int = 2, signed: bool = True) -> str:
-    """Percentage points, 个百分点 in Chinese."""
+    """Percentage points, 个百分点 in Chinese. A value that rounds to zero is written 0.00, with no
+    sign (signed or not): "-0.00" beside a "no change" would contradict it."""
     if _missing(value):
         return DASH
-    number = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    if sign(value, digits) == 0:
+        number = f"{0:.{digits}f}"
+    else:
+        number = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
     return f"{number}{' pp' if lang == 'en' else '个百分点'}"
 
 

@@ -7,10 +7,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.model.definitions import TargetKind
+from kpi.model.definitions import RATIO, TargetKind
 from kpi.progress.compute import Target
+from kpi.reports import style
+from kpi.text import numbers
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
-from kpi.ui.lang import t
+from kpi.ui.lang import lang, t
 from kpi.ui.scope import read
 
 # ---------------------------------------------------------------- indicator cards
@@ -39,24 +41,66 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
 
     with st.container(border=True):
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
-        st.metric(
-            t("card.as_of", period=period_label(period)),
-            pct(entry["value"]),
-            delta=None if entry["change_pp"] is None else t("card.yoy", change=pp(entry["change_pp"])),
-            delta_color="normal",
-        )
+        ratio_metric(code, entry, period)
         target = target_of(code)
-        band = f"±{target.band_pp:g}" if target.band_pp else ""
-        st.caption(
-            f"{t('target')} {target.comparator} {pct(target.value)}{band} ({target.deadline:%Y}) · "
-            + gap_text(entry["gap_pp"])
-        )
+        st.caption(f"{target_text(code)} · {gap_text(entry)}")
         if series is not None and not series.empty:
             st.plotly_chart(
                 charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
             )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
         show_work(entry, key)
+
+
+def target_text(code: str) -> str:
+    """'目标 ≥ 3.15% (2027)', '目标 ≈ 73.00%±1 (2027)': the target as its light judges it, the same
+    on every card (the regions page wrote a band target as a bare '目标 73.00%')."""
+    target = target_of(code)
+    band = f"±{target.band_pp:g}" if target.band_pp else ""
+    sign = numbers.COMPARATOR.get(target.comparator, target.comparator)
+    return f"{t('target')} {sign} {pct(target.value)}{band} ({target.deadline:%Y})"
+
+
+def region_card(
+    code: str, entry: dict[str, Any], period: str, city: dict[str, Any] | None, rank: str
+) -> None:
+    """A ratio card of the regions page: the unit's value and change, the city's value (where the
+    viewer may see it), the target, the gap, the rank, the light's rule and the catch-up."""
+    with st.container(border=True):
+        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        ratio_metric(code, entry, period)
+        parts = [t("regions.city_value", value=pct(city["value"]))] if city else []
+        st.caption(" · ".join([*parts, target_text(code), gap_text(entry), rank]))
+        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
+        if (entry.get("catch_up") or {}).get("text"):
+            st.caption(entry["catch_up"]["text"])
+        show_work(entry, f"region-{code}")
+
+
+def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:
+    """A ratio's value with its same-period change (Overview and Regions cards). The delta is the
+    signed number and the arrow and colour are set from its sign (kpi.reports.style.change):
+    st.metric would take the arrow from the first character of the text, and "同比 -0.28" starts
+    with 同, which drew a green ↑ beside a fall."""
+    ch = style.change(entry.get("change_pp"), lang(), higher_is_better=RATIO[code].higher_is_better)
+    label = t("card.as_of", period=period_label(period))
+    if ch is None:
+        st.metric(label, pct(entry["value"]))
+        return
+    previous = t(
+        "card.previous",
+        period=period_label(entry.get("previous_period")),
+        value=pct(entry.get("previous_value")),
+    )
+    st.metric(
+        label,
+        pct(entry["value"]),
+        delta=ch.text,
+        delta_color=ch.colour,
+        delta_arrow=ch.arrow,
+        delta_description=ch.label,
+        help=f"{ch.sentence}{previous}",
+    )
 
 
 def show_work(entry: dict[str, Any], key: str) -> None:
@@ -74,15 +118,15 @@ def show_work(entry: dict[str, Any], key: str) -> None:
             )
         glide = entry.get("glide") or {}
         if glide.get("expected") is not None and glide.get("distance_pp") is not None:
-            dist = glide["distance_pp"]
-            st.markdown(
-                t(
-                    "work.glide",
-                    expected=pct(glide["expected"]),
-                    side=t("work.below" if dist > 0 else "work.above"),
-                    distance=pp(abs(dist), signed=False),
+            dist, expected = glide["distance_pp"], pct(glide["expected"])
+            side = numbers.sign(dist)  # as written: 0.00 is on the path, not "above it by 0.00"
+            if side == 0:
+                st.markdown(t("work.glide_on", expected=expected))
+            else:
+                below = t("work.below" if side > 0 else "work.above")
+                st.markdown(
+                    t("work.glide", expected=expected, side=below, distance=pp(abs(dist), signed=False))
                 )
-            )
         if entry.get("pace_class"):
             ratio = entry.get("pace_ratio")
             st.markdown(
@@ -112,19 +156,33 @@ def show_work(entry: dict[str, Any], key: str) -> None:
 
 
 def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
+    """Coverage or a platform count. With a target: value, target, completion beside 序时进度 (the
+    two numbers the light compares). Without one (a county's counts): the count alone and that the
+    plan sets no county target; no 序时进度, which would pretend a target."""
     with st.container(border=True):
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        label = t("card.platforms_as_of", date=as_of)
         if code == "cluster_coverage":
-            st.metric(t("card.platforms_as_of", date=as_of), pct(entry["value"], 1))
+            st.metric(label, pct(entry["value"], 1))
             st.caption(t("card.covered", covered=entry["covered"], total=entry["total"]))
             if entry["uncovered_names"]:
                 from kpi.ui import ranking  # the first few names when many clusters lack a platform
 
                 st.caption(ranking.uncovered(entry["uncovered_names"]))
-        else:
-            target = "—" if entry["target"] is None else f"{entry['target']:g}"
-            st.metric(
-                t("card.platforms_as_of", date=as_of), t("card.count", value=entry["value"], target=target)
+        elif entry["target"] is None:
+            st.metric(label, t("card.count_only", value=entry["value"]))
+            city = entry.get("city_target")
+            st.caption(
+                t("card.no_target", target="—" if city is None else f"{city:g}", year=entry["deadline"][:4])
             )
-        st.caption(t("card.elapsed", elapsed=pct(entry.get("elapsed"), 0)))
+        else:
+            st.metric(label, t("card.count", value=entry["value"], target=f"{entry['target']:g}"))
+        if entry.get("elapsed") is not None and entry["target"] is not None:
+            st.caption(
+                t(
+                    "card.progress",
+                    completion=pct(entry.get("completion"), 0),
+                    elapsed=pct(entry["elapsed"], 0),
+                )
+            )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")

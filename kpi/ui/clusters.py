@@ -1,35 +1,112 @@
-"""The region × cluster matrix of the clusters page (产业集群)."""
+"""The clusters page's widgets (产业集群): the uncovered clusters, the taxonomy table and the
+region × cluster matrix, laid out from kpi.reports.clusters (where the rows are built and tested)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
+from kpi.model.definitions import RATIOS
 from kpi.reports import charts
-from kpi.ui import fmt
+from kpi.reports.clusters import ClusterTable
+from kpi.ui import fmt, layout
 from kpi.ui import scope as ui_scope
+from kpi.ui.lang import lang, t
 
 
-def matrix_figure(period: str, metric: str, taxonomy: pd.DataFrame, plats: pd.DataFrame) -> go.Figure:
+def uncovered_section(table: ClusterTable) -> None:
+    """The clusters of the scope without a platform of the scope (for a county: its own)."""
+    own = table.region is not None
+    st.subheader(t("clusters.uncovered_own" if own else "clusters.uncovered"))
+    frame = table.frame[table.frame["covered"].eq(False)]
+    for row in frame.itertuples():
+        where = fmt.join([fmt.region_name(r) for r in row.hosts])
+        st.markdown(
+            f"- ✖ **{fmt.cluster_name(row.cluster)}**（{t('tier.' + row.tier)} · "
+            f"{t('group.' + row.group)}）{t('col.hosts')}{fmt.colon()}{where or '—'}"
+        )
+    if frame.empty:
+        st.success(t("clusters.all_covered_own" if own else "clusters.all_covered"))
+    st.caption(t("card.covered", covered=table.covered, total=table.total))
+
+
+def _mark(covered: object) -> str:
+    if covered is None or pd.isna(covered):  # type: ignore[arg-type]
+        return t("covered.na")
+    return t("covered.yes" if covered else "covered.no")
+
+
+def taxonomy_table(table: ClusterTable) -> None:
+    """Tier, group, name, the scope's ratios, then platforms and coverage, each pair of one scope
+    (the caption says which)."""
+    zh = lang() == "zh"
+    f = table.frame
+    out: dict[str, list] = {
+        t("col.tier"): [t(f"tier.{v}") for v in f["tier"]],
+        t("col.group"): [t(f"group.{v}") for v in f["group"]],
+        t("col.cluster"): list(f["name" if zh else "name_en"]),
+    }
+    for r in RATIOS:
+        out[r.short_zh if zh else r.short_en] = [fmt.pct(v) for v in f[r.code]]
+    if table.region is None:
+        out[t("col.platforms")] = list(f["platforms"])
+        out[t("col.covered")] = [_mark(v) for v in f["covered"]]
+        note = t("clusters.scope_city", date=table.as_of, covered=table.covered, total=table.total)
+    else:
+        out[t("col.platforms_own")] = list(f["platforms"])
+        out[t("col.covered_own")] = [_mark(v) for v in f["covered"]]
+        out[t("col.platforms_city")] = list(f["city_platforms"])
+        out[t("col.covered_city")] = [_mark(v) for v in f["city_covered"]]
+        unit = fmt.region_name(table.region, short=False)
+        note = t("clusters.scope_own", unit=unit, date=table.as_of, covered=table.covered, total=table.total)
+    out[t("col.hosts")] = [fmt.join([fmt.region_name(r) for r in hs]) for hs in f["hosts"]]
+    st.caption(note)
+    pinned = {t("col.cluster"): st.column_config.TextColumn(pinned=True)}  # in view while scrolling right
+    st.dataframe(
+        out, hide_index=True, width="stretch", height=layout.table_height(len(f)), column_config=pinned
+    )
+
+
+def matrix_section(period: str, table: ClusterTable) -> None:
+    """The region × cluster heat map, on the colour scale of every unit's values."""
+    zh = lang() == "zh"
+    labels = {r.code: (r.short_zh if zh else r.short_en) for r in RATIOS} | {
+        "platforms": t("clusters.platform_count")
+    }
+    metric = st.radio(
+        t("clusters.matrix_metric"),
+        list(labels),
+        format_func=labels.get,
+        horizontal=True,
+        key="clusters_metric",
+    )
+    figure, note = matrix_figure(period, str(metric), table)
+    st.caption(note)
+    st.plotly_chart(figure, key="matrix", config={"displayModeBar": False})
+
+
+def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Figure, str]:
     units = ui_scope.read("units")
-    units = units[units["code"].isin(ui_scope.visible_units(list(units["code"])))]
-    rows = [fmt.cluster_name(c) for c in taxonomy["code"]]
-    cols = [fmt.region_name(u) for u in units["code"]]
+    codes = ui_scope.visible_units(list(units["code"]))
+    clusters = list(table.frame["cluster"])
+    rows = [fmt.cluster_name(c) for c in clusters]
+    cols = [fmt.region_name(u) for u in codes]
     if metric == "platforms":
-        live = plats[plats["status"] != "revoked"].explode("clusters")
-        counts = live.groupby(["clusters", "region"]).size()
-        z = [[counts.get((c, u), 0) for u in units["code"]] for c in taxonomy["code"]]
+        counts = ui_scope.read("platform_matrix", table.as_of)
+        z = [[int(counts.loc[c, u]) for u in codes] for c in clusters]
         text = [[str(v) if v else "" for v in row] for row in z]
+        low, high = 0.0, float(max(int(counts.to_numpy().max()), 1))
         scale, suffix = "Blues", ""
+        note = t("clusters.matrix_scale_count", high=f"{high:g}", date=table.as_of)
     else:
         m = ui_scope.read("matrix", period)
         m = m[m["indicator"] == metric].set_index(["cluster", "region"])["value"]
-        z = [
-            [m.get((c, u)) * 100 if (c, u) in m.index else None for u in units["code"]]
-            for c in taxonomy["code"]
-        ]
+        z = [[m.get((c, u)) * 100 if (c, u) in m.index else None for u in codes] for c in clusters]
         text = [["" if v is None else f"{v:.1f}" for v in row] for row in z]
+        low, high = (v * 100 for v in ui_scope.read("matrix_scale", period).get(metric, (0.0, 0.0)))
         scale, suffix = "Cividis", "%"
+        note = t("clusters.matrix_scale", low=f"{low:.1f}%", high=f"{high:.1f}%")
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -38,6 +115,8 @@ def matrix_figure(period: str, metric: str, taxonomy: pd.DataFrame, plats: pd.Da
             text=text,
             texttemplate="%{text}",
             colorscale=scale,
+            zmin=low,
+            zmax=high,
             hoverongaps=False,
             colorbar={"ticksuffix": suffix},
         )
@@ -48,4 +127,4 @@ def matrix_figure(period: str, metric: str, taxonomy: pd.DataFrame, plats: pd.Da
         font={"family": charts.FONT, "size": 13},
     )
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return fig, note

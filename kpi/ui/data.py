@@ -14,6 +14,7 @@ from kpi.access import accounts
 from kpi.engine import breakdown, series, status
 from kpi.model.roles import Viewer
 from kpi.platforms import register, reviews, rewards
+from kpi.reports import clusters as cluster_reports
 from kpi.store import connection, queries, reference
 
 log = logging.getLogger("kpi.ui")
@@ -66,7 +67,7 @@ def clear_cache() -> None:
 
 
 # readers whose answer depends on the signed-in user: they take `viewer=`
-SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix"})
+SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix", "cluster_table"})
 
 _READERS: dict[str, Callable[..., Any]] = {
     "status": lambda con, period, region, cluster, lng, viewer: status.kpi_status(
@@ -90,6 +91,13 @@ _READERS: dict[str, Callable[..., Any]] = {
         con, period, region, viewer=viewer
     ),
     "matrix": lambda con, period, viewer: breakdown.region_cluster_matrix(con, period, viewer=viewer),
+    "cluster_table": lambda con, period, region, viewer: cluster_reports.cluster_table(
+        con, period, region, viewer=viewer
+    ),
+    # the heat maps' colour scales: every unit's range, the same for every viewer (two numbers
+    # per ratio; the platform counts come from the public register)
+    "matrix_scale": lambda con, period: cluster_reports.matrix_scale(con, period),
+    "platform_matrix": lambda con, as_of: cluster_reports.platform_matrix(con, as_of),
     # the pilot-platform page's readers (kpi.ui.platforms): not scoped, because the register, its
     # reviews and the reward rules are the same for every role (the recognised platforms are published)
     "register": lambda con: register.current_register(con),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
-
 from kpi.model.periods import from_code
-from kpi.reports import style
+from kpi.reports import attention, style
 from kpi.text import numbers
 from kpi.ui.data import cached, cached_read, data_version
 from kpi.ui.lang import lang, t
@@ -29,13 +27,10 @@ def money(value_wan: float | None) -> str:
     return numbers.money(value_wan, lang())
 
 
-def gap_text(gap_pp: float | None) -> str:
-    """'距目标 0.06个百分点' below the target; '超出目标 0.36个百分点' at or above it."""
-    if gap_pp is None or pd.isna(gap_pp):
-        return "—"
-    if gap_pp > 0:
-        return t("card.gap", gap=pp(gap_pp, signed=False))
-    return t("card.above", gap=pp(-gap_pp, signed=False))
+def gap_text(entry: dict) -> str:
+    """The gap of a ratio's status entry in words that agree with its light
+    (kpi.reports.attention.gap_sentence: band targets from the band's lower edge)."""
+    return attention.gap_sentence(entry.get("gap_pp"), lang(), entry)
 
 
 def period_label(code: str | None) -> str:

@@ -106,7 +106,9 @@ def goal_cards(goals: list[register.Goal], as_of: dt.date) -> None:
                 value = fmt.pct(g.value, 1)
             else:
                 value = lang.t("plat.goal.count", value=int(g.value or 0), target=f"{g.target:g}")
-            st.metric(lang.t("plat.goal.value_label", date=as_of.isoformat()), value)
+            # the city's figures for every role: a county official's Overview shows its own unit's
+            # coverage under the same name, so the label says whose these are
+            st.metric(lang.t("plat.goal.city_value_label", date=as_of.isoformat()), value)
             st.caption(
                 lang.t(
                     "plat.goal.progress", completion=fmt.pct(g.completion, 0), elapsed=fmt.pct(g.elapsed, 0)
