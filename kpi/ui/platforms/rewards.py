@@ -18,7 +18,7 @@ from kpi.ui.platforms.forms import flash, show_flash, write
 
 def rewards_section(plats: pd.DataFrame, settings: rewards.RewardSettings) -> None:
     show_flash("rewards")
-    recorded = listing.read("reviews")
+    recorded = listing.read("annual")  # the scores in force: computed from the figures, or overridden
     _rules(settings)
     rows = rewards.reward_rows(plats, recorded, settings)
     totals = rewards.totals(rows)
