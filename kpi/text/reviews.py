@@ -190,4 +190,82 @@ REVIEWS_TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload.kind.platform_figures": ("年度服务数据上传", "annual figures upload"),
     "upload.kind.figures_form": ("年度服务数据更正", "annual figures correction"),
+    # ---- the scheme: the admin page's section and the methods page's
+    "admin.tab.scheme": ("考核方案", "Review scheme"),
+    "scheme.intro": (
+        "培育库平台年度绩效考核的计分方案：每项年度数据一个权重和一个满分值，得分 = Σ 权重 × min(1, 报送值 ÷ 满分值)。"
+        "保存即生成新版本（须注明来源），自保存起用于所有考核年度的得分和奖励；历次版本及设置人均保留，并记入审计记录。",
+        "The scoring scheme of the pool platforms' annual review: a weight and a full-marks value per figure; "
+        "score = Σ weight × min(1, value ÷ full marks). Saving stores a new version (its source is required), "
+        "used from then on for every review year's score and reward; every version and who set it is kept "
+        "and audited.",
+    ),
+    "scheme.placeholder": (
+        "现行方案为占位方案：专班发布正式考核办法前暂用，不是正式规定。",
+        "The scheme in force is a placeholder until the task force publishes its own; it is not an official rule.",
+    ),
+    "scheme.published": (
+        "现行方案已标记为专班正式方案。",
+        "The scheme in force is marked as the task force's own.",
+    ),
+    "scheme.version": ("版本：{version}；设置：{who}", "Version {version}; set {who}"),
+    "scheme.reference": ("随程序提供的默认方案", "default shipped"),
+    "scheme.col.figure": ("考核指标", "Figure"),
+    "scheme.col.weight": ("权重（分）", "Weight (points)"),
+    "scheme.col.full": ("满分值", "Full marks at"),
+    "scheme.col.version": ("版本", "Version"),
+    "scheme.col.set_at": ("设置时间", "Set"),
+    "scheme.col.set_by": ("设置人", "By"),
+    "scheme.col.rules": ("权重/满分值", "Weight/full marks"),
+    "scheme.col.placeholder": ("占位方案", "Placeholder"),
+    "scheme.col.source": ("来源", "Source"),
+    "scheme.new": ("保存新版本", "Store a new version"),
+    "scheme.weight_of": ("{figure}：权重", "{figure}: weight"),
+    "scheme.full_of": ("{figure}：满分值", "{figure}: full marks at"),
+    "scheme.source": ("来源（文件名称、文号或说明，必填）", "Source (document, reference or note; required)"),
+    "scheme.is_placeholder": (
+        "仍为占位方案（专班尚未正式发布）",
+        "Still a placeholder (not yet published by the task force)",
+    ),
+    "scheme.applies": (
+        "新版本自保存起用于所有考核年度（含以往年度）的得分和奖励。",
+        "A new version applies from now on to every review year, past ones included.",
+    ),
+    "scheme.save": ("保存方案", "Save the scheme"),
+    "scheme.saved": ("考核方案已保存为第 {version} 版。", "Scheme saved as version {version}."),
+    "scheme.unchanged": ("方案没有改动，未保存。", "Nothing changed; nothing was saved."),
+    "scheme.history": ("历次版本", "Every version"),
+    "scheme.problem.bad_number": ("权重和满分值应为数字。", "Weights and full marks must be numbers."),
+    "scheme.problem.negative_weight": ("权重不能为负数。", "A weight cannot be negative."),
+    "scheme.problem.weights_total": (
+        "各项权重之和应为 100 分（现为 {total} 分）。",
+        "The weights must add up to 100 (they add up to {total}).",
+    ),
+    "scheme.problem.full_marks": (
+        "满分值应大于 0；检验检测资质的满分值为 1（具备CMA或CNAS）或 2（两者均具备）。",
+        "Full marks must be above 0; for the accreditation 1 (CMA or CNAS) or 2 (both).",
+    ),
+    "scheme.problem.source_missing": ("请填写方案来源。", "Give the scheme's source."),
+    "scheme.problem.source_too_long": ("来源不超过500字。", "The source is at most 500 characters."),
+    "scheme.problem.by_missing": ("请先登录。", "Sign in first."),
+    "scheme.methods": ("培育库年度绩效考核计分方案", "Scoring scheme of the pool's annual review"),
+    "scheme.formula": (
+        "得分 = Σ 权重 × min(1, 报送值 ÷ 满分值)，各项权重之和为 100 分；检验检测资质按具备的资质个数（CMA、CNAS）计。"
+        "得分由平台报送的年度服务数据计算，决定当年培育库奖励（见上节奖励规则）。",
+        "Score = Σ weight × min(1, value ÷ full-marks value); the weights add up to 100; the accreditation "
+        "counts the accreditations held (CMA, CNAS). The score is computed from the annual figures a platform "
+        "reports and sets that year's pool reward (reward rules above).",
+    ),
+    "scheme.source_line": ("**方案来源：**", "**Source of the scheme:**"),
+    "scheme.rules": (
+        "- 取整：每项得分按精确值四舍五入到 0.1 分，总分为各项得分之和，各项之和恰等于总分。\n"
+        "- 人工调整：人工录入的得分可替代计算得分，但必须填写理由；与计算得分并列显示，并记入审计记录。\n"
+        "- 低于最低奖励档的培育库平台当年无奖励，列为动态管理退出的候选对象。",
+        "- Rounding: each component is rounded to 0.1 (halves up) from its exact value; the score is their "
+        "sum, so the components add up to it.\n"
+        "- Override: a typed score may replace the computed one, only with a reason; it is shown beside the "
+        "computed one and recorded in the audit trail.\n"
+        "- A pool platform below the lowest band earns nothing that year and is a candidate for leaving the "
+        "pool (动态管理).",
+    ),
 }

@@ -23,6 +23,7 @@ from kpi.ui import fmt, lang
 from kpi.ui.platforms import entry, listing
 from kpi.ui.platforms.forms import show_flash
 from kpi.ui.platforms.rewards import bands_text
+from kpi.ui.scheme import full_marks_text
 
 _CHART = {"displayModeBar": False}
 
@@ -154,12 +155,6 @@ def figure_text(code: str, value: Any) -> str:
     if code == "service_revenue":
         return f"{float(value):,.1f}"
     return f"{int(value):,}"
-
-
-def full_marks_text(c: scoring.Component) -> str:
-    if c.figure == "accreditation":
-        return lang.t(f"rv.full_accreditation.{int(c.full_marks)}")
-    return f"{c.full_marks:,g}"
 
 
 def detail_frame(
