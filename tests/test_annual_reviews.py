@@ -134,6 +134,9 @@ def test_scores_and_rewards_by_hand(scored: Path, year: int) -> None:
     ]
     assert got == EXPECTED[year]
     assert (review.pool_reward_wan, review.total_reward_wan) == TOTALS[year]
+    states = dict(zip(review.rows["name"], review.rows["reward_state"], strict=True))
+    for name, *_, in_pool, _, below in EXPECTED[year]:
+        assert states[name] == ("below_bands" if below else "committed" if in_pool else "not_in_pool"), name
     pending = list(review.pending["name"])
     assert pending == (["机器人中试平台"] if year == 2027 else [])  # G's third year: no figures yet
 

@@ -210,7 +210,12 @@ def test_every_text_key_of_the_review_widgets_exists_in_both_languages() -> None
     used |= {f"rv.source.{s}" for s in ("computed", "override")} | {
         f"rv.accreditation.{a}" for a in figures.ACCREDITATIONS
     }
-    used |= {"rv.full_accreditation.1", "rv.full_accreditation.2", "plat.rw.state.not_in_pool"}
+    used |= {
+        "rv.full_accreditation.1",
+        "rv.full_accreditation.2",
+        "plat.rw.state.not_in_pool",
+        "plat.rw.state.below_bands",
+    }
     used |= {f"scheme.problem.{p}" for p in (*scoring.PROBLEMS, "by_missing")} | {"admin.tab.scheme"}
     assert len(used) > 60 and sorted(used - set(UI_TEXT)) == []
 

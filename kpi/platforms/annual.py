@@ -14,6 +14,8 @@ command line and the brief cannot disagree. The rules are the other modules': th
 - `rank`: among the pool platforms of the year, by score, highest first (equal scores share a
   rank); None for the others.
 - `exit_candidate`: a pool platform whose score is below the lowest band.
+- `reward_state`: the reward row's state (kpi.platforms.rewards.STATES), `below_bands` for a
+  score below the lowest band, `not_in_pool` outside the pool window.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ def year_review(
                 "reward_wan": float(reward["amount_wan"])
                 if in_pool and pd.notna(reward["amount_wan"])
                 else 0.0,
-                "reward_state": reward["state"] if in_pool else "not_in_pool",
+                "reward_state": _state(reward, float(r["score"]), lowest),
                 "exit_candidate": in_pool and float(r["score"]) < lowest,
             }
         )
@@ -123,6 +125,16 @@ def year_review(
         total_reward_wan=float(of_year.loc[committed, "amount_wan"].sum()),
         lowest_band=lowest,
     )
+
+
+def _state(reward: dict[str, Any] | None, score: float, lowest: float) -> str:
+    """The reward row's state, `below_bands` for a committed 0 below the lowest band and
+    `not_in_pool` outside the pool window."""
+    if reward is None:
+        return "not_in_pool"
+    if reward["state"] == "committed" and score < lowest:
+        return "below_bands"
+    return str(reward["state"])
 
 
 def component_points(components: dict[str, float] | None) -> dict[str, float]:

@@ -23,7 +23,7 @@ def component_bars(
     title: str | None = None,
 ) -> go.Figure:
     """One horizontal bar per component, first on top: the points earned (blue) drawn over the
-    component's weight (a light track), written as `15.0 / 25`."""
+    component's weight (a light track), written `15.0 / 25` at the track's end."""
     names = list(labels)[::-1]
     got = [float(p) for p in points][::-1]
     full = [float(w) for w in weights][::-1]
@@ -33,6 +33,9 @@ def component_bars(
         orientation="h",
         name=weight,
         marker={"color": _TRACK},
+        text=[f"{p:.1f} / {w:g}" for p, w in zip(got, full, strict=True)],
+        textposition="outside",
+        cliponaxis=False,
         hovertemplate="%{y}: %{x:g}<extra>" + weight + "</extra>",
     )
     bars = go.Bar(
@@ -41,9 +44,6 @@ def component_bars(
         orientation="h",
         name=earned,
         marker={"color": BLUE},
-        text=[f"{p:.1f} / {w:g}" for p, w in zip(got, full, strict=True)],
-        textposition="outside",
-        cliponaxis=False,
         hovertemplate="%{y}: %{x:.1f}<extra>" + earned + "</extra>",
     )
     top = max([*full, 1.0])
@@ -66,27 +66,34 @@ def component_bars(
     )
 
 
+def short(name: str, limit: int = 9) -> str:
+    """A tick label that leaves a phone's narrow chart room for its bars (the table has the full
+    name, the hover too)."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def ranking_bars(
     names: Sequence[str],
     scores: Sequence[float],
     below: Sequence[bool],
     bands: Sequence[float],
-    band_labels: Sequence[str],
 ) -> go.Figure:
     """The pool's platforms by score, highest on top; a dashed line at each band's lowest score;
-    platforms below the lowest band in vermillion and marked ▼ (the mark reads without colour)."""
-    y = list(names)[::-1]
+    platforms below the lowest band in vermillion and marked ▼ (the mark reads without colour).
+    Tick labels are shortened; the full name is in the hover."""
+    full = list(names)[::-1]
     x = [float(s) for s in scores][::-1]
     low = list(below)[::-1]
     bars = go.Bar(
-        y=y,
+        y=list(range(len(full))),
         x=x,
         orientation="h",
+        customdata=full,
         marker={"color": [VERMILLION if b else BLUE for b in low]},
         text=[f"{'▼ ' if b else ''}{s:.1f}" for s, b in zip(x, low, strict=True)],
         textposition="outside",
         cliponaxis=False,
-        hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        hovertemplate="%{customdata}: %{x:.1f}<extra></extra>",
         showlegend=False,
     )
     shapes = [
@@ -102,31 +109,22 @@ def ranking_bars(
         }
         for b in bands
     ]
-    notes = [
-        {
-            "xref": "x",
-            "x": b,
-            "yref": "y domain",
-            "y": 1,
-            "yanchor": "bottom",
-            "showarrow": False,
-            "text": text,
-            "font": {"size": 11},
-        }
-        for b, text in zip(bands, band_labels, strict=True)
-    ]
     return go.Figure(
         data=[bars],
         layout={
-            "height": 60 + 30 * len(y),
-            "margin": {"l": 10, "r": 40, "t": 26, "b": 8},
+            "height": 50 + 30 * len(full),
+            "margin": {"l": 10, "r": 40, "t": 8, "b": 8},
             "font": {"family": FONT, "size": 13},
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
-            "xaxis": {"range": [0, 105], "showgrid": True, "gridcolor": "#eeeeee", "zeroline": False},
-            "yaxis": {"showgrid": False, "automargin": True},
+            "xaxis": {"range": [0, 108], "showgrid": True, "gridcolor": "#eeeeee", "zeroline": False},
+            "yaxis": {
+                "showgrid": False,
+                "automargin": True,
+                "tickvals": list(range(len(full))),
+                "ticktext": [short(n) for n in full],
+            },
             "shapes": shapes,
-            "annotations": notes,
             "hoverlabel": {"font": {"family": FONT}},
         },
     )

@@ -69,8 +69,7 @@ REVIEWS_TEXT: dict[str, tuple[str, str]] = {
         "Note: the scoring scheme in force is a placeholder until the task force publishes its own; see "
         "its weights and full marks on the Methods page.",
     ),
-    "rv.m.pool": ("{year}年度培育库平台", "Pool platforms {year}"),
-    "rv.m.pool_n": ("已评分 {n} 个 · 待考核 {due} 个", "{n} scored · {due} due"),
+    "rv.m.pool": ("培育库平台已评分 / 应考核", "Pool platforms scored / due"),
     "rv.m.reward": ("{year}年度培育库奖励", "Pool rewards {year}"),
     "rv.m.pending": ("待考核（最多）", "Pending (at most)"),
     "rv.m.exit": ("低于最低档（动态管理）", "Below the lowest band"),
@@ -91,12 +90,12 @@ REVIEWS_TEXT: dict[str, tuple[str, str]] = {
     "rv.col.points": ("得分", "Points"),
     "rv.ranking": ("{year}年度培育库平台排名", "Pool platforms ranked, {year}"),
     "rv.ranking_help": (
-        "仅含当年在培育库奖励期内的平台（列入培育库起连续三年；升级或撤销当年仍计）。奖励档次：{bands}。",
+        "仅含当年在培育库奖励期内的平台（列入培育库起连续三年；升级或撤销当年仍计）。奖励档次：{bands}"
+        "（图中虚线为各档最低分）。",
         "Only platforms in their pool window that year (three years from entering the pool; the year of "
-        "a promotion or revocation still counts). Bands: {bands}.",
+        "a promotion or revocation still counts). Bands: {bands} (dashed lines: each band's lowest score).",
     ),
     "rv.no_pool": ("{year}年度尚无培育库平台的考核得分。", "No pool platform has a score for {year} yet."),
-    "rv.band_line": ("{score}分", "{score}"),
     "rv.exit": ("动态管理：低于最低奖励档的培育库平台", "动态管理: pool platforms below the lowest band"),
     "rv.exit_help": (
         "得分低于 {lowest} 分，当年无培育库奖励，列为动态管理退出的候选对象（是否退出由专班决定）。",
@@ -139,6 +138,7 @@ REVIEWS_TEXT: dict[str, tuple[str, str]] = {
         "add up to the score.",
     ),
     "plat.rw.state.not_in_pool": ("不在培育库奖励期内", "outside the pool window"),
+    "plat.rw.state.below_bands": ("低于最低档，无奖励", "below the lowest band: nothing"),
     # ---- entry
     "rv.upload": ("上传年度服务数据 CSV", "Upload annual figures (CSV)"),
     "rv.upload_help": (

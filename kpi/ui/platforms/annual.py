@@ -42,9 +42,7 @@ def reviews_section(plats: pd.DataFrame, settings: rewards.RewardSettings, today
     scores = listing.read("annual")
     review = annual.year_review(plats, scores, settings, year)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(
-        lang.t("rv.m.pool", year=year), lang.t("rv.m.pool_n", n=len(review.pool), due=len(review.pending))
-    )
+    c1.metric(lang.t("rv.m.pool"), f"{len(review.pool)} / {len(review.pool) + len(review.pending)}")
     c2.metric(lang.t("rv.m.reward", year=year), fmt.money(review.pool_reward_wan))
     c3.metric(lang.t("rv.m.pending"), fmt.money(review.pending_max_wan))
     c4.metric(lang.t("rv.m.exit"), lang.t("rv.m.exit_n", n=len(review.exit_candidates)))
@@ -53,6 +51,11 @@ def reviews_section(plats: pd.DataFrame, settings: rewards.RewardSettings, today
     _others(review)
     _detail(review, scheme)
     entry.entry_section(plats, scores, settings, year, today)
+
+
+def _numbers(keys: tuple[str, ...] = ("rv.col.score", "rv.col.computed", "rv.col.reward")) -> dict[str, Any]:
+    """Numbers written as text (one decimal, "—" where unknown), right-aligned as numbers read."""
+    return {lang.t(k): st.column_config.TextColumn(alignment="right") for k in keys}
 
 
 def source_text(row: dict[str, Any]) -> str:
@@ -109,10 +112,15 @@ def _ranking(review: annual.YearReview, settings: rewards.RewardSettings) -> Non
         list(pool["score"]),
         list(pool["exit_candidate"]),
         [lowest for lowest, _ in settings.pool_score_bands],
-        [lang.t("rv.band_line", score=f"{lowest:g}") for lowest, _ in settings.pool_score_bands],
     )
     st.plotly_chart(figure, key="plat_rv_ranking_chart", config=_CHART)
-    st.dataframe(ranking_frame(review), hide_index=True, width="stretch", key="plat_rv_ranking")
+    st.dataframe(
+        ranking_frame(review),
+        hide_index=True,
+        width="stretch",
+        column_config=_numbers(),
+        key="plat_rv_ranking",
+    )
 
 
 def _exit(review: annual.YearReview) -> None:
@@ -134,6 +142,7 @@ def _exit(review: annual.YearReview) -> None:
         ),
         hide_index=True,
         width="stretch",
+        column_config=_numbers(),
         key="plat_rv_exit",
     )
 
@@ -144,7 +153,9 @@ def _others(review: annual.YearReview) -> None:
         return
     st.subheader(lang.t("rv.others"))
     st.caption(lang.t("rv.others_help"))
-    st.dataframe(others_frame(review), hide_index=True, width="stretch", key="plat_rv_others")
+    st.dataframe(
+        others_frame(review), hide_index=True, width="stretch", column_config=_numbers(), key="plat_rv_others"
+    )
 
 
 def figure_text(code: str, value: Any) -> str:
@@ -201,7 +212,13 @@ def _detail(review: annual.YearReview, scheme: scoring.Scheme) -> None:
     if row["source"] == "override":
         summary[lang.t("rv.col.reason")] = row["reason"] or ""
         summary[lang.t("plat.col.by")] = str(row["override_by"] or "")
-    st.dataframe(pd.DataFrame([summary]), hide_index=True, width="stretch", key="plat_rv_summary")
+    st.dataframe(
+        pd.DataFrame([summary]),
+        hide_index=True,
+        width="stretch",
+        column_config=_numbers(),
+        key="plat_rv_summary",
+    )
     if row["components"] is None:
         st.info(lang.t("rv.no_figures"))
         return
@@ -225,5 +242,11 @@ def _detail(review: annual.YearReview, scheme: scoring.Scheme) -> None:
         key="plat_rv_components",
         config=_CHART,
     )
-    st.dataframe(detail_frame(values, comps, scheme), hide_index=True, width="stretch", key="plat_rv_figures")
+    st.dataframe(
+        detail_frame(values, comps, scheme),
+        hide_index=True,
+        width="stretch",
+        column_config=_numbers(("rv.col.value", "rv.col.full", "rv.col.weight", "rv.col.points")),
+        key="plat_rv_figures",
+    )
     st.caption(lang.t("rv.rounding"))
