@@ -1,4 +1,5 @@
-"""系统管理 Administration: accounts, targets and the 135N taxonomy (administrators only).
+"""系统管理 Administration: accounts, targets, the 135N taxonomy and the review scheme
+(administrators only).
 
 The widgets live in kpi/ui_admin.py; every change is checked again in the kpi core (`viewer=`)
 and recorded in the audit trail.
@@ -7,15 +8,15 @@ and recorded in the audit trail.
 import streamlit as st
 
 from kpi.model.roles import Permission
-from kpi.ui import admin, lang, layout, signin
+from kpi.ui import admin, lang, layout, scheme, signin
 
 signin.entry_guard(permission=Permission.MANAGE_USERS)
 
 
 def body() -> None:
     layout.page_header(lang.t("nav.admin"))
-    users, targets, taxonomy = st.tabs(
-        [lang.t("admin.tab.users"), lang.t("admin.tab.targets"), lang.t("admin.tab.taxonomy")]
+    users, targets, taxonomy, review_scheme = st.tabs(
+        [lang.t(f"admin.tab.{k}") for k in ("users", "targets", "taxonomy", "scheme")]
     )
     with users:
         admin.users_section()
@@ -23,6 +24,8 @@ def body() -> None:
         admin.targets_section()
     with taxonomy:
         admin.taxonomy_section()
+    with review_scheme:
+        scheme.scheme_section()  # the annual review's scoring scheme (kpi.ui.scheme)
 
 
 layout.guarded(body)

@@ -8,7 +8,7 @@ platform reward rules from the reward settings (the same reads as the platforms 
 import streamlit as st
 
 from kpi.model.definitions import Status
-from kpi.ui import fmt, lang, layout, signin
+from kpi.ui import fmt, lang, layout, scheme, signin
 from kpi.ui.methods import indicators_table, rules_table, table, targets_table, taxonomy_section
 from kpi.ui.platforms import rewards
 
@@ -50,6 +50,7 @@ def body() -> None:
     settings = rewards.current_settings()  # the platforms page's rules, from the same settings
     st.markdown("\n".join(f"- {line}" for line in rewards.rule_lines(settings)))
     table(rewards.settings_table(settings))
+    scheme.methods_section()  # the annual review's scoring scheme, marked while a placeholder
 
     st.header(lang.t("methods.open"))
     st.markdown(lang.t("methods.open_intro"))

@@ -2,7 +2,7 @@
 the 2027 targets, rewards, annual reviews, and corrections of a single platform.
 
 The numbers follow kpi.platforms.register's rules, the same as `kpi status`; the widgets live in
-kpi/ui_platforms*.py, and this page lays them out.
+kpi/ui/platforms/, and this page lays them out.
 """
 
 import streamlit as st
@@ -11,7 +11,7 @@ from kpi.model.roles import Permission
 from kpi.platforms import register, rewards
 from kpi.ui import lang, layout, scope, signin
 from kpi.ui import signin as ui_signin
-from kpi.ui.platforms import coverage, forms, listing
+from kpi.ui.platforms import annual, coverage, forms, listing
 from kpi.ui.platforms import rewards as platforms_rewards
 
 signin.entry_guard()
@@ -50,7 +50,7 @@ def body() -> None:
     with tabs["rewards"]:
         platforms_rewards.rewards_section(plats, settings)
     with tabs["reviews"]:
-        forms.reviews_section(plats, settings, today)
+        annual.reviews_section(plats, settings, today)  # scores from the figures, ranking, entry
     if "edit" in tabs:
         with tabs["edit"]:
             forms.edit_section(plats)

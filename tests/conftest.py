@@ -31,7 +31,7 @@ def db(tmp_path: Path, _db_template: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data set, loaded once per session through the real ingestion. Copy before writing."""
-    from kpi.ingest import demo
+    from kpi.platforms import demo  # `kpi demo`: the demo set with the platforms' annual figures
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with connection.connect(path) as con:

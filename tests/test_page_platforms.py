@@ -129,43 +129,61 @@ def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> 
     assert history["说明"].iloc[-1] == "省经信厅公布名单"
 
 
-def test_a_review_entered_on_the_form_is_stored_and_leaves_the_due_list(app_db: Path) -> None:
-    name, host = "化工新材料中试基地（示例）", "示例化工园区管委会"
+def money(text: str) -> float:
+    """A metric written by kpi.text.numbers.money (万元 / 亿元) back to 万元."""
+    if text.endswith("亿元"):
+        return float(text.removesuffix("亿元").replace(",", "")) * 10_000
+    return float(text.removesuffix("万元").replace(",", ""))
+
+
+def test_an_override_needs_a_reason_is_stored_and_leaves_the_due_list(app_db: Path) -> None:
+    """The demo's platform under construction reports no figures for 2026: it is due. A typed
+    score without a reason is refused; with one it is stored, counts, and the platform leaves
+    the due list."""
+    name, host = "汽车零部件中试平台（示例）", "示例汽配科技公司"
     at = start()
-    year = int(at.selectbox(key="plat_rv_year").value)
-    at.selectbox(key="plat_rv_year").set_value(2025)
+    at.selectbox(key="plat_rv_year").set_value(2026)
     rerun(at)
     due = frame(at, "考核状态")
-    assert (name, 2025) in set(zip(due["平台名称"], due["考核年度"], strict=True))
+    assert (name, 2026) in set(zip(due["平台名称"], due["考核年度"], strict=True))
+    committed = money(at.metric[3].value)
     at.selectbox(key="plat_rv_pick__zh").set_value(f"{name}\x1f{host}")
-    at.number_input(key="plat_rv_form_year_2025").set_value(2025)
+    at.number_input(key="plat_rv_form_year_2026").set_value(2026)
     at.number_input(key="plat_rv_score").set_value(92)
+    at.button(key="plat_rv_save").click()
+    rerun(at)
+    assert any("必须填写调整理由" in e.value for e in at.error)
+    at.text_input(key="plat_rv_comment").set_value("在建期间由专班现场核查评定")
     at.button(key="plat_rv_save").click()
     rerun(at)
     assert any("考核结果已保存" in s.value for s in at.success), [e.value for e in at.error]
     with connection.connect(app_db) as con:
         scores = reviews.current_reviews(con)
-    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
-        [name, 2025, 92.0, "t_statistician"]
+        events = con.execute(
+            "SELECT actor, detail FROM audit_log WHERE action = 'review_override' ORDER BY id DESC LIMIT 1"
+        ).fetchall()
+    mine = scores[scores["recorded_by"] == "t_statistician"]
+    assert mine[["name", "year", "score", "comment"]].values.tolist() == [
+        [name, 2026, 92.0, "在建期间由专班现场核查评定"]
     ]
-    due = frame(at, "考核状态")
-    assert (name, 2025) not in set(zip(due["平台名称"], due["考核年度"], strict=True))
-    # 92 earns the whole year's cap: 300 / 3 = 100万元 committed
-    assert at.metric[3].value == "100.0万元"
-    assert year >= 2025
+    assert events[0][0] == "t_statistician" and '"computed": null' in events[0][1]
+    due = frames(at, "考核状态")
+    assert not due or (name, 2026) not in set(zip(due[0]["平台名称"], due[0]["考核年度"], strict=True))
+    # 92 earns the whole year's cap: 300 / 3 = 100万元 more committed
+    assert money(at.metric[3].value) == committed + 100
 
 
 def test_the_pool_cap_setting_changes_the_money(app_db: Path) -> None:
     at = start("admin")  # the reward rules are an administrator's
-    before = at.metric[4].value  # pending reviews, at most
+    before = money(at.metric[4].value)  # pending reviews, at most
     at.radio(key="plat_rw_pool_cap_basis__zh").set_value("per_year")
     at.button(key="plat_rw_save").click()
     rerun(at)
     assert any("已保存" in s.value for s in at.success)
     with connection.connect(app_db) as con:
         assert rewards.load_settings(con).pool_cap_basis == "per_year"
-    # five pool platforms × three years: at most 100 a year before, 300 a year now
-    assert (before, at.metric[4].value) == ("1,500.0万元", "4,500.0万元")
+    # each pending review year: at most 100 a year before (300 / 3), 300 a year now
+    assert before > 0 and money(at.metric[4].value) == 3 * before
 
 
 def test_platform_names_are_shown_as_text_only(app_db: Path) -> None:
@@ -215,8 +233,9 @@ def test_a_review_file_is_checked_then_stored_on_confirm(app_db: Path) -> None:
     assert any("考核结果已入库" in s.value for s in at.success)
     with connection.connect(app_db) as con:
         scores = reviews.current_reviews(con)
-    assert scores[["name", "year", "score", "recorded_by"]].values.tolist() == [
-        ["氢能装备中试平台（示例）", 2026, 81.0, "t_statistician"]
+    mine = scores[scores["recorded_by"] == "t_statistician"]
+    assert mine[["name", "year", "score", "comment"]].values.tolist() == [
+        ["氢能装备中试平台（示例）", 2026, 81.0, "良好"]
     ]
 
 

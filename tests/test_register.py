@@ -26,7 +26,7 @@ from kpi.engine import status as engine_status
 from kpi.ingest.platforms import ingest_platforms
 from kpi.ingest.stats import ingest_stats
 from kpi.model.definitions import ALL_CLUSTER
-from kpi.platforms import history, register, reviews, rewards
+from kpi.platforms import figures, history, register, reviews, rewards
 from kpi.reports import export
 from kpi.store import connection, schema, writes
 from kpi.store.queries import cluster_regions
@@ -266,7 +266,7 @@ REVIEWS = (
     "平台名称,依托单位,考核年度,考核得分,评语\n"
     "纺织中试平台,乙集团,2025,92,优秀\n"
     "机器人中试平台,庚公司,2025,85,良好\n"
-    "机器人中试平台,庚公司,2026,55,\n"
+    "机器人中试平台,庚公司,2026,55,现场核查\n"
     '食品中试平台,丙公司,2025,65,=HYPERLINK("x")\n'
 )
 
@@ -313,12 +313,13 @@ def test_national_matching_is_unknown_until_the_support_is_entered(reg: Path) ->
 
 def test_review_file_problems_are_listed_by_line_and_nothing_is_stored(reg: Path) -> None:
     bad = (
-        "平台名称,依托单位,考核年度,考核得分\n"
-        "纺织中试平台,乙集团,2025,92\n"
-        "不存在的平台,某公司,2025,80\n"
-        "纺织中试平台,乙集团,25,80\n"
-        "机器人中试平台,庚公司,2025,101\n"
-        "纺织中试平台,乙集团,2025,70\n"
+        "平台名称,依托单位,考核年度,考核得分,评语\n"
+        "纺织中试平台,乙集团,2025,92,复核\n"
+        "不存在的平台,某公司,2025,80,复核\n"
+        "纺织中试平台,乙集团,25,80,复核\n"
+        "机器人中试平台,庚公司,2025,101,复核\n"
+        "纺织中试平台,乙集团,2025,70,复核\n"
+        "机器人中试平台,庚公司,2026,70,\n"
     )
     with connection.connect(reg) as con:
         result = reviews.ingest_reviews(con, bad.encode(), "bad.csv")
@@ -328,6 +329,7 @@ def test_review_file_problems_are_listed_by_line_and_nothing_is_stored(reg: Path
         ("UNKNOWN_PLATFORM", 3),
         ("BAD_YEAR", 4),
         ("BAD_SCORE", 5),
+        ("REASON_REQUIRED", 7),  # a typed score overrides the computed one: only with a reason
         ("DUPLICATE_REVIEW", 6),
     ]
     assert result.report.errors[0].message("zh") == (
@@ -354,7 +356,7 @@ def test_pool_platforms_due_for_review(reg: Path) -> None:
 
 def test_a_new_score_revises_the_old_one_and_keeps_it(reg: Path) -> None:
     with connection.connect(reg) as con:
-        reviews.record_review(con, "机器人中试平台", "庚公司", 2025, 70, "", by="赵六")
+        reviews.record_review(con, "机器人中试平台", "庚公司", 2025, 70, "初评", by="赵六")
         reviews.record_review(con, "机器人中试平台", "庚公司", 2025, 88, "复核后", by="钱七")
         now = reviews.current_reviews(con)
         every = con.execute("SELECT score FROM platform_reviews ORDER BY upload_id").fetchall()
@@ -425,18 +427,26 @@ def test_rolling_back_uploads_restores_the_register_and_the_scores(reg: Path) ->
     assert scores.empty
 
 
-def test_the_due_list_downloads_as_a_review_file_that_uploads_back(reg: Path) -> None:
+def test_the_due_list_downloads_as_a_figures_file_that_uploads_back(reg: Path) -> None:
     formula = HEAD + "=公式平台,+某公司,南湖区,合成生物,市级培育库,专业机构,2026-01-05,运行,\n"
     with connection.connect(reg) as con:
         assert ingest_platforms(con, formula.encode(), "名录4.csv").stored
-        due = reviews.due_reviews(register.current_register(con), reviews.current_reviews(con), 2026, 3)
+        due = reviews.due_reviews(register.current_register(con), reviews.annual_reviews(con), 2026, 3)
         sheet = export.export_csv(reviews.due_template(due)).decode("utf-8-sig")
+        assert sheet.splitlines()[0] == (
+            "平台名称,依托单位,考核年度,服务企业数,中试服务项目数,中试服务收入(万元),孵化企业数,成果转化数,"
+            "检验检测资质,参与制定标准数,专利授权数"
+        )
         assert "'=公式平台,'+某公司,2026" in sheet  # neutralised for the spreadsheet
-        filled = "\n".join(line + "80," if i else line for i, line in enumerate(sheet.splitlines()))
-        filled = filled.replace(",,80,", ",80,")  # the two empty columns: score 80, no comment
-        result = reviews.ingest_reviews(con, filled.encode("utf-8-sig"), "填好的.csv", uploaded_by="赵六")
+        filled = "\n".join(
+            line.rstrip(",") + ",10,5,100,1,2,CMA,0,1" if i else line
+            for i, line in enumerate(sheet.splitlines())
+        )
+        result = figures.ingest_figures(
+            con, filled.encode("utf-8-sig"), "填好的.csv", uploaded_by="赵六", today=TODAY
+        )
         assert result.stored, [i.describe() for i in result.report.errors]
-        left = reviews.due_reviews(register.current_register(con), reviews.current_reviews(con), 2026, 3)
-        names = set(reviews.current_reviews(con)["name"])
+        left = reviews.due_reviews(register.current_register(con), reviews.annual_reviews(con), 2026, 3)
+        names = set(figures.current_figures(con)["name"])
     assert len(due) == 7 and left.empty  # B, C, G: 2025 and 2026; the new one: 2026
     assert "=公式平台" in names

@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kpi.cli import reviews as reviews_cli
 from kpi.cli import users
 from kpi.engine import status as engine_status
-from kpi.ingest import demo
 from kpi.ingest.clusters import ingest_clusters
 from kpi.ingest.csvfile import check_size
 from kpi.ingest.platforms import ingest_platforms
@@ -22,7 +22,7 @@ from kpi.ingest.result import IngestResult
 from kpi.ingest.stats import ingest_stats
 from kpi.model.definitions import INDICATOR_ORDER
 from kpi.model.errors import InvalidInput, KpiError, UnknownScope
-from kpi.platforms import reviews
+from kpi.platforms import demo, reviews
 from kpi.store import connection, queries, schema, writes
 from kpi.store.reference import scope_label, targets
 from kpi.text import numbers
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         if kind == "clusters":
             k.add_argument("--replace", action="store_true", help="the file replaces the whole taxonomy")
         _common(k)
+    reviews_cli.add_parsers(sub, isub, _common)  # `ingest platform-figures` and `reviews`
     st = sub.add_parser("status", help="the KPIs for one scope")
     st.add_argument("--period")
     st.add_argument("--region")
@@ -308,6 +309,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "user": users.user_command,
     "audit": users.audit_command,
     "report": _report,
+    **reviews_cli.HANDLERS,
 }
 
 

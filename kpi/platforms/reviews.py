@@ -1,11 +1,17 @@
-"""Annual performance reviews (年度绩效考核) of the platforms: a score (0–100) and a short comment
-per platform and year, from a small CSV or the page's form, and which pool platforms are due.
+"""Annual performance reviews (年度绩效考核) of the platforms: the score of each platform and
+year, and which pool platforms are due.
+
+The score is **computed** from the platform's figures for the year (kpi.platforms.figures,
+scored by kpi.platforms.scoring). A score typed by hand (a small CSV or the page's form)
+**overrides** the computed one, and only with a reason; the override is shown beside the computed
+score, and each one is written to the audit trail with both scores and the reason. The score in
+force decides the cultivation-pool reward (kpi.platforms.rewards).
 
 Every record is kept: a new score for the same platform and year is a revision (the old one
-stays with the upload or form entry that brought it, with who entered it). The score decides the
-cultivation-pool reward (kpi.platforms.rewards).
+stays with the upload or form entry that brought it, with who entered it). A rollback of the
+override makes the computed score count again.
 
-Review file (CSV, same encodings as the other files):
+Override file (CSV, same encodings as the other files):
 
 | field | headers | content |
 |---|---|---|
@@ -13,13 +19,14 @@ Review file (CSV, same encodings as the other files):
 | host | 依托单位, 建设单位 | as in the register |
 | year | 考核年度, 年度 | the year reviewed (2025) |
 | score | 考核得分, 得分, 绩效得分 | 0 to 100 |
-| comment | 评语, 考核意见, 备注 | optional, at most 200 characters |
+| comment | 评语, 理由, 调整理由, 考核意见, 备注 | the reason for overriding the computed score: required, at most 200 characters |
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -28,8 +35,10 @@ from kpi.ingest.csvfile import LINE, parse_numbers, read_table, resolve_columns
 from kpi.ingest.report import Report
 from kpi.ingest.result import Checked, IngestResult, flag, issues_frame
 from kpi.model.definitions import Field
+from kpi.platforms.figures import FIGURES
 from kpi.platforms.rewards import pool_window
-from kpi.store import connection, writes
+from kpi.platforms.scoring import computed_scores
+from kpi.store import audit, connection, writes
 
 COMMENT_LIMIT = 200
 REVIEW_FIELDS: tuple[Field, ...] = (
@@ -39,8 +48,8 @@ REVIEW_FIELDS: tuple[Field, ...] = (
     Field("score", ("考核得分", "得分", "绩效得分", "score"), label_zh="考核得分", label_en="score"),
     Field(
         "comment",
-        ("评语", "考核意见", "备注", "comment"),
-        required=False,
+        ("评语", "理由", "调整理由", "考核意见", "备注", "comment", "reason"),
+        required=False,  # a missing column is REASON_REQUIRED on every row, with its line
         label_zh="评语",
         label_en="comment",
     ),
@@ -91,6 +100,8 @@ def check_reviews(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -
     scores, not_number = parse_numbers(raw("score"))
     bad_score = not_number | scores.isna() | (scores < 0) | (scores > 100)
     flag(report, bad_score.fillna(True), lines, "BAD_SCORE", cols["score"].header, value=raw("score"))
+    reason_column = cols["comment"].header if "comment" in cols else "评语"
+    flag(report, raw("comment") == "", lines, "REASON_REQUIRED", reason_column)
     if "comment" in cols:
         length = raw("comment").str.len()
         header = cols["comment"].header
@@ -126,6 +137,7 @@ def check_reviews(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -
 def write_reviews(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame) -> tuple[int, int]:
     """New scores become current; earlier ones for the same platform and year stay as history.
     Runs inside the caller's transaction. Returns (new, revised)."""
+    _audit_overrides(con, upload_id, rows)
     con.register("incoming_reviews", rows)
     try:
         revised = writes.count_current(con, "platform_reviews", "incoming_reviews", writes.REVIEW_KEY)
@@ -140,8 +152,36 @@ def write_reviews(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataF
     return len(rows) - revised, revised
 
 
+def _audit_overrides(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame) -> None:
+    """One REVIEW_OVERRIDE event per score typed: the score, the computed one it replaces (None
+    where no figures are on record) and the reason, in the transaction that stores it."""
+    by = con.execute("SELECT uploaded_by FROM uploads WHERE id = $id", {"id": upload_id}).fetchall()[0][0]
+    scored = computed_scores(con)
+    computed = {
+        (r["name"], r["host"], int(r["year"])): float(r["computed"]) for r in scored.to_dict("records")
+    }
+    for r in rows.to_dict("records"):
+        audit.record(
+            con,
+            by,
+            audit.Action.REVIEW_OVERRIDE,
+            upload_id=upload_id,
+            name=r["name"],
+            host=r["host"],
+            year=int(r["year"]),
+            score=float(r["score"]),
+            computed=computed.get((r["name"], r["host"], int(r["year"]))),
+            reason=r["comment"],
+        )
+
+
 def ingest_reviews(
-    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *, uploaded_by: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    *,
+    uploaded_by: str | None = None,
+    is_demo: bool = False,
 ) -> IngestResult:
     """Validate and store a review file in one transaction, or store nothing."""
     checked = check_reviews(con, data, file_name)
@@ -155,6 +195,7 @@ def ingest_reviews(
             sha256=checked.sha256,
             encoding=checked.report.encoding,
             uploaded_by=uploaded_by,
+            is_demo=is_demo,
         )
         new, revised = write_reviews(con, uid, checked.rows)
         writes.store_issues(con, uid, issues_frame(checked.report.warnings))
@@ -162,7 +203,14 @@ def ingest_reviews(
     return IngestResult(checked.report, uid, len(checked.rows), new, revised)
 
 
-REVIEW_PROBLEMS = ("by_missing", "unknown_platform", "bad_year", "bad_score", "comment_too_long")
+REVIEW_PROBLEMS = (
+    "by_missing",
+    "unknown_platform",
+    "bad_year",
+    "bad_score",
+    "reason_missing",
+    "comment_too_long",
+)
 
 
 def record_review(
@@ -185,6 +233,8 @@ def record_review(
         problems.append("bad_year")
     if score is None or not 0 <= float(score) <= 100:
         problems.append("bad_score")
+    if not comment.strip():
+        problems.append("reason_missing")
     if len(comment.strip()) > COMMENT_LIMIT:
         problems.append("comment_too_long")
     if problems:
@@ -209,7 +259,8 @@ def record_review(
 
 
 def current_reviews(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The scores that count: name, host, year, score, comment, recorded_at, recorded_by, kind."""
+    """The typed scores (overrides) that count: name, host, year, score, comment (the reason),
+    recorded_at, recorded_by, kind."""
     return con.execute(
         """SELECT r.name, r.host, r.year::INTEGER AS year, r.score, r.comment,
                   u.uploaded_at AS recorded_at, u.uploaded_by AS recorded_by, u.kind, r.upload_id
@@ -219,8 +270,74 @@ def current_reviews(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+REVIEW_COLUMNS = [
+    "name",
+    "host",
+    "year",
+    "score",
+    "source",
+    "computed",
+    "components",
+    "reason",
+    "override_by",
+    "override_at",
+]
+
+
+def effective_reviews(scored: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
+    """The score in force per platform and year (columns REVIEW_COLUMNS): the override where one
+    was typed (`source` "override", its reason and who typed it), else the computed score
+    (`source` "computed"). `computed` and `components` are the figures' wherever figures exist
+    (so an override is shown beside the computed score); None where there are none.
+
+    `scored` is kpi.platforms.scoring.score_figures(...); `overrides` current_reviews(...)."""
+    out: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for r in scored.to_dict("records"):
+        out[(r["name"], r["host"], int(r["year"]))] = {
+            "score": float(r["computed"]),
+            "source": "computed",
+            "computed": float(r["computed"]),
+            "components": dict(r["components"]),
+            "reason": None,
+            "override_by": None,
+            "override_at": None,
+        }
+    for r in overrides.to_dict("records"):
+        key = (r["name"], r["host"], int(r["year"]))
+        base = out.get(key, {"computed": None, "components": None})
+        out[key] = {
+            **base,
+            "score": float(r["score"]),
+            "source": "override",
+            "reason": r["comment"] if isinstance(r["comment"], str) else None,
+            "override_by": r["recorded_by"],
+            "override_at": r["recorded_at"],
+        }
+    rows = [{"name": k[0], "host": k[1], "year": k[2], **v} for k, v in out.items()]
+    frame = pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+    frame["year"] = frame["year"].astype("int64")
+    frame["score"] = frame["score"].astype("float64")
+    frame["computed"] = frame["computed"].astype("Float64")
+    for column in ("components", "reason", "override_by", "override_at"):  # None, never NaN
+        frame[column] = pd.Series(
+            [v if _given(v) else None for v in frame[column]], index=frame.index, dtype=object
+        )
+    return frame.sort_values(["year", "name", "host"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def _given(v: Any) -> bool:
+    return isinstance(v, (dict, str)) or (v is not None and not pd.isna(v))
+
+
+def annual_reviews(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """effective_reviews of what is stored: the figures scored with the scheme in force, and the
+    overrides."""
+    return effective_reviews(computed_scores(con), current_reviews(con))
+
+
 def due_reviews(plats: pd.DataFrame, reviews: pd.DataFrame, year: int, pool_years: int) -> pd.DataFrame:
-    """Pool platforms whose review for a year up to `year` is missing (years in their pool window,
+    """Pool platforms without a score (neither figures nor an override; `reviews` is
+    annual_reviews(...)) for a year up to `year` (years in their pool window,
     kpi.platforms.rewards.pool_window): name, host, region, review_year, state ('due' for `year`,
     'overdue' for an earlier one)."""
     done = {(r["name"], r["host"], int(r["year"])) for r in reviews.to_dict("records")}
@@ -241,16 +358,9 @@ def due_reviews(plats: pd.DataFrame, reviews: pd.DataFrame, year: int, pool_year
 
 
 def due_template(due: pd.DataFrame) -> pd.DataFrame:
-    """The platforms due, as a review file to fill in (score and comment empty)."""
-    return pd.DataFrame(
-        {
-            "平台名称": due["name"],
-            "依托单位": due["host"],
-            "考核年度": due["review_year"],
-            "考核得分": "",
-            "评语": "",
-        }
-    )
+    """The platforms due, as a figures file to fill in (kpi.platforms.figures; figures empty)."""
+    head = {"平台名称": due["name"], "依托单位": due["host"], "考核年度": due["review_year"]}
+    return pd.DataFrame({**head, **{f.label_zh: "" for f in FIGURES}})
 
 
 def default_review_year(today: dt.date) -> int:

@@ -12,7 +12,8 @@ latest value of a key counts, so every change keeps who made it and when):
 - **Cultivation pool** (“根据年度绩效考核给予连续三年不超过300万元的奖励”): for each of the first
   `pool_years` calendar years from the year the platform entered the pool, while it was in the
   pool for part of that year (not after its promotion or revocation year), the year's cap times
-  the share its review score earns (`pool_score_bands`, e.g. ``90:1;80:0.7;60:0.4``: ≥ 90 the
+  the share its review score earns (the score in force: computed from the platform's figures, or
+  a typed override with its reason, kpi.platforms.reviews.annual_reviews) (`pool_score_bands`, e.g. ``90:1;80:0.7;60:0.4``: ≥ 90 the
   whole cap, ≥ 80 70 %, ≥ 60 40 %, below nothing). The year's cap is `pool_cap_wan` when
   `pool_cap_basis` is `per_year`, and `pool_cap_wan / pool_years` when it is
   `three_years_total` (the default: the plan does not say, DOMAIN §7.4). A year without a score
@@ -57,6 +58,7 @@ REWARD_COLUMNS = [
     "amount_wan",
     "max_wan",
     "state",
+    "score_source",  # "computed" or "override" for a pool reward with a score, else None
 ]
 
 
@@ -75,6 +77,11 @@ class RewardSettings:
         if self.pool_cap_basis == "per_year":
             return self.pool_cap_wan
         return self.pool_cap_wan / self.pool_years
+
+    def lowest_band(self) -> float:
+        """The lowest score that earns a band: a pool platform below it earns nothing that year
+        (a candidate for 动态管理 exit)."""
+        return min(lowest for lowest, _ in self.pool_score_bands)
 
     def pool_share(self, score: float) -> float:
         """Share of the year's cap a review score earns (0 below the lowest band)."""
@@ -230,10 +237,12 @@ def reward_rows(plats: pd.DataFrame, reviews: pd.DataFrame, settings: RewardSett
     """One row per reward earned or pending (columns REWARD_COLUMNS; amounts in 万元).
 
     `plats` is kpi.platforms.register.register(...) (with `recognitions`); `reviews` has name, host, year,
-    score (current scores). amount_wan is None where it is not known yet (pending review,
+    score and optionally source (kpi.platforms.reviews.annual_reviews; a frame without `source`
+    is typed scores only). amount_wan is None where it is not known yet (pending review,
     national support missing); max_wan is the most it can be (None when unknown).
     """
     scores = {(r["name"], r["host"], int(r["year"])): float(r["score"]) for r in reviews.to_dict("records")}
+    sources = {(r["name"], r["host"], int(r["year"])): r.get("source") for r in reviews.to_dict("records")}
     start = settings.reward_from
     rows: list[dict[str, Any]] = []
     for p in plats.to_dict("records"):
@@ -288,6 +297,7 @@ def reward_rows(plats: pd.DataFrame, reviews: pd.DataFrame, settings: RewardSett
                     "amount_wan": amount,
                     "max_wan": top,
                     "state": state,
+                    "score_source": sources.get((p["name"], p["host"], year)),
                 }
             )
     out = pd.DataFrame(rows, columns=REWARD_COLUMNS)
@@ -295,6 +305,7 @@ def reward_rows(plats: pd.DataFrame, reviews: pd.DataFrame, settings: RewardSett
     out["amount_wan"] = out["amount_wan"].astype("Float64")
     out["max_wan"] = out["max_wan"].astype("Float64")
     out["score"] = out["score"].astype("Float64")
+    out["score_source"] = out["score_source"].astype(object).where(out["score_source"].notna(), None)
     return out.sort_values(["year", "region", "name", "kind"], na_position="last").reset_index(drop=True)
 
 

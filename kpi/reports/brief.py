@@ -28,7 +28,7 @@ from kpi.model import roles
 from kpi.model.definitions import INDICATOR_ORDER, RATIO, RATIOS, STAT_FIELD, Status
 from kpi.platforms.register import current_platforms
 from kpi.progress import trajectory
-from kpi.reports import chromium, style
+from kpi.reports import chromium, reviews_brief, style
 from kpi.reports.attention import gap_sentence, target_words, units_below
 from kpi.reports.style import status_text, status_word
 from kpi.store import queries
@@ -97,6 +97,7 @@ def gather(
         "uploads": used.to_dict("records"),
         "demo": bool(status["demo"] or used["is_demo"].any()),
         "generated": (today or dt.date.today()).isoformat(),
+        "reviews": reviews_brief.gather(con, scope_region, today=today),
     }
 
 
@@ -232,6 +233,7 @@ def html_page(data: dict[str, Any]) -> str:
 <div class="charts">{charts}</div>
 <h2>需关注的事项与追赶要求</h2>
 <ul>{items}</ul>
+{reviews_brief.section(data["reviews"])}
 <div class="foot">{footer(data)}</div>
 </body></html>
 """

@@ -35,6 +35,8 @@ class Action(StrEnum):
     ROLLBACK = "rollback"
     TARGET_CHANGE = "target_change"
     REWARD_SETTINGS = "reward_settings"
+    SCHEME_CHANGE = "scheme_change"  # the annual review's scoring scheme (kpi.platforms.scoring)
+    REVIEW_OVERRIDE = "review_override"  # a typed review score replacing the computed one, with its reason
     TAXONOMY_CHANGE = "taxonomy_change"
     USER_ADD = "user_add"
     USER_PASSWORD = "user_password"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kpi.model.definitions import MONEY_FIELDS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -99,6 +99,28 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE IF NOT EXISTS audit_log (
         id BIGINT PRIMARY KEY, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
         detail JSON
+    );
+    """,
+    # annual reviews on evidence (kpi.platforms.figures, kpi.platforms.scoring): each platform's
+    # service figures per year, every vintage kept like the review scores (is_current marks the
+    # one that counts); and the scoring scheme as data, one row per figure and version, each
+    # version with its source and who set it (append-only: the latest version counts; none stored
+    # means the reference default, kpi/reference/review_scheme.csv)
+    5: """
+    CREATE TABLE IF NOT EXISTS platform_figures (
+        upload_id INTEGER NOT NULL, line INTEGER,
+        name VARCHAR NOT NULL, host VARCHAR NOT NULL, year SMALLINT NOT NULL,
+        served_firms BIGINT NOT NULL, pilot_projects BIGINT NOT NULL, service_revenue DOUBLE NOT NULL,
+        incubated_firms BIGINT NOT NULL, transfers BIGINT NOT NULL, accreditation VARCHAR NOT NULL,
+        standards BIGINT NOT NULL, patents BIGINT NOT NULL, is_current BOOLEAN NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS review_scheme_versions (
+        version INTEGER PRIMARY KEY, source VARCHAR NOT NULL, placeholder BOOLEAN NOT NULL,
+        set_at TIMESTAMP NOT NULL, set_by VARCHAR NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS review_scheme (
+        version INTEGER NOT NULL, figure VARCHAR NOT NULL, weight DOUBLE NOT NULL,
+        full_marks DOUBLE NOT NULL, sort INTEGER NOT NULL, PRIMARY KEY (version, figure)
     );
     """,
 }

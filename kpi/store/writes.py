@@ -18,8 +18,9 @@ STAT_VALUE_COLUMNS = (*MONEY_FIELDS, "enterprises")
 PLATFORM_KEY = ("name", "host")
 REVIEW_KEY = ("name", "host", "year")
 REVIEW_KINDS = ("reviews", "review_form")  # upload kinds that write platform_reviews
+FIGURE_KINDS = ("platform_figures", "figures_form")  # upload kinds that write platform_figures
 # kinds with earlier vintages to restore (platform_edit: a correction made on the platform page)
-ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS)
+ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS, *FIGURE_KINDS)
 
 
 def new_upload(
@@ -238,6 +239,8 @@ def rollback_upload(
         if kind in ("stats", "demo")
         else ("platform_reviews", REVIEW_KEY)
         if kind in REVIEW_KINDS
+        else ("platform_figures", REVIEW_KEY)
+        if kind in FIGURE_KINDS
         else ("platform_versions", PLATFORM_KEY)
     )
     on = " AND ".join(f"t.{k} = k.{k}" for k in key)

@@ -7,6 +7,7 @@ the command line, the upload page and the stored report all say the same words.
 from __future__ import annotations
 
 from kpi.text.lookup import pick
+from kpi.text.reviews import FIGURE_TEMPLATES
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     # --- errors: the file is rejected, nothing is stored ---
@@ -170,6 +171,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "period {value} has not ended yet; please check",
     ),
 }
+
+TEMPLATES.update(FIGURE_TEMPLATES)  # the annual figures file's own problems
 
 CLI_TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("文件 {file} 未入库：发现 {n} 个问题", "{file} was rejected: {n} problem(s)"),

@@ -13,7 +13,7 @@ import streamlit as st
 from kpi.access import accounts
 from kpi.engine import breakdown, series, status
 from kpi.model.roles import Viewer
-from kpi.platforms import register, reviews, rewards
+from kpi.platforms import figures, register, reviews, rewards, scoring
 from kpi.reports import clusters as cluster_reports
 from kpi.store import connection, queries, reference
 
@@ -105,4 +105,9 @@ _READERS: dict[str, Callable[..., Any]] = {
     "reviews": lambda con: reviews.current_reviews(con),
     "settings": lambda con: rewards.setting_values(con),
     "settings_log": lambda con: rewards.settings_log(con),
+    # the annual review on evidence: figures, the scores in force, the scheme and its history
+    "figures": lambda con: figures.current_figures(con),
+    "annual": lambda con: reviews.annual_reviews(con),
+    "scheme": lambda con: scoring.load_scheme(con),
+    "scheme_history": lambda con: scoring.scheme_history(con),
 }

@@ -18,7 +18,7 @@ from kpi.ui.platforms.forms import flash, show_flash, write
 
 def rewards_section(plats: pd.DataFrame, settings: rewards.RewardSettings) -> None:
     show_flash("rewards")
-    recorded = listing.read("reviews")
+    recorded = listing.read("annual")  # the scores in force: computed from the figures, or overridden
     _rules(settings)
     rows = rewards.reward_rows(plats, recorded, settings)
     totals = rewards.totals(rows)
@@ -194,7 +194,7 @@ def _detail(rows: pd.DataFrame, *, for_csv: bool = False) -> pd.DataFrame:
             lang.t("plat.rw.col.state"): rows["state"].map(lambda k: lang.t(f"plat.rw.state.{k}")),
             lang.t("plat.rw.col.amount"): shown(rows["amount_wan"], 1),
             lang.t("plat.rw.col.max"): shown(rows["max_wan"], 1),
-            lang.t("plat.rw.col.score"): shown(rows["score"], 0),
+            lang.t("plat.rw.col.score"): shown(rows["score"], 1),  # as the review tab writes it
             lang.t("plat.rw.col.on"): rows["on"].map(listing.day),
             lang.t("col.host"): rows["host"].astype(str),
         }
