@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kpi.cli import tasks as tasks_cli
 from kpi.cli import users
 from kpi.engine import status as engine_status
 from kpi.ingest import demo
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         if kind == "clusters":
             k.add_argument("--replace", action="store_true", help="the file replaces the whole taxonomy")
         _common(k)
+    tasks_cli.add_ingest_parser(isub, _common)
     st = sub.add_parser("status", help="the KPIs for one scope")
     st.add_argument("--period")
     st.add_argument("--region")
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", required=True, type=Path, help="brief.pdf (Chinese brief) or tables.xlsx")
     _common(rp)
     users.add_parsers(sub, _common)
+    tasks_cli.add_parsers(sub, _common)
     return parser
 
 
@@ -126,6 +129,7 @@ def _demo(args: argparse.Namespace, db: Path, lang: str) -> int:
         if args.if_empty and queries.latest_period(con) is not None:
             return EXIT_OK
         rows, platforms = demo.load(con, force=args.force)
+        tasks_cli.load_demo(con, lang, force=args.force)
     print(text("demo_done", lang, rows=rows, platforms=platforms))
     return EXIT_OK
 
@@ -143,6 +147,8 @@ def print_report(report: Report, lang: str, stored: bool) -> None:
 
 
 def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
+    if args.kind == "progress":
+        return tasks_cli.ingest_command(args, db, lang)
     files: list[Path] = list(args.files)
     for f in files:
         if not f.is_file():
@@ -308,6 +314,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "user": users.user_command,
     "audit": users.audit_command,
     "report": _report,
+    "tasks": tasks_cli.tasks_command,
 }
 
 

@@ -26,7 +26,7 @@ from kpi.engine import status as engine_status
 from kpi.model import roles
 from kpi.model.definitions import INDICATOR_ORDER, RATIO, RATIOS, STAT_FIELD, Status
 from kpi.platforms.register import current_platforms
-from kpi.reports import chromium, style
+from kpi.reports import chromium, style, tasks_brief
 from kpi.reports.style import status_text, status_word
 from kpi.store import queries
 from kpi.store.reference import regions as region_table
@@ -93,6 +93,7 @@ def gather(
         "uploads": used.to_dict("records"),
         "demo": bool(status["demo"] or used["is_demo"].any()),
         "generated": (today or dt.date.today()).isoformat(),
+        "tasks": tasks_brief.gather(con, today=today, viewer=viewer),
     }
 
 
@@ -219,6 +220,7 @@ def html_page(data: dict[str, Any]) -> str:
 <div class="charts">{charts}</div>
 <h2>需关注的事项与追赶要求</h2>
 <ul>{items}</ul>
+{tasks_brief.section(data["tasks"])}
 <div class="foot">{footer(data)}</div>
 </body></html>
 """
