@@ -103,7 +103,7 @@ def filters() -> tuple[dt.date, str | None]:
 
 
 def header(b: board.Board) -> None:
-    layout.page_header(t("nav.tasks"), demo=False)  # the tasks' own demo notice below
+    layout.page_header(t("nav.tasks"))  # its demo banner covers demo task reports too
     st.caption(t("tasks.intro", n=len(read("tasks"))))
     if own_unit() is not None:
         st.info(t("tasks.own_scope", unit=own_unit()), icon=":material/badge:")
@@ -111,7 +111,7 @@ def header(b: board.Board) -> None:
     if b.note:
         st.text(t("tasks.note", note=b.note))
     if b.demo:
-        st.warning(t("tasks.demo"), icon=":material/science:")
+        st.caption(t("tasks.demo"))
 
 
 def badge(status: str, suffix: str = "") -> str:
