@@ -199,3 +199,43 @@ def test_a_department_sees_and_reports_its_own_unit_on_the_page(tasks_db: Path) 
     assert len(after) == before + 1
     assert current[current["period"] == period]["achievements"].tolist() == ["页面更正"]
     assert any("已保存" in s.value for s in at.success)
+
+
+def test_an_administrator_creates_a_department_account_on_the_admin_page(app_db: Path) -> None:
+    at = support.app("admin")
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    by_label = {w.label: w for w in at.text_input}
+    by_label["用户名"].set_value("jxj_reporter")
+    role = next(s for s in at.selectbox if s.label == "角色" and "责任单位" in s.options)  # labels shown
+    role.set_value("department")
+    unit = next(s for s in at.selectbox if s.label == "所属单位" and MINE in s.options)
+    unit.set_value(MINE)
+    passwords = [w for w in at.text_input if w.proto.type == w.proto.PASSWORD]
+    passwords[0].set_value(support.PASSWORD)
+    passwords[1].set_value(support.PASSWORD)
+    next(b for b in at.button if b.label == "创建").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with connection.connect(app_db) as con:
+        user = accounts.get_user(con, "jxj_reporter")
+    assert user is not None and (user.role, user.unit, user.region) == ("department", MINE, None)
+
+
+def test_a_bad_progress_file_on_the_page_is_listed_by_line_and_not_stored(tasks_db: Path) -> None:
+    at = _open("department", MINE)
+    bad = (
+        "任务编号,责任单位,报告期,完成进度(%),进展情况,存在问题,下步打算\n"
+        f"二(一)3,{MINE},2026Q3,50,推进,无,继续\n"
+        f"二(一)3,{OTHER},2026Q3,50,推进,无,继续\n"
+    ).encode("gbk")
+    with connection.connect(tasks_db) as con:
+        before = task_store.reports(con, history=True)
+    at.file_uploader(key="tasks_file_0").set_value(("进度.csv", bad, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("文件未入库：发现 1 个问题" in e.value for e in at.error)
+    report = next(d.value for d in at.dataframe if "行" in d.value.columns and "代码" in d.value.columns)
+    assert report[["行", "列", "代码"]].values.tolist() == [[3, "责任单位", "NOT_YOUR_UNIT"]]
+    assert not [b for b in at.button if b.label == "确认入库"]
+    with connection.connect(tasks_db) as con:
+        assert task_store.reports(con, history=True).equals(before)

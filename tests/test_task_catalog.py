@@ -158,3 +158,25 @@ def test_the_overview_card_and_the_brief_say_what_the_board_says(app_db: Path) -
     assert not at.exception
     shown = [m.value for m in at.markdown]
     assert any(v.startswith("重点任务：") and "项未报送" in v for v in shown)
+
+
+def test_kpi_demo_loads_deterministic_demo_task_reports(db: Path, tmp_path: Path) -> None:
+    done = support.run_kpi("demo", db=db)
+    assert done.returncode == 0, done.stderr
+    assert "演示任务进度" in done.stdout
+    with connection.connect(db) as con:
+        kinds = con.execute("SELECT kind, is_demo FROM uploads WHERE kind = 'progress'").fetchall()
+        first = demo_frame(con)
+        b = board.board(con)
+    other = tmp_path / "other.duckdb"
+    with connection.connect(other) as con:
+        again = demo_frame(con)
+    assert kinds == [("progress", True)]
+    assert first.equals(again) and len(first) > 16
+    assert b.demo and any(t.status is not TaskStatus.NOT_REPORTED for t in b.tasks)
+
+
+def demo_frame(con):
+    from kpi.tasks import demo
+
+    return demo.reports_frame(con, TODAY)

@@ -132,6 +132,18 @@ def test_a_revision_counts_and_the_earlier_report_stays(db: Path) -> None:
     assert list(zip(history["progress"], history["is_current"], strict=True)) == [(0.45, True), (0.4, False)]
 
 
+def test_a_rolled_back_upload_gives_the_earlier_report_back(db: Path) -> None:
+    with connection.connect(db) as con:
+        reports.ingest_progress(con, text(GOOD[0]).encode(), "a.csv", today=TODAY)
+        again = reports.ingest_progress(
+            con, text(GOOD[0].replace(",40,", ",45,")).encode(), "b.csv", today=TODAY
+        )
+    done = run_kpi("rollback", str(again.upload_id), db=db)
+    assert done.returncode == 0, done.stderr
+    with connection.connect(db) as con:
+        assert list(task_store.reports(con)["progress"]) == [0.4]
+
+
 def test_english_headers_and_spellings(db: Path) -> None:
     header = "Task, Unit, Period, Progress (%), Achievements, Problems, Next steps"
     good = "二（一）2,Municipal Development and Reform Commission,2026年三季度,40%,done,none,more"

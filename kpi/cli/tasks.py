@@ -22,6 +22,7 @@ from kpi.ingest.report import Report
 from kpi.model.errors import InvalidInput
 from kpi.reports.style import task_status_text
 from kpi.store import connection
+from kpi.store import tasks as task_store
 from kpi.tasks import board, demo, reports
 from kpi.text import numbers
 from kpi.text.messages import text
@@ -132,5 +133,8 @@ def ingest_command(args: argparse.Namespace, db: Path, lang: str) -> int:
 
 def load_demo(con: duckdb.DuckDBPyConnection, lang: str, *, force: bool = False) -> None:
     """`kpi demo`'s task reports (after the statistics and the register)."""
+    if not force and task_store.has_real_reports(con):  # never mix demo reports into real ones
+        print(text("tasks_demo_skipped", lang), file=sys.stderr)
+        return
     result = demo.load(con, force=force)
     print(text("tasks_demo_done", lang, rows=result.rows))

@@ -12,8 +12,8 @@ import pandas as pd
 
 from kpi.store import writes
 
-REPORT_KEY = ("code", "unit", "period")
-REPORT_KINDS = ("progress", "progress_form")  # upload kinds that write task_reports
+REPORT_KEY = writes.TASK_REPORT_KEY
+REPORT_KINDS = writes.TASK_REPORT_KINDS  # upload kinds that write task_reports (file, form)
 REPORT_COLUMNS = ("code", "unit", "period", "progress", "achievements", "problems", "next_steps", "evidence")
 
 

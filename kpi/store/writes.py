@@ -18,8 +18,10 @@ STAT_VALUE_COLUMNS = (*MONEY_FIELDS, "enterprises")
 PLATFORM_KEY = ("name", "host")
 REVIEW_KEY = ("name", "host", "year")
 REVIEW_KINDS = ("reviews", "review_form")  # upload kinds that write platform_reviews
+TASK_REPORT_KEY = ("code", "unit", "period")
+TASK_REPORT_KINDS = ("progress", "progress_form")  # upload kinds that write task_reports (kpi.tasks)
 # kinds with earlier vintages to restore (platform_edit: a correction made on the platform page)
-ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS)
+ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS, *TASK_REPORT_KINDS)
 
 
 def new_upload(
@@ -238,6 +240,8 @@ def rollback_upload(
         if kind in ("stats", "demo")
         else ("platform_reviews", REVIEW_KEY)
         if kind in REVIEW_KINDS
+        else ("task_reports", TASK_REPORT_KEY)
+        if kind in TASK_REPORT_KINDS
         else ("platform_versions", PLATFORM_KEY)
     )
     on = " AND ".join(f"t.{k} = k.{k}" for k in key)

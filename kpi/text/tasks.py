@@ -61,6 +61,10 @@ TASK_CLI_TEXT: dict[str, tuple[str, str]] = {
         "已载入演示任务进度（合成数据）：{rows} 条报告",
         "demo task reports loaded (synthetic): {rows} reports",
     ),
+    "tasks_demo_skipped": (
+        "数据库中已有真实的任务进度报告：未载入演示任务进度",
+        "the database holds real task progress reports: no demo task reports loaded",
+    ),
     "unit_required": (
         "责任单位账号必须指定所属单位（--unit，方案列出的责任单位之一，如 市经信局）",
         "a department account needs its unit (--unit, one of the plan's accountable units, e.g. 市经信局)",
@@ -81,6 +85,13 @@ TASK_CLI_TEXT: dict[str, tuple[str, str]] = {
 
 TASKS_TEXT: dict[str, tuple[str, str]] = {
     "nav.tasks": ("任务督办", "Task supervision"),
+    # the upload history and the audit trail name the two kinds of task report upload
+    "upload.kind.progress": ("任务进度", "task progress"),
+    "upload.kind.progress_form": ("任务进度（表单）", "task progress (form)"),
+    "audit.upload.progress": ("上传任务进度", "Uploaded task progress"),
+    "audit.upload.progress_form": ("填报任务进度", "Reported task progress"),
+    "audit.kind.progress": ("任务进度", "task progress"),
+    "audit.kind.progress_form": ("任务进度填报", "task progress entered"),
     "tasks.intro": (
         "方案“二、重点任务”的 {n} 项任务及其责任单位，各单位每季度报送完成进度，对照序时进度判定是否滞后（跟踪问效）。",
         "The {n} tasks of the plan's part 二 and their accountable units; each unit reports its "
