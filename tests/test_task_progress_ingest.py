@@ -132,6 +132,22 @@ def test_a_revision_counts_and_the_earlier_report_stays(db: Path) -> None:
     assert list(zip(history["progress"], history["is_current"], strict=True)) == [(0.45, True), (0.4, False)]
 
 
+def test_progress_going_backwards_is_a_warning_not_a_refusal(db: Path) -> None:
+    with connection.connect(db) as con:
+        reports.ingest_progress(con, text(GOOD[0].replace("2026Q3", "2026Q2")).encode(), "a.csv", today=TODAY)
+        lower = reports.ingest_progress(
+            con, text(GOOD[0].replace(",40,", ",30,")).encode(), "b.csv", today=TODAY
+        )
+        stored = con.execute(
+            "SELECT code, line, message_zh FROM upload_issues WHERE upload_id = $id", {"id": lower.upload_id}
+        ).fetchall()
+    assert lower.stored
+    assert [(i.code, i.line, i.column) for i in lower.report.warnings] == [
+        ("PROGRESS_DECREASE", 2, "完成进度(%)")
+    ]
+    assert stored == [("PROGRESS_DECREASE", 2, "完成进度 30% 低于此前的报告（2026Q2：40%），请确认")]
+
+
 def test_a_rolled_back_upload_gives_the_earlier_report_back(db: Path) -> None:
     with connection.connect(db) as con:
         reports.ingest_progress(con, text(GOOD[0]).encode(), "a.csv", today=TODAY)

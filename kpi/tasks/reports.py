@@ -220,18 +220,11 @@ def check_progress(
 def _warn_decreases(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, report: Report, column: str) -> None:
     """A warning where a report's progress is below the unit's report for an earlier quarter
     (stored, or earlier in the file): self-assessed progress seldom goes backwards."""
-    stored = store.reports(con)[["code", "unit", "period", "progress"]]
-    mine = rows[["code", "unit", "period", "progress"]]
-    both = pd.concat(
-        [
-            stored[
-                ~stored.set_index(["code", "unit", "period"]).index.isin(
-                    mine.set_index(["code", "unit", "period"]).index
-                )
-            ],
-            mine,
-        ]
-    )
+    key = ["code", "unit", "period"]
+    stored = store.reports(con)[[*key, "progress"]]
+    mine = rows[[*key, "progress"]]
+    revised = stored.set_index(key).index.isin(mine.set_index(key).index)  # the file's value counts
+    both = pd.concat([stored[~revised], mine])
     for r in rows.itertuples():
         earlier = both[(both["code"] == r.code) & (both["unit"] == r.unit) & (both["period"] < r.period)]
         if earlier.empty:
