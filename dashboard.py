@@ -13,7 +13,7 @@ from kpi.ui import signin as ui_signin
 
 st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
 lang.language_switch()
-PATHS = ["overview", "regions", "clusters", "platforms", "upload", "methods", "admin", "audit"]
+PATHS = ["overview", "regions", "clusters", "platforms", "tasks", "upload", "methods", "admin", "audit"]
 user = signin.entry_guard(entry=True, paths=PATHS)
 
 
@@ -27,6 +27,8 @@ pages = [
     page("pages/clusters.py", "clusters", ":material/factory:"),
     page("pages/platforms.py", "platforms", ":material/science:"),
 ]
+if ui_signin.can(Permission.VIEW_TASKS):
+    pages.append(page("pages/tasks.py", "tasks", ":material/assignment:"))
 if ui_signin.can(Permission.UPLOAD):
     pages.append(page("pages/upload.py", "upload", ":material/upload_file:"))
 pages.append(page("pages/methods.py", "methods", ":material/menu_book:"))

@@ -12,6 +12,7 @@ from kpi.reports import attention
 from kpi.ui import cards, downloads, fmt, lang, layout, signin
 from kpi.ui import ranking as ui_ranking
 from kpi.ui import scope as ui_scope
+from kpi.ui import tasks as ui_tasks
 
 user = signin.entry_guard()
 
@@ -41,6 +42,7 @@ def body() -> None:
         with cols[i]:
             cards.count_card(code, ind[code], status["platforms_as_of"])
 
+    ui_tasks.overview_card()
     st.subheader(lang.t("overview.off_track"))
     ranking = ui_scope.read("ranking", period, None)
     names = ui_ranking.unit_names()

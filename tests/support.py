@@ -144,16 +144,22 @@ def kill_inside_the_transaction(*args: str, stdin: str | None = None) -> None:
 PASSWORD = "correct-horse-battery"  # every test account's password (scrypt hashes are slow: reuse)
 
 
-def account(db: Path, role: str = "statistician", region: str | None = None, username: str | None = None):
-    """The test account of `role` (and unit) in `db`, created on first use."""
+def account(
+    db: Path,
+    role: str = "statistician",
+    region: str | None = None,
+    username: str | None = None,
+    unit: str | None = None,
+):
+    """The test account of `role` (and region, or a department's unit) in `db`, created on first use."""
     from kpi.access import accounts
 
-    name = username or f"t_{role}{'_' + region if region else ''}".lower()
+    name = username or f"t_{role}{'_' + region if region else ''}{'_' + unit if unit else ''}".lower()
     with connection.connect(db) as con:
         user = accounts.get_user(con, name)
         if user is None:
             user = accounts.add_user(
-                con, name, PASSWORD, role, region=region, display_name=f"测试{role}", by="tests"
+                con, name, PASSWORD, role, region=region, unit=unit, display_name=f"测试{role}", by="tests"
             )
     return user
 
@@ -165,6 +171,7 @@ def app(
     db: Path | None = None,
     query: dict[str, str] | None = None,
     timeout: float = 60,
+    unit: str | None = None,
 ):
     """An AppTest of dashboard.py on $KPI_DB (or `db`) with a signed-in session of `role`
     (None: nobody signed in). Not yet run."""
@@ -179,7 +186,7 @@ def app(
         path = db or Path(os.environ["KPI_DB"])
         if str(path) in ("", "."):
             raise RuntimeError("support.app needs KPI_DB (the app_db fixture) or db=")
-        at.session_state["kpi_session"] = sessions.start_session(account(path, role, region))
+        at.session_state["kpi_session"] = sessions.start_session(account(path, role, region, unit=unit))
     return at
 
 

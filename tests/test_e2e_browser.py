@@ -33,6 +33,7 @@ PAGES = [
     ("regions", "区县"),
     ("clusters", "产业集群"),
     ("platforms", "中试平台"),
+    ("tasks", "任务督办"),
     ("upload", "数据上传"),
     ("methods", "方法说明"),
     ("admin", "系统管理"),

@@ -13,11 +13,15 @@ from kpi.model.definitions import CITY_CODE
 from kpi.model.errors import InvalidInput, UnknownScope
 from kpi.model.roles import Permission, Role, Viewer, require, role_label
 from kpi.store import audit, connection
+from kpi.store import tasks as task_store
 from kpi.store.reference import resolve_region
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
 _USERNAME_RE = re.compile(r"^[\w.@-]{2,64}$")
-_USER_COLUMNS = "username, display_name, role, region, active, created_at, updated_at, password_changed_at, last_sign_in_at"
+_USER_COLUMNS = (
+    "username, display_name, role, region, active, created_at, updated_at, password_changed_at, "
+    "last_sign_in_at, unit"
+)
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,12 @@ class User:
     updated_at: dt.datetime
     password_changed_at: dt.datetime
     last_sign_in_at: dt.datetime | None = None
+    unit: str | None = None  # the accountable unit (责任单位) of a department reporter, else None
 
     @property
     def viewer(self) -> Viewer:
         """What the kpi queries need to scope their answers (pass it as `viewer=`)."""
-        return Viewer(self.username, self.role, self.region)
+        return Viewer(self.username, self.role, self.region, self.unit)
 
     @property
     def label(self) -> str:
@@ -89,6 +94,24 @@ def _valid_region(con: duckdb.DuckDBPyConnection, role: Role, region: str | None
     return code
 
 
+def _valid_unit(con: duckdb.DuckDBPyConnection, role: Role, unit: str | None) -> str | None:
+    """A department reporter's accountable unit (one of the plan's 责任单位, by its name); None
+    for the other roles."""
+    given = unit is not None and str(unit).strip() != ""
+    if role is not Role.DEPARTMENT:
+        if given:
+            raise InvalidInput("unit_not_allowed", role=role_label(role))
+        return None
+    if not given:
+        raise InvalidInput("unit_required")
+    assert unit is not None
+    name = str(unit).strip()
+    known = [str(n) for n in task_store.departments(con)["name"]]
+    if name not in known:
+        raise InvalidInput("unit_unknown", value=name[:80], known="、".join(known))
+    return name
+
+
 def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
     rows = con.execute(
         f"SELECT {_USER_COLUMNS} FROM users WHERE username = $u",  # noqa: S608 - fixed identifiers
@@ -105,7 +128,7 @@ def list_users(con: duckdb.DuckDBPyConnection) -> list[User]:
 
 
 def _user(row: tuple[object, ...]) -> User:
-    name, display, role, region, active, created, updated, changed, last = row
+    name, display, role, region, active, created, updated, changed, last, unit = row
     return User(
         str(name),
         None if display is None else str(display),
@@ -116,6 +139,7 @@ def _user(row: tuple[object, ...]) -> User:
         updated,  # type: ignore[arg-type]
         changed,  # type: ignore[arg-type]
         last,  # type: ignore[arg-type]
+        None if unit is None else str(unit),
     )
 
 
@@ -141,13 +165,16 @@ def add_user(
     by: str | None = None,
     viewer: Viewer | None = None,
     now: dt.datetime | None = None,
+    unit: str | None = None,
 ) -> User:
-    """Create an account (InvalidInput for a bad name, role, region or password, or a name that
-    exists). `by` is who creates it, for the audit trail (default: the viewer). A `viewer` must
-    be an administrator (Forbidden otherwise)."""
+    """Create an account (InvalidInput for a bad name, role, region, unit or password, or a name
+    that exists). A county official needs its `region`, a department reporter its `unit` (the
+    name of one of the plan's accountable units). `by` is who creates it, for the audit trail
+    (default: the viewer). A `viewer` must be an administrator (Forbidden otherwise)."""
     by = _actor(viewer, by)
     name, valid_role = _valid_username(username), _valid_role(role)
     code = _valid_region(con, valid_role, region)
+    department = _valid_unit(con, valid_role, unit)
     digest = hash_password(_valid_password(password))
     at = now_or_given(now)
     display = (display_name or "").strip()[:64] or None
@@ -156,13 +183,14 @@ def add_user(
             raise InvalidInput("user_exists", user=name)
         con.execute(
             """INSERT INTO users (username, display_name, role, region, password_hash, active,
-                   password_changed_at, created_at, created_by, updated_at, updated_by)
-               VALUES ($u, $d, $role, $region, $hash, true, $at, $at, $by, $at, $by)""",
+                   password_changed_at, created_at, created_by, updated_at, updated_by, unit)
+               VALUES ($u, $d, $role, $region, $hash, true, $at, $at, $by, $at, $by, $unit)""",
             {
                 "u": name,
                 "d": display,
                 "role": valid_role.value,
                 "region": code,
+                "unit": department,
                 "hash": digest,
                 "at": at,
                 "by": by,
@@ -175,6 +203,7 @@ def add_user(
             username=name,
             role=valid_role.value,
             region=code,
+            unit=department,
             display_name=display,
         )
     return _require_user(con, name)
@@ -215,27 +244,37 @@ def set_role(
     by: str | None = None,
     viewer: Viewer | None = None,
     now: dt.datetime | None = None,
+    unit: str | None = None,
 ) -> User:
-    """A new role (and unit, for a county official). The last active administrator keeps the role."""
+    """A new role (and region, for a county official; unit, for a department reporter). The last
+    active administrator keeps the role."""
     by = _actor(viewer, by)
     user = _require_user(con, username)
     valid_role = _valid_role(role)
     code = _valid_region(con, valid_role, region)
+    department = _valid_unit(con, valid_role, unit)
     with connection.transaction(con):
         if user.role is Role.ADMIN and valid_role is not Role.ADMIN:
             _keep_one_admin(con, user.username)
         con.execute(
-            """UPDATE users SET role = $role, region = $region, updated_at = $at, updated_by = $by
-               WHERE username = $u""",
-            {"role": valid_role.value, "region": code, "at": now_or_given(now), "by": by, "u": user.username},
+            """UPDATE users SET role = $role, region = $region, unit = $unit, updated_at = $at,
+                   updated_by = $by WHERE username = $u""",
+            {
+                "role": valid_role.value,
+                "region": code,
+                "unit": department,
+                "at": now_or_given(now),
+                "by": by,
+                "u": user.username,
+            },
         )
         audit.record(
             con,
             by,
             audit.Action.USER_ROLE,
             username=user.username,
-            before={"role": user.role.value, "region": user.region},
-            after={"role": valid_role.value, "region": code},
+            before={"role": user.role.value, "region": user.region, "unit": user.unit},
+            after={"role": valid_role.value, "region": code, "unit": department},
         )
     return _require_user(con, user.username)
 

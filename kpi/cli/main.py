@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.cli import reviews as reviews_cli
+from kpi.cli import tasks as tasks_cli
 from kpi.cli import users
 from kpi.engine import status as engine_status
 from kpi.ingest.clusters import ingest_clusters
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
             k.add_argument("--replace", action="store_true", help="the file replaces the whole taxonomy")
         _common(k)
     reviews_cli.add_parsers(sub, isub, _common)  # `ingest platform-figures` and `reviews`
+    tasks_cli.add_ingest_parser(isub, _common)
     st = sub.add_parser("status", help="the KPIs for one scope")
     st.add_argument("--period")
     st.add_argument("--region")
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", required=True, type=Path, help="brief.pdf (Chinese brief) or tables.xlsx")
     _common(rp)
     users.add_parsers(sub, _common)
+    tasks_cli.add_parsers(sub, _common)
     return parser
 
 
@@ -127,6 +130,7 @@ def _demo(args: argparse.Namespace, db: Path, lang: str) -> int:
         if args.if_empty and queries.latest_period(con) is not None:
             return EXIT_OK
         rows, platforms = demo.load(con, force=args.force)
+        tasks_cli.load_demo(con, lang, force=args.force)
     print(text("demo_done", lang, rows=rows, platforms=platforms))
     return EXIT_OK
 
@@ -144,6 +148,8 @@ def print_report(report: Report, lang: str, stored: bool) -> None:
 
 
 def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
+    if args.kind == "progress":
+        return tasks_cli.ingest_command(args, db, lang)
     files: list[Path] = list(args.files)
     for f in files:
         if not f.is_file():
@@ -310,6 +316,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "audit": users.audit_command,
     "report": _report,
     **reviews_cli.HANDLERS,
+    "tasks": tasks_cli.tasks_command,
 }
 
 

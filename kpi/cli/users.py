@@ -38,11 +38,13 @@ def add_parsers(
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--region", help="a county account's unit (code or name), e.g. 南湖区")
+    add.add_argument("--unit", help="a department account's accountable unit (责任单位), e.g. 市经信局")
     add.add_argument("--name", help="display name, e.g. 张三")
     role = usub.add_parser("role", help="change an account's role (and unit)")
     role.add_argument("username")
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--region")
+    role.add_argument("--unit")
     for action, help_text in (
         ("passwd", "set a new password (asked for, or read from stdin)"),
         ("disable", "stop an account from signing in; its sessions end"),
@@ -75,11 +77,11 @@ def read_password(username: str, lang: str) -> str:
     return sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
 
 
-def _unit(region: str | None, lang: str) -> str:
-    """ "，南湖区" after a county account's role, else nothing."""
-    if region is None:
+def _unit(region: str | None, lang: str, unit: str | None = None) -> str:
+    """ "，南湖区" after a county account's role, "，市经信局" after a department's, else nothing."""
+    if region is None and unit is None:
         return ""
-    return ("，" if lang == "zh" else ", ") + region_name(region, lang)
+    return ("，" if lang == "zh" else ", ") + (unit or region_name(region, lang))
 
 
 def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
@@ -100,7 +102,14 @@ def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
     with connection.connect(db) as con:
         if args.action == "add":
             user = accounts.add_user(
-                con, args.username, password, args.role, region=args.region, display_name=args.name, by=by
+                con,
+                args.username,
+                password,
+                args.role,
+                region=args.region,
+                unit=args.unit,
+                display_name=args.name,
+                by=by,
             )
             print(
                 text(
@@ -108,18 +117,18 @@ def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
                     lang,
                     user=user.username,
                     role=role_label(user.role, lang),
-                    region=_unit(user.region, lang),
+                    region=_unit(user.region, lang, user.unit),
                 )
             )
         elif args.action == "role":
-            user = accounts.set_role(con, args.username, args.role, region=args.region, by=by)
+            user = accounts.set_role(con, args.username, args.role, region=args.region, unit=args.unit, by=by)
             print(
                 text(
                     "user_role_set",
                     lang,
                     user=user.username,
                     role=role_label(user.role, lang),
-                    region=_unit(user.region, lang),
+                    region=_unit(user.region, lang, user.unit),
                 )
             )
         elif args.action == "passwd":
@@ -145,7 +154,7 @@ def _user_table(users: list[accounts.User], lang: str) -> str:
     for u in users:
         state = ("启用" if zh else "active") if u.active else ("停用" if zh else "disabled")
         last = u.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if u.last_sign_in_at else "—"
-        unit = region_name(u.region, lang) if u.region else "—"
+        unit = u.unit or (region_name(u.region, lang) if u.region else "—")
         rows.append((u.username, u.display_name or "—", role_label(u.role, lang), unit, state, last))
     return _columns(rows)
 
@@ -177,13 +186,21 @@ def audit_command(args: argparse.Namespace, db: Path, lang: str) -> int:
     return EXIT_OK
 
 
-# one account per role for trying the dashboard out; a county account for 南湖区
+# one account per role for trying the dashboard out; a county account for 南湖区, a department
+# (责任单位) account for 市经信局
 DEMO_ACCOUNTS = (
     ("demo_leader", Role.LEADER, None, "演示领导"),
     ("demo_stat", Role.STATISTICIAN, "", "演示统计员"),
     ("demo_county", Role.COUNTY, "330402", "演示区县（南湖区）"),
     ("demo_admin", Role.ADMIN, None, "演示管理员"),
+    ("demo_dept", Role.DEPARTMENT, "市经信局", "演示责任单位（市经信局）"),
 )
+
+
+def _unit_name(role: Role, unit: str | None, lang: str) -> str:
+    if not unit:
+        return "—"
+    return unit if role is Role.DEPARTMENT else region_name(unit, lang)
 
 
 def demo_file(db: Path) -> Path:
@@ -200,10 +217,18 @@ def demo_accounts(db: Path, lang: str) -> int:
             return EXIT_OK
         password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
         for username, role, region, name in DEMO_ACCOUNTS:
+            department = role is Role.DEPARTMENT
             accounts.add_user(
-                con, username, password, role, region=region or None, display_name=name, by="demo"
+                con,
+                username,
+                password,
+                role,
+                region=None if department else region or None,
+                unit=region if department else None,
+                display_name=name,
+                by="demo",
             )
-    rows = [(u, role_label(r, lang), region_name(g, lang) if g else "—") for u, r, g, _ in DEMO_ACCOUNTS]
+    rows = [(u, role_label(r, lang), _unit_name(r, g, lang)) for u, r, g, _ in DEMO_ACCOUNTS]
     body = _columns([("用户名", "角色", "单位") if lang == "zh" else ("username", "role", "unit"), *rows])
     note = text("demo_accounts_made", lang, password=password, file=out)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the owner only

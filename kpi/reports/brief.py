@@ -28,7 +28,7 @@ from kpi.model import roles
 from kpi.model.definitions import INDICATOR_ORDER, RATIO, RATIOS, STAT_FIELD, Status
 from kpi.platforms.register import current_platforms
 from kpi.progress import trajectory
-from kpi.reports import chromium, reviews_brief, style
+from kpi.reports import chromium, reviews_brief, style, tasks_brief
 from kpi.reports.attention import gap_sentence, target_words, units_below
 from kpi.reports.style import status_text, status_word
 from kpi.store import queries
@@ -98,6 +98,7 @@ def gather(
         "demo": bool(status["demo"] or used["is_demo"].any()),
         "generated": (today or dt.date.today()).isoformat(),
         "reviews": reviews_brief.gather(con, scope_region, today=today),
+        "tasks": tasks_brief.gather(con, today=today, viewer=viewer),
     }
 
 
@@ -234,6 +235,7 @@ def html_page(data: dict[str, Any]) -> str:
 <h2>需关注的事项与追赶要求</h2>
 <ul>{items}</ul>
 {reviews_brief.section(data["reviews"])}
+{tasks_brief.section(data["tasks"])}
 <div class="foot">{footer(data)}</div>
 </body></html>
 """

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 from kpi.model.definitions import Status
+from kpi.progress.tasks import TaskStatus
 from kpi.text import numbers
 from kpi.text.labels import LABELS
 from kpi.text.lookup import pick
@@ -69,3 +70,27 @@ def change(
         sentence = pick(LABELS, f"change.{arrow}", lang, n=size)
     label = pick(LABELS, "change.short", lang)
     return Change(numbers.pp(change_pp, lang, digits), arrow, colour, sentence, label)
+
+
+# the plan's tasks (kpi.progress.tasks.TaskStatus): the same colours for the same meaning, and a
+# reddish purple for a missing report (worse than a lag of 10–30 pp, better than one above 30)
+TASK_STATUS_STYLE: dict[str, tuple[str, str]] = {  # colour, symbol
+    TaskStatus.COMPLETED: ("#0072B2", "✔"),
+    TaskStatus.ON_SCHEDULE: ("#009E73", "●"),
+    TaskStatus.LAGGING: ("#B07800", "▲"),
+    TaskStatus.SERIOUSLY_LAGGING: ("#D55E00", "✖"),
+    TaskStatus.NOT_REPORTED: ("#8E4585", "○"),
+}
+
+
+def task_status_word(status: str, lang: str = "zh") -> str:
+    return pick(LABELS, f"task_status.{status}", lang)
+
+
+def task_status_text(status: str, lang: str = "zh") -> str:
+    """Symbol and word: '▲ 滞后'."""
+    return f"{TASK_STATUS_STYLE.get(status, UNKNOWN_STYLE)[1]} {task_status_word(status, lang)}"
+
+
+def task_status_colour(status: str) -> str:
+    return TASK_STATUS_STYLE.get(status, UNKNOWN_STYLE)[0]

@@ -8,7 +8,8 @@ only add to the trail. Whoever holds the database file can of course rewrite it;
 answers "who did what in the app and the kpi command", not "was the file tampered with".
 
 Actions (a closed set, `Action`): sign-ins and failed sign-ins, sign-outs, uploads of every kind,
-rollbacks, target and reward-rule changes, taxonomy changes, user changes. `detail` is a JSON
+rollbacks, target and reward-rule changes, taxonomy changes, user changes, changes of the task
+list and of the task status rules (task progress reports are uploads). `detail` is a JSON
 object; it never holds a password or a password hash.
 """
 
@@ -43,6 +44,8 @@ class Action(StrEnum):
     USER_ROLE = "user_role"
     USER_DISABLE = "user_disable"
     USER_ENABLE = "user_enable"
+    TASK_CHANGE = "task_change"  # the plan's task list: a task added, changed or withdrawn
+    TASK_RULES = "task_rules"  # the task status thresholds, the due day, the 责任主体 note
 
 
 ACTOR_LIMIT = 64  # a failed sign-in records the name typed, which can be anything

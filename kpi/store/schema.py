@@ -9,8 +9,9 @@ import duckdb
 import pandas as pd
 
 from kpi.model.definitions import MONEY_FIELDS
+from kpi.model.tasks import code_order
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -123,6 +124,40 @@ _MIGRATIONS: dict[int, str] = {
         full_marks DOUBLE NOT NULL, sort INTEGER NOT NULL, PRIMARY KEY (version, figure)
     );
     """,
+    # the plan's tasks (kpi.tasks, issue 17): the accountable units (责任单位) in order of first
+    # appearance, the current task list with each task's units in the plan's order, every version
+    # of a task (a plan revision changes the list: nothing is lost), the quarterly progress
+    # reports with the upload or form entry that brought them (revisions keep history through
+    # is_current), the status rules as data (append-only: the latest value of a key counts), and
+    # a department account's unit. Seeded from kpi/reference/tasks.csv, task_units.csv,
+    # task_note.txt and task_rules.csv.
+    6: """
+    ALTER TABLE users ADD COLUMN IF NOT EXISTS unit VARCHAR;
+    CREATE TABLE IF NOT EXISTS task_departments (
+        name VARCHAR PRIMARY KEY, name_en VARCHAR, sort INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS tasks (
+        code VARCHAR PRIMARY KEY, section VARCHAR NOT NULL, title VARCHAR NOT NULL, deliverable VARCHAR,
+        sort INTEGER NOT NULL, active BOOLEAN NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS task_units (
+        code VARCHAR NOT NULL, unit VARCHAR NOT NULL, sort INTEGER NOT NULL, PRIMARY KEY (code, unit)
+    );
+    CREATE SEQUENCE IF NOT EXISTS task_version_seq START 1;
+    CREATE TABLE IF NOT EXISTS task_versions (
+        id BIGINT PRIMARY KEY, code VARCHAR NOT NULL, section VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        deliverable VARCHAR, units VARCHAR[] NOT NULL, active BOOLEAN NOT NULL,
+        changed_at TIMESTAMP NOT NULL, changed_by VARCHAR, note VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS task_reports (
+        upload_id INTEGER NOT NULL, line INTEGER, code VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+        period VARCHAR NOT NULL, progress DOUBLE NOT NULL, achievements VARCHAR, problems VARCHAR,
+        next_steps VARCHAR, evidence VARCHAR, is_current BOOLEAN NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS task_settings (
+        key VARCHAR NOT NULL, value VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL, set_by VARCHAR
+    );
+    """,
 }
 
 
@@ -153,6 +188,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
                 _seed_progress_settings(con)
             if version == 3:
                 _seed_reward_settings(con)
+            if version == 5:
+                _seed_tasks(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -226,6 +263,48 @@ def _seed_reward_settings(con: duckdb.DuckDBPyConnection) -> None:
             """INSERT INTO reward_settings SELECT $key, $value, now(), 'reference'
                WHERE NOT EXISTS (SELECT 1 FROM reward_settings WHERE key = $key)""",
             {"key": r["key"], "value": r["value"]},
+        )
+
+
+def reference_text(name: str) -> str:
+    """A bundled reference text file (kpi/reference/NAME), exactly as written."""
+    return resources.files("kpi").joinpath("reference", name).read_text(encoding="utf-8")
+
+
+def _seed_tasks(con: duckdb.DuckDBPyConnection) -> None:
+    """The plan's sixteen tasks, their units, the 责任主体 note and the status rules, where empty."""
+    if con.execute("SELECT count(*) FROM tasks").fetchall()[0][0]:
+        return
+    for sort, r in enumerate(reference_rows("task_units")):
+        con.execute(
+            "INSERT OR IGNORE INTO task_departments VALUES ($name, $en, $sort)",
+            {"name": r["name"], "en": r["name_en"], "sort": sort},
+        )
+    for r in reference_rows("tasks"):
+        units = r["units"].split(";")
+        con.execute(
+            "INSERT INTO tasks VALUES ($code, $section, $title, $deliverable, $sort, true)",
+            {**{k: r[k] for k in ("code", "section", "title", "deliverable")}, "sort": code_order(r["code"])},
+        )
+        for i, unit in enumerate(units):
+            con.execute(
+                "INSERT INTO task_units VALUES ($code, $unit, $i)", {"code": r["code"], "unit": unit, "i": i}
+            )
+        con.execute(
+            """INSERT INTO task_versions VALUES (nextval('task_version_seq'), $code, $section, $title,
+                   $deliverable, $units, true, now(), 'reference', $note)""",
+            {
+                **{k: r[k] for k in ("code", "section", "title", "deliverable")},
+                "units": units,
+                "note": "《嘉兴市加快推进中试平台体系建设实施方案》二、重点任务",
+            },
+        )
+    rules = [(r["key"], r["value"]) for r in reference_rows("task_rules")]
+    for key, value in [*rules, ("note", reference_text("task_note.txt"))]:
+        con.execute(
+            """INSERT INTO task_settings SELECT $key, $value, now(), 'reference'
+               WHERE NOT EXISTS (SELECT 1 FROM task_settings WHERE key = $key)""",
+            {"key": key, "value": value},
         )
 
 

@@ -19,8 +19,10 @@ PLATFORM_KEY = ("name", "host")
 REVIEW_KEY = ("name", "host", "year")
 REVIEW_KINDS = ("reviews", "review_form")  # upload kinds that write platform_reviews
 FIGURE_KINDS = ("platform_figures", "figures_form")  # upload kinds that write platform_figures
+TASK_REPORT_KEY = ("code", "unit", "period")
+TASK_REPORT_KINDS = ("progress", "progress_form")  # upload kinds that write task_reports (kpi.tasks)
 # kinds with earlier vintages to restore (platform_edit: a correction made on the platform page)
-ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS, *FIGURE_KINDS)
+ROLLBACK_KINDS = ("stats", "platforms", "platform_edit", *REVIEW_KINDS, *FIGURE_KINDS, *TASK_REPORT_KINDS)
 
 
 def new_upload(
@@ -241,6 +243,8 @@ def rollback_upload(
         if kind in REVIEW_KINDS
         else ("platform_figures", REVIEW_KEY)
         if kind in FIGURE_KINDS
+        else ("task_reports", TASK_REPORT_KEY)
+        if kind in TASK_REPORT_KINDS
         else ("platform_versions", PLATFORM_KEY)
     )
     on = " AND ".join(f"t.{k} = k.{k}" for k in key)

@@ -48,11 +48,13 @@ AUTH_TEXT: dict[str, tuple[str, str]] = {
     "admin.tab.targets": ("目标", "Targets"),
     "admin.tab.taxonomy": ("产业集群分类", "Cluster taxonomy"),
     "admin.users.intro": (
-        "账号与角色：领导（全市只读）、统计员（上传与撤回）、区县（本单位完整数据）、管理员（账号、目标、分类、审计）。"
+        "账号与角色：领导（全市只读）、统计员（上传与撤回）、区县（本单位完整数据）、管理员（账号、目标、分类、审计）、"
+        "责任单位（本单位负责的重点任务，报送和更正本单位的进度）。"
         "每项更改都记入审计记录。",
         "Accounts and roles: leader (read everything), statistician (upload and roll back), county "
-        "official (own unit in full), administrator (accounts, targets, taxonomy, audit). Every "
-        "change goes into the audit trail.",
+        "official (own unit in full), administrator (accounts, targets, taxonomy, audit), department "
+        "(its own tasks of the plan; reports and corrects its own progress). Every change goes into "
+        "the audit trail.",
     ),
     "admin.users.col.username": ("用户名", "Username"),
     "admin.users.col.name": ("姓名", "Name"),
@@ -65,7 +67,11 @@ AUTH_TEXT: dict[str, tuple[str, str]] = {
     "admin.users.add_submit": ("创建", "Create"),
     "admin.users.password": ("初始密码（至少 {min} 个字符）", "Initial password (at least {min} characters)"),
     "admin.users.password2": ("再输入一次", "Again"),
-    "admin.users.region_help": ("仅区县账号需要", "County accounts only"),
+    "admin.users.region_help": (
+        "区县账号选所属统计单位，责任单位账号选所属责任单位（如 市经信局），其他角色留空",
+        "A county account's reporting unit, or a department account's accountable unit (e.g. 市经信局); "
+        "empty for the other roles",
+    ),
     "admin.users.none": ("（无）", "(none)"),
     "admin.users.mismatch": ("两次输入的密码不一致", "The two passwords differ"),
     "admin.users.change": ("修改账号", "Change an account"),

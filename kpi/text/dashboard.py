@@ -8,6 +8,7 @@ from kpi.text.labels import LABELS
 from kpi.text.methods import METHODS_TEXT
 from kpi.text.platforms import PLATFORMS_TEXT
 from kpi.text.reviews import REVIEWS_TEXT
+from kpi.text.tasks import TASKS_TEXT
 from kpi.text.upload import UPLOAD_TEXT
 
 UI_TEXT: dict[str, tuple[str, str]] = {
@@ -221,6 +222,7 @@ UI_TEXT.update(METHODS_TEXT)
 
 UI_TEXT.update(PLATFORMS_TEXT)
 UI_TEXT.update(REVIEWS_TEXT)
+UI_TEXT.update(TASKS_TEXT)
 
 UI_TEXT.update(AUTH_TEXT)
 UI_TEXT.update(LABELS)

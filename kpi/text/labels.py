@@ -9,6 +9,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "role.statistician": ("统计员", "statistician"),
     "role.county": ("区县", "county official"),
     "role.admin": ("管理员", "administrator"),
+    "role.department": ("责任单位", "accountable unit"),
     # audit events (kpi.store.audit.Action)
     "action.sign_in": ("登录", "sign-in"),
     "action.sign_in_failed": ("登录失败", "failed sign-in"),
@@ -25,6 +26,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "action.user_role": ("修改角色", "role changed"),
     "action.user_disable": ("停用账号", "user disabled"),
     "action.user_enable": ("启用账号", "user enabled"),
+    "action.task_change": ("修改任务清单", "task list change"),
+    "action.task_rules": ("修改任务判定规则", "task rules change"),
     # a KPI's status (kpi.model.definitions.Status)
     "status.achieved": ("达标", "achieved"),
     "status.on_track": ("正常推进", "on track"),
@@ -42,6 +45,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "change.down": ("同比下降{n}", "down {n} on a year earlier"),
     "change.flat": ("同比持平", "unchanged on a year earlier"),
     "change.short": ("同比", "y/y"),
+    # a task's status (kpi.progress.tasks.TaskStatus)
+    "task_status.completed": ("已完成", "completed"),
+    "task_status.on_schedule": ("按序时推进", "on schedule"),
+    "task_status.lagging": ("滞后", "lagging"),
+    "task_status.seriously_lagging": ("严重滞后", "seriously lagging"),
+    "task_status.not_reported": ("未报送", "not reported"),
     # the glide-path light (kpi.progress.trajectory.GlideStatus)
     "glide.achieved": ("已达标", "achieved"),
     "glide.on_track": ("正常推进", "on track"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kpi.text.lookup import pick
 from kpi.text.reviews import FIGURE_TEMPLATES
+from kpi.text.tasks import TASK_CLI_TEXT, TASK_TEMPLATES
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     # --- errors: the file is rejected, nothing is stored ---
@@ -242,8 +243,8 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
     "user_exists": ("用户 {user} 已存在", "user {user} exists already"),
     "unknown_user": ("没有用户 {user}", "no user {user}"),
     "bad_role": (
-        "未知的角色“{value}”（应为 admin 管理员、leader 领导、statistician 统计员、county 区县）",
-        "unknown role “{value}” (use admin, leader, statistician or county)",
+        "未知的角色“{value}”（应为 admin 管理员、leader 领导、statistician 统计员、county 区县、department 责任单位）",
+        "unknown role “{value}” (use admin, leader, statistician, county or department)",
     ),
     "region_required": (
         "区县账号必须指定所属单位（--region，九个统计单位之一，如 南湖区 或 330402）",
@@ -295,8 +296,8 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_events": ("审计记录为空", "the audit trail is empty"),
     "demo_accounts_made": (
-        "演示账号的密码（四个账号相同）：{password}\n已保存到 {file}（仅本人可读）。正式使用前请停用这些账号：kpi user disable demo_leader 等。",
-        "Password of the demo accounts (the same for all four): {password}\nKept in {file} (readable by you "
+        "演示账号的密码（各账号相同）：{password}\n已保存到 {file}（仅本人可读）。正式使用前请停用这些账号：kpi user disable demo_leader 等。",
+        "Password of the demo accounts (the same for all of them): {password}\nKept in {file} (readable by you "
         "only). Disable them before real use: kpi user disable demo_leader, and so on.",
     ),
     "demo_accounts_exist": (
@@ -304,6 +305,9 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "the database has accounts already: no demo accounts made (the demo list: {file})",
     ),
 }
+
+TEMPLATES.update(TASK_TEMPLATES)
+CLI_TEXT.update(TASK_CLI_TEXT)
 
 
 # A period refused for a reason kpi.model.periods.refusal can name (UNKNOWN_PERIOD in a file,

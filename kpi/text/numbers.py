@@ -52,3 +52,12 @@ def money(value_wan: float | None, lang: str = "zh") -> str:
     if abs(value_wan) >= 10_000:
         return f"{value_wan / 10_000:,.2f}{' 100m yuan' if lang == 'en' else '亿元'}"
     return f"{value_wan:,.1f}{' 10k yuan' if lang == 'en' else '万元'}"
+
+
+def pct_short(value: float | None) -> str:
+    """A fraction as percent with at most one decimal and no trailing zero: 0.45 → 45%, 0.455 → 45.5%
+    (self-assessed task progress, where two decimals would claim a precision nobody has)."""
+    if _missing(value):
+        return DASH
+    assert value is not None
+    return f"{value * 100:.1f}".removesuffix(".0") + "%"

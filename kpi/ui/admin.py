@@ -20,6 +20,7 @@ from kpi.model.errors import KpiError
 from kpi.model.roles import Role
 from kpi.store import connection, writes
 from kpi.ui import data, fmt, lang, layout, scope, signin
+from kpi.ui import tasks as ui_tasks
 
 FLASH = "admin_flash"
 
@@ -64,7 +65,8 @@ def users_section() -> None:
             lang.t("admin.users.col.username"): u.username,
             lang.t("admin.users.col.name"): u.display_name or "",
             lang.t("admin.users.col.role"): _role_label(u.role),
-            lang.t("admin.users.col.region"): "" if not u.region else fmt.region_name(u.region, short=False),
+            lang.t("admin.users.col.region"): u.unit
+            or ("" if not u.region else fmt.region_name(u.region, short=False)),
             lang.t("admin.users.col.active"): u.active,
             lang.t("admin.users.col.last"): _when(u.last_sign_in_at),
             lang.t("admin.users.col.created"): _when(u.created_at),
@@ -84,7 +86,13 @@ def _when(at: dt.datetime | None) -> str:
 
 
 def _units() -> list[str]:
-    return [""] + [str(c) for c in scope.read("units")["code"]]
+    """The nine units (a county account's) and the plan's accountable units (a department's)."""
+    return [""] + [str(c) for c in scope.read("units")["code"]] + list(ui_tasks.read("units"))
+
+
+def _placed(role: str, unit: str) -> dict[str, str | None]:
+    """The unit chosen, as a county account's region or a department account's unit."""
+    return {"region": None, "unit": unit or None} if role == Role.DEPARTMENT else {"region": unit or None}
 
 
 def _add_user_form() -> None:
@@ -113,7 +121,7 @@ def _add_user_form() -> None:
                 st.error(lang.t("admin.users.mismatch"))
             elif _write(
                 lambda con: accounts.add_user(
-                    con, name, password, role, region=region or None, display_name=display, viewer=me
+                    con, name, password, role, **_placed(role, region), display_name=display, viewer=me
                 ),
                 f"{lang.t('admin.users.add')} {name}",
             ):
@@ -142,12 +150,12 @@ def _change_user_form(users: list[accounts.User]) -> None:
         region = c2.selectbox(
             lang.t("admin.users.col.region"),
             units,
-            index=units.index(user.region) if user.region in units else 0,
+            index=units.index(user.region or user.unit) if (user.region or user.unit) in units else 0,
             format_func=_unit_label,
             key=f"admin_region_{user.username}",
         )
         if st.button(lang.t("admin.users.set_role"), key="admin_set_role", icon=":material/save:") and _write(
-            lambda con: accounts.set_role(con, user.username, role, region=region or None, viewer=me),
+            lambda con: accounts.set_role(con, user.username, role, **_placed(role, region), viewer=me),
             f"{user.username} → {_role_label(role)}",
         ):
             st.rerun()

@@ -44,7 +44,7 @@ def cached_read(
     version: tuple[str, int, int],
     name: str,
     args: tuple[Any, ...],
-    scope: tuple[str, str, str | None] | None = None,
+    scope: tuple[str, str, str | None, str | None] | None = None,
 ) -> Any:
     # `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
     # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2)

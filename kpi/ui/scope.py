@@ -18,7 +18,7 @@ def read(name: str, *args: Any) -> Any:
     Readers in _SCOPED get the user (`viewer=`) and apply its scope in their SQL; the others
     read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first)."""
     v = signin.viewer()
-    scope = (v.username, v.role.value, v.region) if name in SCOPED else None
+    scope = (v.username, v.role.value, v.region, v.unit) if name in SCOPED else None
     return cached_read(data_version(), name, args, scope)
 
 

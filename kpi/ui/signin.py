@@ -243,6 +243,7 @@ def account_box(user: accounts.User) -> None:
     """In the sidebar: who is signed in, in which role and unit, and the sign-out button."""
     role = roles.role_label(user.role, _lang())
     unit = f" · {roles.region_name(user.region, _lang())}" if user.region else ""
+    unit = f" · {user.unit}" if user.unit else unit
     box = st.sidebar.container(border=True)
     box.markdown(f"**{user.label}**  \n{role}{unit}")
     box.button(_t("auth.sign_out"), on_click=sign_out, key="sign_out", icon=":material/logout:")
