@@ -188,7 +188,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
                 _seed_progress_settings(con)
             if version == 3:
                 _seed_reward_settings(con)
-            if version == 5:
+            if version == 6:
                 _seed_tasks(con)
             con.execute("COMMIT")
         except BaseException:
