@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.model import roles
-from kpi.model.definitions import BUILD_MODELS, LEVELS, PLATFORM_STATUSES
+from kpi.model.definitions import BUILD_MODELS, LEVELS, PLATFORM_DATES_FROM, PLATFORM_STATUSES
 from kpi.model.errors import KpiError
 from kpi.model.roles import Permission
 from kpi.platforms import history, register, reviews, rewards
@@ -107,7 +107,8 @@ def edit_section(plats: pd.DataFrame) -> None:
         c1.date_input(
             lang.t("plat.ed.recognised_on"),
             value=register.as_date(row["recognised_on"]),
-            min_value=dt.date(2000, 1, 1),
+            # an older date stored before the bound existed still shows (and is refused on save)
+            min_value=min(PLATFORM_DATES_FROM, register.as_date(row["recognised_on"]) or PLATFORM_DATES_FROM),
             key=f"plat_ed_recognised_{k}",
         )
         c2.selectbox(
@@ -120,7 +121,8 @@ def edit_section(plats: pd.DataFrame) -> None:
         c1.date_input(
             lang.t("plat.ed.revoked_on"),
             value=register.as_date(row["revoked_on"]),
-            min_value=dt.date(2000, 1, 1),
+            # an older date stored before the bound existed still shows (and is refused on save)
+            min_value=min(PLATFORM_DATES_FROM, register.as_date(row["revoked_on"]) or PLATFORM_DATES_FROM),
             key=f"plat_ed_revoked_{k}",
         )
         c2.number_input(
@@ -238,7 +240,12 @@ def _review_entry(plats: pd.DataFrame, due: pd.DataFrame, year: int) -> None:
             key=listing.lang_key("plat_rv_pick"),
         )
         c2.number_input(
-            lang.t("plat.rv.year"), 2000, 2100, value=year, step=1, key=f"plat_rv_form_year_{year}"
+            lang.t("plat.rv.year"),
+            PLATFORM_DATES_FROM.year,
+            2100,
+            value=year,
+            step=1,
+            key=f"plat_rv_form_year_{year}",
         )
         c1.number_input(lang.t("plat.rv.score"), 0.0, 100.0, value=None, step=1.0, key="plat_rv_score")
         c2.text_input(lang.t("plat.rv.comment"), key="plat_rv_comment", max_chars=reviews.COMMENT_LIMIT)
