@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import HEADER, TODAY, ingest_bytes, ingest_text, problems, stats_csv, warnings_of
 
-from kpi.ingest.csvfile import _mixed_encoding, parse_numbers, read_table
+from kpi.ingest.csvfile import _mixed_encoding, number_problem, parse_numbers, read_table
 from kpi.ingest.csvload import drop_table, load_table
 from kpi.ingest.report import Report
 from kpi.ingest.stats import check_stats
+from kpi.model.definitions import MAX_AMOUNT_WAN
 from kpi.store import connection
 
 UNITS = ("南湖区", "秀洲区", "嘉善县", "海盐县", "海宁市", "平湖市", "桐乡市", "嘉兴经开区", "嘉兴港区")
@@ -169,28 +170,35 @@ def test_the_fast_reader_agrees_with_the_csv_module_on_any_text(text):
 # ---- numbers: DuckDB's cast where it is pandas' parse, parse_numbers everywhere else
 
 SPELLINGS = [
-    "0", "12", "12.5", "12.", ".5", "+3", "-0", "007", "1,234", "1,234.5", "12345678901234",
+    "0", "12", "12.5", "12.", ".5", "+3", "-0", "007", "1,234", "1,234.5", "12345678901234", "1234567890.1234",
     "123456789012345678", "1.2345678901234567", "1e3", "1E-2", "1_000", "0x10", " 5", "5 ", "1 000",
     "1，000", "inf", "nan", "-inf", "1e999", "1.2.3", "3O", "--1", "1-", "+", ".", ",", "١٢",
+    "1,5", "0,5", "12,34", "1,2,3", "1,234,56", "1\u00a0000", "1\u2009000", "１２３", "１，２３４．５", "1e305",
+    " ", "\u3000",
 ]  # fmt: skip
 
 
 def test_every_number_spelling_reads_as_parse_numbers_reads_it(db):
     numbers, bad = parse_numbers(pd.Series([s.strip() for s in SPELLINGS], dtype="str"))
-    rows = [f'{2000 + i}Q1,南湖区,,0,"{s}",1,1e30,1,1e30' for i, s in enumerate(SPELLINGS)]
+    rows = [f'{2000 + i // 4}Q{i % 4 + 1},南湖区,,0,"{s}",1,1e10,1,1e10' for i, s in enumerate(SPELLINGS)]
     result = ingest_text(db, stats_csv(*rows))
     found = {(code, line) for code, line, column in problems(result.report) if column == "营业收入"}
-    want = {("NOT_A_NUMBER", i + 2) for i in range(len(SPELLINGS)) if bad[i]}
+    want = {(number_problem(SPELLINGS[i])[0], i + 2) for i in range(len(SPELLINGS)) if bad[i]}
     negative = [not bad[i] and pd.notna(numbers[i]) and numbers[i] < 0 for i in range(len(SPELLINGS))]
     want |= {("NEGATIVE", i + 2) for i in range(len(SPELLINGS)) if negative[i]}
+    big = [
+        not bad[i] and pd.notna(numbers[i]) and not numbers[i] <= MAX_AMOUNT_WAN
+        for i in range(len(SPELLINGS))
+    ]
+    want |= {("AMOUNT_OUT_OF_RANGE", i + 2) for i in range(len(SPELLINGS)) if big[i]}
     assert found == want
-    good = [i for i in range(len(SPELLINGS)) if not bad[i] and not negative[i]]
+    good = [i for i in range(len(SPELLINGS)) if not bad[i] and not negative[i] and not big[i]]
     with connection.connect(db) as con:
         checked = check_stats(con, stats_csv(*(rows[i] for i in good)).encode(), "t.csv", TODAY)
     assert problems(checked.report) == []
     got = [None if pd.isna(v) else v for v in checked.rows["operating_revenue"]]
     assert got == [None if pd.isna(numbers[i]) else float(numbers[i]) for i in good]
-    assert None in got and 12345678901234.0 in got  # an empty-looking cell; a long plain number
+    assert None in got and 1234567890.1234 in got  # an empty-looking cell; a long plain number
 
 
 def test_the_checked_rows_keep_their_columns_and_types(db):

@@ -4,16 +4,17 @@ written), 1 any other failure. Messages go to stderr in the language of --lang (
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
+import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kpi.cli import logs, output, users
 from kpi.cli import reviews as reviews_cli
 from kpi.cli import tasks as tasks_cli
-from kpi.cli import users
 from kpi.engine import status as engine_status
 from kpi.ingest.clusters import ingest_clusters
 from kpi.ingest.csvfile import check_size
@@ -38,6 +39,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--db", default=argparse.SUPPRESS, help="database file (default $KPI_DB or data/kpi.duckdb)"
     )
     p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="message language")
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the trace of an unexpected failure (it always goes to the log file)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "zh")
     db = connection.db_path(getattr(args, "db", None))
+    debug = bool(getattr(args, "debug", False) or os.environ.get("KPI_DEBUG"))
+    log_file = logs.setup(db, debug)
     handler: Callable[[argparse.Namespace, Path, str], int] = _HANDLERS[args.command]
     try:
         code = handler(args, db, lang)
@@ -111,10 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # no traceback for users; KPI_DEBUG=1 shows it
-        if os.environ.get("KPI_DEBUG"):
+    except Exception:  # no exception text for users: the trace goes to the log (--debug shows it)
+        if debug:
             raise
-        print(text("failed", lang, detail=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        ref = secrets.token_hex(4)
+        logging.getLogger("kpi.cli").error("kpi %s failed [ref %s]", args.command, ref, exc_info=True)
+        print(text("failed_unexpected", lang, log=log_file, ref=ref), file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -156,8 +167,9 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
             print(text("not_found", lang, file=f), file=sys.stderr)
             return EXIT_REJECTED
     worst = EXIT_OK
+    stored: set[int] = set()  # positions in `files` (two files may share a name)
     with connection.connect(db) as con:
-        for f in files:  # one transaction per file
+        for i, f in enumerate(files):  # one transaction per file
             too_big = Report(f.name)
             if not check_size(f.stat().st_size, too_big):  # never read a huge file into memory
                 print_report(too_big, lang, False)
@@ -165,18 +177,23 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
                 continue
             data = f.read_bytes()
             result: IngestResult
-            if args.kind == "stats":
-                result = ingest_stats(con, data, f.name, uploaded_by=args.by)
-            elif args.kind == "platforms":
-                result = ingest_platforms(con, data, f.name, uploaded_by=args.by)
-            elif args.kind == "reviews":
-                result = reviews.ingest_reviews(con, data, f.name, uploaded_by=args.by)
-            else:
-                result = ingest_clusters(con, data, f.name, replace=args.replace, uploaded_by=args.by)
+            try:
+                if args.kind == "stats":
+                    result = ingest_stats(con, data, f.name, uploaded_by=args.by)
+                elif args.kind == "platforms":
+                    result = ingest_platforms(con, data, f.name, uploaded_by=args.by)
+                elif args.kind == "reviews":
+                    result = reviews.ingest_reviews(con, data, f.name, uploaded_by=args.by)
+                else:
+                    result = ingest_clusters(con, data, f.name, replace=args.replace, uploaded_by=args.by)
+            except BaseException:  # a system failure stops the run: say which file it hit
+                print(text("not_stored", lang, file=f.name), file=sys.stderr)
+                raise
             print_report(result.report, lang, result.stored)
             if not result.stored:
                 worst = EXIT_REJECTED
                 continue
+            stored.add(i)
             key = {"stats": "stored", "platforms": "platforms_stored", "reviews": "reviews_stored"}.get(
                 args.kind
             )
@@ -194,7 +211,24 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
                 )
             else:
                 print(text("clusters_done", lang, n=result.rows))
+    if len(files) > 1:  # a mixed run: which files are in, which are not (exit 2 when any is not)
+        print(_files_summary(files, stored, lang), file=sys.stderr if worst else sys.stdout)
     return worst
+
+
+def _files_summary(files: list[Path], stored: set[int], lang: str) -> str:
+    sep = "、" if lang == "zh" else ", "
+    ins = [str(f) for i, f in enumerate(files) if i in stored]
+    outs = [str(f) for i, f in enumerate(files) if i not in stored]
+    return text(
+        "files_summary",
+        lang,
+        n=len(files),
+        stored_n=len(ins),
+        rejected_n=len(outs),
+        stored=sep.join(ins) or "—",
+        rejected=sep.join(outs) or "—",
+    )
 
 
 def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
@@ -202,7 +236,7 @@ def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
         out = engine_status.kpi_status(con, args.period, args.region, args.cluster, lang=lang)
         scope = scope_label(con, out["region"], out["cluster"], lang)
     if args.json:  # the codes, as CONTRACT.md §3 says
-        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        print(output.to_json(out))
         return EXIT_OK
     print(_status_table(out, lang, scope))
     return EXIT_OK

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from kpi.ingest.csvfile import LINE, read_table, resolve_columns
+from kpi.ingest.guard import guarded
 from kpi.ingest.report import Report
 from kpi.ingest.result import Checked, IngestResult, flag
 from kpi.model import roles
@@ -51,6 +52,7 @@ _BOOLS = {
 }
 
 
+@guarded(Checked)
 def check_clusters(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, replace: bool) -> Checked:
     report = Report(file_name)
     sha = hashlib.sha256(data).hexdigest()
@@ -100,6 +102,7 @@ def _check_drop(con: duckdb.DuckDBPyConnection, keep: set[str], report: Report) 
             report.error("CLUSTER_IN_USE", None, "code", value=code, uses=f"{what}: {n}")
 
 
+@guarded(IngestResult)
 def ingest_clusters(
     con: duckdb.DuckDBPyConnection,
     data: bytes,

@@ -18,11 +18,11 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from kpi.ingest.report import Report
 from kpi.model import settings
+from kpi.model.characters import FULL_WIDTH, ascii_forms, blank_inside, foreign_digit
 from kpi.model.definitions import UNIT_FACTORS, Field
 
 LINE = "_line"
@@ -336,10 +336,36 @@ def resolve_columns(headers: list[str], fields: tuple[Field, ...], report: Repor
     return found
 
 
+# A number as statistical tables write it, after kpi.model.characters.ascii_forms: a sign, digits
+# with at most one decimal point, an exponent; thousands separators only as commas between groups
+# of three digits after a first group of one to three that does not start with 0 (1,234,567.8).
+# A decimal comma is never guessed: 1,5 and 0,5 and 12,34 are refused, not read as 15 or 0.5.
+NUMBER = re.compile(
+    r"[+-]?(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+)
+
+
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Text → float (thousands separators allowed); returns (numbers, mask of non-numbers)."""
-    cleaned = values.str.replace(r"[,，\s]", "", regex=True)
-    numbers = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype("Float64")
-    numbers = numbers.where(numbers.abs() != np.inf)  # "inf" or 1e999 is not an amount
-    bad = (cleaned != "") & numbers.isna()
+    """Text → float, each cell by the `NUMBER` grammar (full-width forms read as ASCII, the
+    cell stripped); returns (numbers, mask of cells that are not numbers). An empty cell is
+    <NA> and not bad. A number too large for a float is inf (the caller's bound refuses it):
+    `inf` and `nan` written as words are not numbers."""
+    text = values.astype("string").str.translate(FULL_WIDTH).str.strip()
+    ok = text.str.fullmatch(NUMBER.pattern).fillna(False).astype(bool)
+    numbers = pd.to_numeric(text.where(ok).str.replace(",", "", regex=False), errors="coerce").astype(
+        "Float64"
+    )
+    bad = text.fillna("").ne("") & ~ok
     return numbers, bad
+
+
+def number_problem(cell: str) -> tuple[str, dict[str, str]]:
+    """Why a cell that `parse_numbers` found bad is not a number: (issue code, parameters)."""
+    text = ascii_forms(cell).strip()
+    if (char := blank_inside(cell)) is not None:  # the character as written: U+3000, not U+0020
+        return "SPACE_IN_NUMBER", {"char": char}
+    if (digit := foreign_digit(text)) is not None:
+        return "FOREIGN_DIGITS", {"char": digit}
+    if "," in text and NUMBER.fullmatch(text.replace(",", "")):
+        return "BAD_THOUSANDS", {}
+    return "NOT_A_NUMBER", {}

@@ -11,8 +11,6 @@ the file's rows in line order, then stored rows).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import numpy as np
 import pandas as pd
@@ -21,13 +19,12 @@ from kpi.ingest.csvfile import Column
 from kpi.ingest.report import Report
 from kpi.ingest.row_checks import ROWS
 from kpi.model.definitions import ALL_CLUSTER, CITY_CODE, MONEY_FIELDS, RATIOS, indicator_label
-from kpi.model.periods import from_code
 
 _MONEY = ", ".join(MONEY_FIELDS)  # identifiers from kpi.model.definitions
 _YTD_TOLERANCE = 1 - 1e-9  # a fall smaller than this is rounding, not a fall
 
 
-def warn(con: duckdb.DuckDBPyConnection, cols: dict[str, Column], report: Report, today: dt.date) -> None:
+def warn(con: duckdb.DuckDBPyConnection, cols: dict[str, Column], report: Report) -> None:
     """Add the warnings about the rows in ROWS (a file without errors) to `report`."""
     header = {name: c.header for name, c in cols.items()}
     bounds = con.execute(
@@ -38,7 +35,6 @@ def warn(con: duckdb.DuckDBPyConnection, cols: dict[str, Column], report: Report
     _ytd_decrease(con, bounds, header, report)
     _city_total(con, bounds, header, report)
     _outliers(con, bounds, header, report)
-    _future(con, header, report, today)
 
 
 def _nearby(bounds: tuple) -> tuple[str, dict[str, int]]:
@@ -225,14 +221,6 @@ def _outliers(con: duckdb.DuckDBPyConnection, bounds: tuple, header: dict[str, s
                     mean=f"{row[f'mean_{c}'] * 100:.2f}%",
                     z=f"{row[f'z_{c}']:.1f}",
                 )
-
-
-def _future(con: duckdb.DuckDBPyConnection, header: dict[str, str], report: Report, today: dt.date) -> None:
-    """A period that has not ended yet, once, at its first line."""
-    periods = con.execute(f"SELECT period, min(line) FROM {ROWS} GROUP BY period ORDER BY period").fetchall()  # noqa: S608 - our own names
-    for period, line in periods:
-        if from_code(str(period)).end_date > today:
-            report.warn("FUTURE_PERIOD", int(line), header.get("period"), value=period)
 
 
 def fmt(x: object) -> str:

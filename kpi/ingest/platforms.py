@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 
 import duckdb
 import pandas as pd
 
 from kpi.ingest.csvfile import LINE, read_table, resolve_columns
+from kpi.ingest.guard import guarded
 from kpi.ingest.report import Report
 from kpi.ingest.result import Checked, IngestResult, flag, issues_frame
 from kpi.model import roles
+from kpi.model.characters import ascii_forms
 from kpi.model.definitions import (
     BUILD_MODEL_WORDS,
     LEVEL_WORDS,
+    NAME_LIMIT,
+    PLATFORM_DATES_FROM,
     PLATFORM_FIELDS,
     PLATFORM_SEPARATORS,
     PLATFORM_STATUS_WORDS,
@@ -21,20 +27,56 @@ from kpi.model.definitions import (
 from kpi.store import connection, writes
 from kpi.store.reference import cluster_lookup, fold, fold_series, region_lookup
 
-_DATE_RE = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*(?:[-/.月]\s*(?:(?P<d>\d{1,2})\s*日?)?)?$"
+# digits 0-9 only (full-width forms read as ASCII first): `\d` would take ٢٠٢٥ for a year
+_DATE_RE = re.compile(
+    r"(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*(?:[-/.月]\s*(?:(?P<d>[0-9]{1,2})\s*日?)?)?"
+)
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """`2025-06-30`, `2025/6/30`, `2025年6月30日`, `2025-06` → dates; (dates, mask of bad cells)."""
+    """`2025-06-30`, `2025/6/30`, `2025年6月30日`, `2025-06` → dates; (dates, mask of bad cells).
+
+    Each distinct cell is read once, by the calendar of the standard library: a day that does not
+    exist (2025-02-30, year 0) is a bad cell, never an exception; whether a real date is
+    plausible is the caller's question (`out_of_range`)."""
     text = values.astype("string").fillna("").str.strip()
-    m = text.str.extract(_DATE_RE)
-    iso = m["y"] + "-" + m["m"].str.zfill(2) + "-" + m["d"].fillna("1").str.zfill(2)
-    dates = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    distinct = {v: _date(v) for v in text.unique()}
+    dates = pd.Series([distinct[v] for v in text], index=values.index, dtype=object)
     bad = (text != "") & dates.isna()
-    return dates.dt.date.astype(object).where(dates.notna(), None), bad
+    return dates.where(dates.notna(), None), bad
 
 
-def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checked:
+def _date(cell: str) -> dt.date | None:
+    m = _DATE_RE.fullmatch(ascii_forms(cell).strip())
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"] or 1))
+    except ValueError:
+        return None
+
+
+def out_of_range(dates: pd.Series, today: dt.date) -> pd.Series:
+    """Dates before the platform programmes began (PLATFORM_DATES_FROM) or after `today`."""
+    return pd.Series(
+        [d is not None and not PLATFORM_DATES_FROM <= d <= today for d in dates], index=dates.index
+    )
+
+
+def _check_date(
+    report: Report, dates: pd.Series, cell: pd.Series, lines: pd.Series, header: str, today: dt.date
+) -> None:
+    limits = {"first": PLATFORM_DATES_FROM.isoformat(), "today": today.isoformat()}
+    flag(report, out_of_range(dates, today), lines, "DATE_OUT_OF_RANGE", header, value=cell, **limits)
+
+
+@guarded(Checked)
+def check_platforms(
+    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, today: dt.date | None = None
+) -> Checked:
+    """Validate a register file (never writes): every problem with its line. Dates after
+    `today` (default: the real date) have not happened."""
+    today = today or dt.date.today()
     report = Report(file_name)
     sha = hashlib.sha256(data).hexdigest()
     frame = read_table(data, report)
@@ -50,7 +92,20 @@ def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str)
 
     for name in ("name", "host"):
         if name in cols:
-            flag(report, raw(name) == "", lines, "MISSING_VALUE", cols[name].header, field=cols[name].header)
+            header = cols[name].header
+            flag(report, raw(name) == "", lines, "MISSING_VALUE", header, field=header)
+            length = raw(name).str.len()
+            too_long = length > NAME_LIMIT
+            flag(
+                report,
+                too_long,
+                lines,
+                "TEXT_TOO_LONG",
+                header,
+                field=header,
+                length=length,
+                limit=NAME_LIMIT,
+            )
             rows[name] = raw(name)
     if "region" in cols:
         region = fold_series(raw("region")).map(region_lookup(con)).astype("string")
@@ -80,11 +135,13 @@ def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str)
     dates, bad = parse_dates(raw("recognised_on"))
     if "recognised_on" in cols:
         flag(report, bad, lines, "BAD_DATE", cols["recognised_on"].header, value=raw("recognised_on"))
+        _check_date(report, dates, raw("recognised_on"), lines, cols["recognised_on"].header, today)
     rows["recognised_on"] = dates
     revoked, bad = parse_dates(raw("revoked_on"))
     if "revoked_on" in cols:
         header = cols["revoked_on"].header
         flag(report, bad, lines, "BAD_DATE", header, value=raw("revoked_on"))
+        _check_date(report, revoked, raw("revoked_on"), lines, header, today)
         dated = revoked.notna()
         flag(report, dated & (rows["status"] != "revoked"), lines, "REVOKED_ON_NOT_REVOKED", header)
         before = pd.Series(
@@ -92,6 +149,10 @@ def check_platforms(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str)
         )
         flag(report, before, lines, "REVOKED_BEFORE_RECOGNISED", header, value=raw("revoked_on"))
     rows["revoked_on"] = revoked
+    if "status" in cols:  # not refused: said, with the date kpi.store.writes.write_platforms gives
+        undated = (rows["status"] == "revoked") & revoked.isna() & ~bad
+        for idx in undated[undated].index:  # warnings only
+            report.warn("REVOKED_WITHOUT_DATE", int(lines.loc[idx]), cols["status"].header)
 
     if {"name", "host"} <= set(rows.columns):
         keyed = rows[(rows["name"] != "") & (rows["host"] != "")]
@@ -147,6 +208,7 @@ def _words(
     return mapped.where(~empty, pd.NA) if not required else mapped
 
 
+@guarded(IngestResult)
 def ingest_platforms(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
@@ -155,12 +217,13 @@ def ingest_platforms(
     uploaded_by: str | None = None,
     is_demo: bool = False,
     viewer: roles.Viewer | None = None,
+    today: dt.date | None = None,
 ) -> IngestResult:
     """Validate and store the register in one transaction, or nothing; Forbidden first for a
     `viewer` without the right to upload."""
     roles.require(viewer, roles.Permission.UPLOAD)
     uploaded_by = uploaded_by or (viewer.username if viewer else None)
-    checked = check_platforms(con, data, file_name)
+    checked = check_platforms(con, data, file_name, today)
     if checked.rows is None:
         return IngestResult(checked.report)
     with connection.transaction(con):
@@ -173,7 +236,7 @@ def ingest_platforms(
             uploaded_by=uploaded_by,
             is_demo=is_demo,
         )
-        new, revised = writes.write_platforms(con, uid, checked.rows)
+        new, revised = writes.write_platforms(con, uid, checked.rows, today=today)
         writes.store_issues(con, uid, issues_frame(checked.report.warnings))
         writes.finish_upload(con, uid, len(checked.rows), new, revised)
     return IngestResult(checked.report, uid, len(checked.rows), new, revised)

@@ -5,26 +5,39 @@ where each becomes an issue with its line, column and the cell as written. The m
 check is the pandas one it replaced (kept in kpi.ingest.csvfile, kpi.model.periods and kpi.store.reference):
 
 - a period, region or cluster is read by the same Python functions, once per distinct cell;
-- a number written plainly (digits, at most one point, thousands commas, a sign; 15 characters
-  at most) is cast by DuckDB, which then gives the same double as pandas did (a longer mantissa
-  or an exponent is where pandas' parser rounds differently); any other cell goes through
-  `csvfile.parse_numbers`, once per distinct cell;
+- a number written plainly (digits, at most one point, thousands commas in groups of three, a
+  sign; 15 characters at most) is cast by DuckDB, which then gives the same double as pandas did
+  (a longer mantissa or an exponent is where pandas' parser rounds differently); any other cell
+  goes through `csvfile.parse_numbers`, once per distinct cell, and a cell it refuses is told
+  why by `csvfile.number_problem`;
+- every amount, once its column's unit is applied, is finite and at most MAX_AMOUNT_WAN, every
+  count of firms whole and at most MAX_ENTERPRISES (kpi.model.definitions); a row with no value
+  at all is refused (it would empty the stored row it revises); so is a period that has not
+  ended by `today`;
 - issues come in the order the pandas checks made them: check by check, each in line order.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from kpi.ingest.csvfile import Column, parse_numbers
+from kpi.ingest.csvfile import Column, number_problem, parse_numbers
 from kpi.ingest.csvload import Loaded, keep
 from kpi.ingest.report import Report
-from kpi.model.definitions import ALL_CLUSTER, MONEY_FIELDS, RATIOS, STAT_FIELD
-from kpi.model.periods import parse_periods, refusal
+from kpi.model.definitions import (
+    ALL_CLUSTER,
+    MAX_AMOUNT_WAN,
+    MAX_ENTERPRISES,
+    MONEY_FIELDS,
+    RATIOS,
+    STAT_FIELD,
+)
+from kpi.model.periods import from_code, parse_periods, refusal
 from kpi.store.reference import cluster_lookup, fold_series, region_lookup
 
 RAW = "_kpi_raw"  # the file's cells (kpi.ingest.csvload)
@@ -34,7 +47,8 @@ COUNT_FIELDS = ("enterprises",)  # counts, not amounts: whole and not negative
 ROW_COLUMNS = ("line", "period", "year", "quarter", "region", "cluster", *NUMBER_FIELDS)
 
 _PERIOD_CODE = re.compile("(?:199[0-9]|20[0-9][0-9]|2100)Q[1-4]")  # within parse_periods' years
-_PLAIN_NUMBER = r"[+-]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)"
+# csvfile.NUMBER without the exponent
+_PLAIN_NUMBER = r"[+-]?(?:(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)"
 
 
 @dataclass(frozen=True)
@@ -49,24 +63,28 @@ class _Plan:
 
 
 def check_rows(
-    con: duckdb.DuckDBPyConnection, loaded: Loaded, cols: dict[str, Column], report: Report
+    con: duckdb.DuckDBPyConnection, loaded: Loaded, cols: dict[str, Column], report: Report, today: dt.date
 ) -> None:
     """Make ROWS (an Arrow table, csvload.keep) from RAW and report every row problem (the rows
-    stay even then)."""
+    stay even then). A period that has not ended by `today` is refused."""
     plan = _Plan({name: loaded.column(c.header) for name, c in cols.items()}, cols)
-    maps = _maps(con, plan)
+    maps = _maps(con, plan, today)
     try:
         for name, frame in maps.items():
             con.register(name, frame)
-        factors = {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)}
-        keep(con, ROWS, con.sql(_rows_sql(plan, "_kpi_odd" in maps), params=factors).to_arrow_table())
+        params: dict[str, float] = {f"f_{n}": plan.cols[n].factor for n in NUMBER_FIELDS if plan.has(n)}
+        if any(plan.has(n) for n in MONEY_FIELDS):
+            params["max_amount"] = MAX_AMOUNT_WAN
+        if any(plan.has(n) for n in COUNT_FIELDS):
+            params["max_count"] = MAX_ENTERPRISES
+        keep(con, ROWS, con.sql(_rows_sql(plan, "_kpi_odd" in maps), params=params).to_arrow_table())
     finally:
         for name in maps:
             con.unregister(name)
     _report_problems(con, plan, report)
 
 
-def _maps(con: duckdb.DuckDBPyConnection, plan: _Plan) -> dict[str, pd.DataFrame]:
+def _maps(con: duckdb.DuckDBPyConnection, plan: _Plan, today: dt.date) -> dict[str, pd.DataFrame]:
     """Small tables from each distinct cell to its meaning, by the name the SQL joins them under;
     `_kpi_odd` holds the numbers not written plainly, when there are any."""
     keys = [n for n in ("period", "region", "cluster") if plan.has(n)]
@@ -81,7 +99,11 @@ def _maps(con: duckdb.DuckDBPyConnection, plan: _Plan) -> dict[str, pd.DataFrame
         other = [v for v in raw if not _PERIOD_CODE.fullmatch(v)]
         parsed = parse_periods(pd.Series([v.strip() for v in other], dtype="str")) if other else []
         codes = dict(zip(other, _objects(parsed), strict=True))
-        maps["_kpi_map_period"] = _frame(raw, [codes.get(v, v) for v in raw])
+        mapped = [codes.get(v, v) for v in raw]
+        frame = _frame(raw, mapped)
+        # a quarter that has not ended (today, its last day, included) has no statistics yet
+        frame["open"] = [c is not None and from_code(c).end_date >= today for c in mapped]
+        maps["_kpi_map_period"] = frame
     for name, lookup in (("region", region_lookup), ("cluster", cluster_lookup)):
         if name in cells:
             raw = cells[name]
@@ -120,7 +142,7 @@ def _rows_sql(plan: _Plan, odd: bool) -> str:
     joins, read = [], ["r.line"]
     if plan.has("period"):
         joins.append(f"LEFT JOIN _kpi_map_period mp ON mp.raw = coalesce(r.{plan.cell['period']}, '')")
-        read.append("mp.code AS period")
+        read += ["mp.code AS period", "coalesce(mp.open, false) AS p_open"]
     else:
         read.append("NULL::VARCHAR AS period")
     for name in ("region", "cluster"):
@@ -140,6 +162,9 @@ def _rows_sql(plan: _Plan, odd: bool) -> str:
         "cluster",
     ]
     flags = [f"{n} IS NULL AS bad_{n}" for n in ("period", "region", "cluster") if plan.has(n)]
+    if plan.has("period"):
+        flags.append("p_open AS open_period")
+    empty = []  # per number field: the cell is empty (not a bad cell)
     for name in NUMBER_FIELDS:
         if not plan.has(name):
             stored.append(f"NULL::DOUBLE AS {name}")
@@ -155,8 +180,15 @@ def _rows_sql(plan: _Plan, odd: bool) -> str:
             read += [f"{cast} AS n_{name}", f"false AS nan_{name}"]
         stored.append(f"n_{name} * $f_{name} AS {name}")
         flags += [f"nan_{name}", f"coalesce(n_{name} < 0, false) AS neg_{name}"]
+        # finite and within its bound once the unit is applied; NOT (x <= bound) is true for inf
+        # and NaN alike (DuckDB orders NaN above every number)
+        bound = f"n_{name} <= $max_count" if name in COUNT_FIELDS else f"n_{name} * $f_{name} <= $max_amount"
+        flags.append(f"coalesce(n_{name} >= 0 AND NOT ({bound}), false) AS big_{name}")
         if name in COUNT_FIELDS:  # a count of firms is a whole number
             flags.append(f"coalesce(n_{name} <> floor(n_{name}), false) AS frac_{name}")
+        empty.append(f"(n_{name} IS NULL AND NOT nan_{name})")
+    if empty:
+        flags.append(f"({' AND '.join(empty)}) AS no_values")
     above = [
         f"coalesce({r.numerator} > {r.denominator} * (1 + 1e-12) AND {r.numerator} >= 0"
         f" AND {r.denominator} >= 0, false) AS above_{r.code}"
@@ -170,9 +202,12 @@ def _rows_sql(plan: _Plan, odd: bool) -> str:
 
 def _flag_columns(plan: _Plan) -> list[str]:
     out = [f"bad_{n}" for n in ("period", "region", "cluster") if plan.has(n)]
+    out += ["open_period"] if plan.has("period") else []
     for name in NUMBER_FIELDS:
         if plan.has(name):
-            out += [f"nan_{name}", f"neg_{name}"] + ([f"frac_{name}"] if name in COUNT_FIELDS else [])
+            out += [f"nan_{name}", f"neg_{name}", f"big_{name}"]
+            out += [f"frac_{name}"] if name in COUNT_FIELDS else []
+    out += ["no_values"] if any(plan.has(n) for n in NUMBER_FIELDS) else []
     out += [f"above_{r.code}" for r in RATIOS if plan.has(r.numerator, r.denominator)]
     return out
 
@@ -182,7 +217,7 @@ def _report_problems(con: duckdb.DuckDBPyConnection, plan: _Plan, report: Report
     if flags:
         cells = ", ".join(f"r.{c} AS {name}" for name, c in plan.cell.items())
         found = con.execute(
-            f"""SELECT s.line, {", ".join(f"s.{f}" for f in flags)}, {cells}
+            f"""SELECT s.line, s.period AS period_code, {", ".join(f"s.{f}" for f in flags)}, {cells}
                 FROM {ROWS} s JOIN {RAW} r USING (line) WHERE {" OR ".join(f"s.{f}" for f in flags)}
                 ORDER BY s.line"""  # noqa: S608 - our own names
         ).df()
@@ -213,12 +248,31 @@ def _report_found(found: pd.DataFrame, plan: _Plan, report: Report) -> None:
     ):
         if plan.has(name):
             each(f"bad_{name}", code, name, value=name)
+    if plan.has("period"):
+        for _, row in found[found["open_period"]].iterrows():  # problems only
+            end = from_code(str(row["period_code"])).end_date.isoformat()
+            report.error(
+                "PERIOD_NOT_ENDED",
+                int(row["line"]),
+                plan.cols["period"].header,
+                value=cell(row, "period"),
+                end=end,
+            )
     for name in NUMBER_FIELDS:
         if plan.has(name):
-            each(f"nan_{name}", "NOT_A_NUMBER", name, value=name)
+            header = plan.cols[name].header
+            for _, row in found[found[f"nan_{name}"]].iterrows():  # problems only
+                code, why = number_problem(cell(row, name))
+                report.error(code, int(row["line"]), header, value=cell(row, name), **why)
             each(f"neg_{name}", "NEGATIVE_COUNT" if name in COUNT_FIELDS else "NEGATIVE", name, value=name)
             if name in COUNT_FIELDS:
+                each(f"big_{name}", "COUNT_OUT_OF_RANGE", name, value=name, limit=f"{MAX_ENTERPRISES:,}")
                 each(f"frac_{name}", "NOT_A_WHOLE_NUMBER", name, value=name)
+            else:
+                each(f"big_{name}", "AMOUNT_OUT_OF_RANGE", name, value=name, limit=f"{MAX_AMOUNT_WAN:,.0f}")
+    if "no_values" in found:
+        for _, row in found[found["no_values"]].iterrows():  # problems only
+            report.error("NO_VALUES", int(row["line"]), None)
     for ratio in RATIOS:
         if plan.has(ratio.numerator, ratio.denominator):
             each(

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from kpi.ingest.csvfile import resolve_columns
 from kpi.ingest.csvload import drop, drop_table, load_table
+from kpi.ingest.guard import failpoint, guarded
 from kpi.ingest.history_checks import warn
 from kpi.ingest.report import Report
 from kpi.ingest.result import Checked, IngestResult, issues_frame
@@ -38,18 +39,20 @@ def _validated(
             if loaded is None:
                 yield checked, 0
                 return
+            failpoint()
             checked.columns = cols = resolve_columns(loaded.names, STAT_FIELDS, report)
             report.rows = loaded.rows
-            check_rows(con, loaded, cols, report)
+            check_rows(con, loaded, cols, report, today or dt.date.today())
             drop_table(con, RAW)
             if report.ok:
-                warn(con, cols, report, today or dt.date.today())
+                warn(con, cols, report)
             yield checked, loaded.rows
         finally:
             drop_table(con, RAW)
             drop(con, ROWS)
 
 
+@guarded(Checked)
 def check_stats(
     con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, today: dt.date | None = None
 ) -> Checked:
@@ -69,6 +72,7 @@ def _rows_frame(con: duckdb.DuckDBPyConnection, has_cluster: bool) -> pd.DataFra
     return rows.astype(dtypes)
 
 
+@guarded(IngestResult)
 def ingest_stats(
     con: duckdb.DuckDBPyConnection,
     data: bytes,

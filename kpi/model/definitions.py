@@ -6,6 +6,7 @@ or a unit factor. Facts come from ../shared/CONTRACT.md §1–2 and DOMAIN.md §
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -107,6 +108,22 @@ UNIT_FACTORS: dict[str, float] = {
     "千元": 0.1,
     "thousandyuan": 0.1,
 }
+
+# ---- plausible bounds (README, "Reliability"): a value past one is a typo or a wrong unit, and
+# the file is refused. Checked on the value as stored, after its column's unit is applied.
+
+# One amount of one row, in 万元: 10^11 万元 is 1,000 万亿元, several times the yearly revenue of
+# all of China's above-scale industry (about 137 万亿元 in 2024); finite, never inf or nan.
+MAX_AMOUNT_WAN = 1e11
+# Above-scale firms in one row: China has about 500,000 in all.
+MAX_ENTERPRISES = 1_000_000
+# Recognition and revocation dates of the pilot-platform register, and the years of the annual
+# reviews: no platform programme (the province's or MIIT's 制造业中试平台, the city's cultivation
+# pool) is older than 2015, the year 《中国制造2025》 set them going; a date before is a typo
+# (0000-01-01, 1677-…), a date after today has not happened.
+PLATFORM_DATES_FROM = dt.date(2015, 1, 1)
+# Platform and host names: the longest real one is about 40 characters.
+NAME_LIMIT = 100
 
 # Cell values that mean "all above-scale industry of that region".
 ALL_CLUSTER = "ALL"

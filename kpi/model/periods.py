@@ -14,27 +14,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpi.model.characters import FULL_WIDTH, ascii_forms, foreign_digit, with_ascii_digits
+
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _MONTHS_TO_Q = {3: 1, 6: 2, 9: 3, 12: 4}
 
-# Normalised forms (spaces removed, full-width dashes folded to '-', upper-case Q).
+# Normalised forms (full-width forms as ASCII, spaces removed, dashes folded to '-', upper-case Q).
+# Years are the digits 0-9 only: `\d` would take ٢٠٢٥ for a year (kpi.model.characters).
 _PATTERNS: tuple[tuple[str, str], ...] = (
-    ("q", r"^(?P<y>\d{4})-?Q(?P<q>[1-4])$"),  # 2025Q3, 2025-Q3
+    ("q", r"^(?P<y>[0-9]{4})-?Q(?P<q>[1-4])$"),  # 2025Q3, 2025-Q3
     # 2025年三季度, 2025年第3季度, 2025第3季度: a 年 or 第 between the year and a quarter digit
-    ("q", r"^(?P<y>\d{4})(?:年第?|第)(?P<q>[1-4一二三四])季度?$"),
+    ("q", r"^(?P<y>[0-9]{4})(?:年第?|第)(?P<q>[1-4一二三四])季度?$"),
     # 2025三季度: a Chinese numeral needs no separator; 20253季 (a run of digits) is refused
-    ("q", r"^(?P<y>\d{4})(?P<q>[一二三四])季度?$"),
+    ("q", r"^(?P<y>[0-9]{4})(?P<q>[一二三四])季度?$"),
     # year to date from January to a quarter end, as statistical tables name it: 2025年1-9月,
     # 2025年1—9月, 2025年01-09月, 2025年1月-9月, 2025年1-9月份, 2025年1-12月
-    ("m", r"^(?P<y>\d{4})年0?1月?-(?P<m>0?[369]|12)(?:月份?)?$"),
-    ("h", r"^(?P<y>\d{4})年上半年$"),
-    ("t", r"^(?P<y>\d{4})年前三季度$"),
-    ("a", r"^(?P<y>\d{4})年全年$"),
-    ("a", r"^(?P<y>\d{4})年度$"),
+    ("m", r"^(?P<y>[0-9]{4})年0?1月?-(?P<m>0?[369]|12)(?:月份?)?$"),
+    ("h", r"^(?P<y>[0-9]{4})年上半年$"),
+    ("t", r"^(?P<y>[0-9]{4})年前三季度$"),
+    ("a", r"^(?P<y>[0-9]{4})年全年$"),
+    ("a", r"^(?P<y>[0-9]{4})年度$"),
 )
 # What the refused spellings look like, for the reason a message gives (refusal below)
-_ANY_MONTH_RANGE = re.compile(r"(?P<y>\d{4})年0?(?P<s>\d{1,2})月?-0?(?P<e>\d{1,2})(?:月份?)?")
-_DIGIT_RUN = re.compile(r"(?P<y>\d{4})(?P<q>[1-4])季度?")
+_ANY_MONTH_RANGE = re.compile(r"(?P<y>[0-9]{4})年0?(?P<s>[0-9]{1,2})月?-0?(?P<e>[0-9]{1,2})(?:月份?)?")
+_DIGIT_RUN = re.compile(r"(?P<y>[0-9]{4})(?P<q>[1-4])季度?")
 
 
 @dataclass(frozen=True, order=True)
@@ -74,7 +77,7 @@ class Period:
 
 
 def _normalise(values: pd.Series) -> pd.Series:
-    s = values.astype("string").fillna("").str.strip().str.upper()
+    s = values.astype("string").fillna("").str.translate(FULL_WIDTH).str.strip().str.upper()
     s = s.str.replace(r"\s+", "", regex=True)
     s = s.str.replace(r"[—–－~～至到_/]", "-", regex=True)
     return s
@@ -119,7 +122,7 @@ def _parse_distinct(values: pd.Series) -> pd.Series:
 
 def _normalise_one(value: str) -> str:
     """`_normalise` for one string."""
-    s = re.sub(r"\s+", "", str(value).strip().upper())
+    s = re.sub(r"\s+", "", ascii_forms(str(value)).strip().upper())
     return re.sub(r"[—–－~～至到_/]", "-", s)
 
 
@@ -127,12 +130,18 @@ def refusal(value: str) -> tuple[str, tuple[str, ...]] | None:
     """Why a spelling that looks like a period is not one, for the message that refuses it:
     ("quarter_end", ...) for a month range not ending at a quarter end (2025年1-8月),
     ("ytd_start", ...) for one not starting in January (2025年4-9月: the values are year to date),
-    ("digit_run", ...) for a year run together with a quarter digit (20253季, ambiguous); each with
+    ("digit_run", ...) for a year run together with a quarter digit (20253季, ambiguous),
+    ("foreign_digits", ...) for digits other than 0-9 (٢٠٢٥Q3, 二〇二五年); each with
     the spellings to write instead. None where the value is a period or looks like none of these
     (the message then gives the accepted forms)."""
+    if parse_period(value) is not None:
+        return None
     text = _normalise_one(value)
+    if foreign_digit(text) is not None:  # ٢٠٢٥Q3: not read as 2025Q3, but say what to write
+        instead = with_ascii_digits(text)
+        return "foreign_digits", (instead if parse_period(instead) is not None else "2025Q3",)
     m = _ANY_MONTH_RANGE.fullmatch(text) or _DIGIT_RUN.fullmatch(text)
-    if m is None or not 1990 <= int(m["y"]) <= 2100 or parse_period(value) is not None:
+    if m is None or not 1990 <= int(m["y"]) <= 2100:
         return None
     if m.re is _DIGIT_RUN:
         return "digit_run", (f"{m['y']}Q{m['q']}", f"{m['y']}年{m['q']}季度")
@@ -151,7 +160,7 @@ def parse_period(value: str) -> Period | None:
 
 
 def from_code(code: str) -> Period:
-    m = re.fullmatch(r"(\d{4})Q([1-4])", code)
+    m = re.fullmatch(r"([0-9]{4})Q([1-4])", code)
     if not m:
         raise ValueError(f"not a period code: {code!r}")
     return Period(int(m.group(1)), int(m.group(2)))

@@ -36,10 +36,12 @@ import duckdb
 import pandas as pd
 
 from kpi.ingest.csvfile import LINE, parse_numbers, read_table, resolve_columns
+from kpi.ingest.guard import guarded
 from kpi.ingest.report import Report
 from kpi.ingest.result import Checked, IngestResult, flag, issues_frame
 from kpi.model import roles
-from kpi.model.definitions import Field
+from kpi.model.characters import FULL_WIDTH
+from kpi.model.definitions import PLATFORM_DATES_FROM, Field
 from kpi.platforms.register import as_date, current_register
 from kpi.store import connection, writes
 
@@ -163,6 +165,7 @@ def lives(plats: pd.DataFrame, today: dt.date) -> dict[tuple[str, str], Life]:
 # ---------------------------------------------------------------- checking
 
 
+@guarded(Checked)
 def check_figures(
     con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *, today: dt.date | None = None
 ) -> Checked:
@@ -205,9 +208,10 @@ def check_frame(
     unknown = pd.Series([p not in known for p in pairs], index=frame.index)
     flag(report, keyed & unknown, lines, "UNKNOWN_PLATFORM", header("name"), key=key)
 
-    year_text = raw("year").str.replace("年", "", regex=False).str.strip()
-    years = pd.to_numeric(year_text.where(year_text.str.fullmatch(r"\d{4}")), errors="coerce")
-    bad_year = years.isna() | (years < 2000) | (years > 2100)
+    year_text = raw("year").str.translate(FULL_WIDTH).str.replace("年", "", regex=False).str.strip()
+    years = pd.to_numeric(year_text.where(year_text.str.fullmatch(r"[0-9]{4}")), errors="coerce")
+    first, this = PLATFORM_DATES_FROM.year, 2100  # a year past the platform's life is refused below
+    bad_year = years.isna() | (years < first) | (years > this)
     flag(report, bad_year, lines, "BAD_YEAR", header("year"), value=raw("year"))
     life = [known.get(p) for p in pairs]
     never = pd.Series([x is not None and x.last is None for x in life], index=frame.index)
@@ -314,6 +318,7 @@ def _store(
     return IngestResult(checked.report, uid, len(checked.rows), new, revised)
 
 
+@guarded(IngestResult)
 def ingest_figures(
     con: duckdb.DuckDBPyConnection,
     data: bytes,

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi.model.definitions import BUILD_MODELS, LEVEL, PLATFORM_STATUSES
+from kpi.model.definitions import BUILD_MODELS, LEVEL, PLATFORM_DATES_FROM, PLATFORM_STATUSES
 from kpi.platforms.register import as_date, as_number, versions
 from kpi.store import connection, writes
 
@@ -147,12 +147,15 @@ EDIT_PROBLEMS = (
     "revoked_on_not_revoked",
     "revoked_before_recognised",
     "negative_support",
+    "date_out_of_range",  # before PLATFORM_DATES_FROM or after today, as in the register file
     "nothing_changed",
 )
 NOTE_LIMIT = 200
 
 
-def check_edit(edit: PlatformEdit, by: str, regions: set[str], clusters: set[str]) -> list[str]:
+def check_edit(
+    edit: PlatformEdit, by: str, regions: set[str], clusters: set[str], today: dt.date | None = None
+) -> list[str]:
     """Problems of a form edit, as codes (empty: it can be stored)."""
     out = []
     if not by.strip():
@@ -175,6 +178,11 @@ def check_edit(edit: PlatformEdit, by: str, regions: set[str], clusters: set[str
         out.append("revoked_before_recognised")
     if edit.national_support is not None and edit.national_support < 0:
         out.append("negative_support")
+    last = today or dt.date.today()
+    if any(
+        d is not None and not PLATFORM_DATES_FROM <= d <= last for d in (edit.recognised_on, edit.revoked_on)
+    ):
+        out.append("date_out_of_range")
     return out
 
 
@@ -195,7 +203,7 @@ def edit_platform(
         edit = PlatformEdit(**{**edit.__dict__, "revoked_on": today})
     regions = {r[0] for r in con.execute("SELECT code FROM regions").fetchall()}
     clusters = {r[0] for r in con.execute("SELECT code FROM clusters").fetchall()}
-    problems = check_edit(edit, by, regions, clusters)
+    problems = check_edit(edit, by, regions, clusters, today)
     old = versions(con, name, host)
     old = old[old["is_current"]]
     if old.empty:

@@ -32,9 +32,11 @@ import duckdb
 import pandas as pd
 
 from kpi.ingest.csvfile import LINE, parse_numbers, read_table, resolve_columns
+from kpi.ingest.guard import guarded
 from kpi.ingest.report import Report
 from kpi.ingest.result import Checked, IngestResult, flag, issues_frame
-from kpi.model.definitions import Field
+from kpi.model.characters import FULL_WIDTH
+from kpi.model.definitions import PLATFORM_DATES_FROM, Field
 from kpi.platforms.figures import FIGURES
 from kpi.platforms.rewards import pool_window
 from kpi.platforms.scoring import computed_scores
@@ -64,7 +66,16 @@ def platform_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     return {(r[0], r[1]) for r in rows}
 
 
-def check_reviews(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checked:
+def review_years(today: dt.date | None = None) -> tuple[int, int]:
+    """The years a review can be for: from the first year of the platform programmes
+    (PLATFORM_DATES_FROM) to this year."""
+    return PLATFORM_DATES_FROM.year, (today or dt.date.today()).year
+
+
+@guarded(Checked)
+def check_reviews(
+    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, today: dt.date | None = None
+) -> Checked:
     """Validate a review file: every problem with its line; never writes."""
     report = Report(file_name)
     sha = hashlib.sha256(data).hexdigest()
@@ -93,10 +104,22 @@ def check_reviews(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -
     )
     flag(report, keyed & unknown, lines, "UNKNOWN_PLATFORM", cols["name"].header, key=key)
 
-    year_text = raw("year").str.replace("年", "", regex=False).str.strip()
-    years = pd.to_numeric(year_text.where(year_text.str.fullmatch(r"\d{4}")), errors="coerce")
-    bad_year = years.isna() | (years < 2000) | (years > 2100)
-    flag(report, bad_year, lines, "BAD_YEAR", cols["year"].header, value=raw("year"))
+    year_text = raw("year").str.translate(FULL_WIDTH).str.replace("年", "", regex=False).str.strip()
+    years = pd.to_numeric(year_text.where(year_text.str.fullmatch(r"[0-9]{4}")), errors="coerce")
+    first, this = review_years(today)
+    outside = years.notna() & ~years.between(first, this)
+    bad_year = years.isna() | outside
+    flag(report, years.isna(), lines, "BAD_YEAR", cols["year"].header, value=raw("year"))
+    flag(
+        report,
+        outside,
+        lines,
+        "YEAR_OUT_OF_RANGE",
+        cols["year"].header,
+        value=raw("year"),
+        first=first,
+        this=this,
+    )
     scores, not_number = parse_numbers(raw("score"))
     bad_score = not_number | scores.isna() | (scores < 0) | (scores > 100)
     flag(report, bad_score.fillna(True), lines, "BAD_SCORE", cols["score"].header, value=raw("score"))
@@ -175,6 +198,7 @@ def _audit_overrides(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.Da
         )
 
 
+@guarded(IngestResult)
 def ingest_reviews(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
@@ -229,7 +253,8 @@ def record_review(
         problems.append("by_missing")
     if (name, host) not in platform_keys(con):
         problems.append("unknown_platform")
-    if not 2000 <= int(year) <= 2100:
+    first, this = review_years()
+    if not first <= int(year) <= this:
         problems.append("bad_year")
     if score is None or not 0 <= float(score) <= 100:
         problems.append("bad_score")

@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from kpi.ingest.csvfile import LINE, parse_numbers, read_table, resolve_columns
+from kpi.ingest.guard import guarded
 from kpi.ingest.report import Issue, Report
 from kpi.ingest.result import Checked, IngestResult, flag, issues_frame
 from kpi.model.definitions import Field
@@ -93,6 +94,7 @@ def _unit_lookup(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return out
 
 
+@guarded(Checked)
 def check_progress(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
@@ -269,6 +271,7 @@ def _store(
     return IngestResult(checked.report, uid, len(checked.rows), new, revised)
 
 
+@guarded(IngestResult)
 def ingest_progress(
     con: duckdb.DuckDBPyConnection,
     data: bytes,

@@ -47,6 +47,35 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "unknown cluster “{value}” (use a code or name from the cluster table; leave empty or write 合计 for all industry)",
     ),
     "NOT_A_NUMBER": ("“{value}”不是数字", "“{value}” is not a number"),
+    "BAD_THOUSANDS": (
+        "“{value}”中逗号的位置不对：千位分隔符须三位一组（如 1,234,567.8），小数请用小数点（如 1.5）",
+        "“{value}”: commas must separate groups of three digits (1,234,567.8); write decimals with a point (1.5)",
+    ),
+    "SPACE_IN_NUMBER": (
+        "“{value}”中间有空格或不可见字符（{char}）：数字中不能有空格，千位分隔请用逗号（如 1,234）",
+        "“{value}” has a space or an invisible character inside ({char}): a number has no spaces; separate thousands with commas (1,234)",
+    ),
+    "FOREIGN_DIGITS": (
+        "“{value}”含有 0–9 以外的数字字符“{char}”：请用 0–9 书写",
+        "“{value}” holds a digit that is not 0–9 (“{char}”): write it with 0–9",
+    ),
+    "AMOUNT_OUT_OF_RANGE": (
+        "金额“{value}”超出合理范围：换算为万元后须为有限值且不超过 {limit} 万元（单位或小数点是否有误？）",
+        "amount “{value}” is out of range: in 万元 it must be finite and at most {limit} (a wrong unit or decimal point?)",
+    ),
+    "COUNT_OUT_OF_RANGE": (
+        "企业数“{value}”超出合理范围：一行最多 {limit} 家",
+        "enterprise count “{value}” is out of range: at most {limit} in one row",
+    ),
+    "NO_VALUES": (
+        "此行只有统计期、地区和集群，没有任何数值：这样的行会清空已入库的数值，故不接受；不报送的行请删除",
+        "this row has its period, region and cluster but no value at all: it would empty the stored values, "
+        "so it is refused; delete rows that report nothing",
+    ),
+    "PERIOD_NOT_ENDED": (
+        "统计期“{value}”尚未结束（至 {end} 止）：季度结束后才有统计数据",
+        "period “{value}” has not ended (it ends on {end}): a quarter has statistics only once it has ended",
+    ),
     "NEGATIVE": ("金额不能为负数：{value}", "an amount cannot be negative: {value}"),
     "NEGATIVE_COUNT": ("企业数不能为负数：{value}", "a count of enterprises cannot be negative: {value}"),
     "NOT_A_WHOLE_NUMBER": (
@@ -78,6 +107,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "无法识别的日期“{value}”（示例：2025-06-30、2025/6/30、2025年6月30日、2025-06）",
         "unknown date “{value}” (examples: 2025-06-30, 2025/6/30, 2025年6月30日, 2025-06)",
     ),
+    "DATE_OUT_OF_RANGE": (
+        "日期“{value}”不在中试平台工作的年限内：应在 {first} 至今天（{today}）之间",
+        "date “{value}” is outside the life of the platform programmes: it must lie between {first} and today ({today})",
+    ),
     "DUPLICATE_PLATFORM": (
         "平台名称 + 依托单位 与第 {first} 行重复（{key}）",
         "the same platform name + host as line {first} ({key})",
@@ -97,6 +130,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "BAD_YEAR": (
         "考核年度“{value}”应为四位年份，如 2025",
         "review year “{value}” must be a year such as 2025",
+    ),
+    "YEAR_OUT_OF_RANGE": (
+        "考核年度“{value}”应在 {first} 年至今年（{this}）之间",
+        "review year “{value}” must lie between {first} and this year ({this})",
     ),
     "BAD_SCORE": (
         "考核得分“{value}”应为 0 到 100 之间的数字",
@@ -153,7 +190,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "有单元格超过 {limit} 个字符：这不像统计表（可能是引号未配对或二进制内容）",
         "a cell is longer than {limit} characters: this is not a statistics table (an unmatched quote or binary content?)",
     ),
+    # --- an ingest that failed on something no check foresaw (kpi.ingest.guard): nothing stored ---
+    "INTERNAL_ERROR": (
+        "文件未入库：检查或写入此文件时发生意外错误（详情已记入日志，编号 {ref}）；请核对文件后重试，"
+        "如仍失败请将文件和编号交给系统管理员",
+        "the file was not stored: an unexpected error occurred while checking or storing it (logged as {ref}); "
+        "check the file and try again, and if it fails again give the file and the number to the administrator",
+    ),
     # --- warnings: stored with the upload and shown, never blocking ---
+    "REVOKED_WITHOUT_DATE": (
+        "状态为“撤销”但没有撤销时间：此前已撤销的平台保留原撤销时间，此前未撤销的以本次上传日期为撤销时间，"
+        "首次出现即为撤销的平台不计入任何时点；如知道撤销时间请填写",
+        "revoked without a revocation date: a platform revoked before keeps its date, one that was not takes "
+        "the day of this upload, one first seen revoked counts at no date; fill in the date where it is known",
+    ),
     "IGNORED_COLUMN": ("未识别的列“{column}”已忽略", "unrecognised column “{column}” was ignored"),
     "YTD_DECREASE": (
         "累计值低于同年上一季度（{previous_period}：{previous}，本期：{value}）",
@@ -167,16 +217,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{indicator} {value} 偏离自身历史均值 {mean} 超过 3 个标准差（z = {z}）",
         "{indicator} {value} is more than 3 standard deviations from its own history mean {mean} (z = {z})",
     ),
-    "FUTURE_PERIOD": (
-        "统计期 {value} 尚未结束，请确认",
-        "period {value} has not ended yet; please check",
-    ),
 }
 
 TEMPLATES.update(FIGURE_TEMPLATES)  # the annual figures file's own problems
 
 CLI_TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("文件 {file} 未入库：发现 {n} 个问题", "{file} was rejected: {n} problem(s)"),
+    "not_stored": ("文件 {file} 未入库", "{file} was not stored"),
     "stored": (
         "文件 {file} 已入库：{rows} 行（新增 {new} 行，修订 {revised} 行），上传编号 {upload_id}",
         "{file} stored: {rows} rows ({new} new, {revised} revised), upload {upload_id}",
@@ -193,6 +240,16 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
         "database {db} is in use by another process; try again shortly",
     ),
     "failed": ("失败：{detail}", "failed: {detail}"),
+    "failed_unexpected": (
+        "失败：发生意外错误（详情已记入日志 {log}，编号 {ref}）",
+        "failed: an unexpected error (logged in {log} as {ref})",
+    ),
+    "files_summary": (
+        "{n} 个文件中 {stored_n} 个已入库、{rejected_n} 个未入库。已入库：{stored}；未入库：{rejected}"
+        "（每个文件单独入库，已入库的文件不受影响）",
+        "{stored_n} of {n} files stored, {rejected_n} not. Stored: {stored}; not stored: {rejected} "
+        "(each file is stored on its own; the stored ones stay)",
+    ),
     "init_done": (
         "数据库已就绪：{db}（结构版本 {version}）",
         "database ready: {db} (schema version {version})",
@@ -323,6 +380,10 @@ PERIOD_REFUSED: dict[str, tuple[str, str]] = {
     "ytd_start": (
         "数值是年初至今的累计值，月份范围应从 1 月开始，请写作 {instead}",
         "the values are cumulative from January, so a month range starts in January; write {instead}",
+    ),
+    "foreign_digits": (
+        "含有 0–9 以外的数字字符，请用 0–9 书写，如 {instead}",
+        "it holds digits other than 0–9; write it with 0–9, as {instead}",
     ),
     "digit_run": (
         "年份与季度数字连写，含义不明，请写作 {instead}",

@@ -292,7 +292,10 @@ PLATFORMS_TEXT: dict[str, tuple[str, str]] = {
     "plat.rv.none_recorded": ("尚未录入考核结果。", "No reviews on record yet."),
     "plat.rv.problem.by_missing": ("请填写经办人。", "Fill in who is entering it."),
     "plat.rv.problem.unknown_platform": ("名录中没有该平台。", "That platform is not in the register."),
-    "plat.rv.problem.bad_year": ("考核年度应在 2000–2100 之间。", "The review year must be 2000–2100."),
+    "plat.rv.problem.bad_year": (
+        "考核年度应在 2015 年至今年之间（中试平台工作自 2015 年起）。",
+        "The review year must lie between 2015 (when the platform programmes began) and this year.",
+    ),
     "plat.rv.problem.bad_score": ("考核得分应在 0–100 之间。", "The score must be 0–100."),
     "plat.rv.problem.comment_too_long": ("评语不超过200字。", "The comment is at most 200 characters."),
     # ---- edit form
@@ -341,6 +344,10 @@ PLATFORMS_TEXT: dict[str, tuple[str, str]] = {
     "plat.ed.problem.negative_support": (
         "国家支持资金不能为负数。",
         "The national support cannot be negative.",
+    ),
+    "plat.ed.problem.date_out_of_range": (
+        "认定时间和撤销时间应在 2015-01-01（中试平台工作开始）至今天之间。",
+        "The recognition and revocation dates must lie between 2015-01-01 (when the platform programmes began) and today.",
     ),
     "plat.ed.problem.nothing_changed": ("没有任何改动，未保存。", "Nothing changed; nothing was saved."),
     # ---- the upload page's history names these upload kinds

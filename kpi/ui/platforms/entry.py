@@ -147,7 +147,9 @@ def _figures_form(plats: pd.DataFrame, year: int, today: dt.date) -> None:
             key=listing.lang_key("plat_fg_pick"),
         )
         when = int(
-            c2.number_input(lang.t("plat.rv.year"), 2000, 2100, value=year, step=1, key="plat_fg_year")
+            c2.number_input(
+                lang.t("plat.rv.year"), *reviews.review_years(), value=year, step=1, key="plat_fg_year"
+            )
         )
         if key is None:
             return
@@ -236,7 +238,11 @@ def _override_entry(plats: pd.DataFrame, due: pd.DataFrame, year: int) -> None:
                 key=listing.lang_key("plat_rv_pick"),
             )
             c2.number_input(
-                lang.t("plat.rv.year"), 2000, 2100, value=year, step=1, key=f"plat_rv_form_year_{year}"
+                lang.t("plat.rv.year"),
+                *reviews.review_years(),
+                value=year,
+                step=1,
+                key=f"plat_rv_form_year_{year}",
             )
             c1.number_input(lang.t("plat.rv.score"), 0.0, 100.0, value=None, step=1.0, key="plat_rv_score")
             c2.text_input(lang.t("rv.reason"), key="plat_rv_comment", max_chars=reviews.COMMENT_LIMIT)

@@ -6,7 +6,6 @@ page is drawn again with the new data); their messages wait in session_state unt
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from typing import Any
 
@@ -14,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.model import roles
-from kpi.model.definitions import BUILD_MODELS, LEVELS, PLATFORM_STATUSES
+from kpi.model.definitions import BUILD_MODELS, LEVELS, PLATFORM_DATES_FROM, PLATFORM_STATUSES
 from kpi.model.errors import KpiError
 from kpi.model.roles import Permission
 from kpi.platforms import history, register
@@ -106,7 +105,8 @@ def edit_section(plats: pd.DataFrame) -> None:
         c1.date_input(
             lang.t("plat.ed.recognised_on"),
             value=register.as_date(row["recognised_on"]),
-            min_value=dt.date(2000, 1, 1),
+            # an older date stored before the bound existed still shows (and is refused on save)
+            min_value=min(PLATFORM_DATES_FROM, register.as_date(row["recognised_on"]) or PLATFORM_DATES_FROM),
             key=f"plat_ed_recognised_{k}",
         )
         c2.selectbox(
@@ -119,7 +119,8 @@ def edit_section(plats: pd.DataFrame) -> None:
         c1.date_input(
             lang.t("plat.ed.revoked_on"),
             value=register.as_date(row["revoked_on"]),
-            min_value=dt.date(2000, 1, 1),
+            # an older date stored before the bound existed still shows (and is refused on save)
+            min_value=min(PLATFORM_DATES_FROM, register.as_date(row["revoked_on"]) or PLATFORM_DATES_FROM),
             key=f"plat_ed_revoked_{k}",
         )
         c2.number_input(
