@@ -85,7 +85,7 @@ def _unit(region: str | None, lang: str) -> str:
 def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
     by = args.by or writes._whoami()
     if args.action == "list":
-        with connection.connect(db) as con:
+        with connection.read(db) as con:
             users = accounts.list_users(con)
         print(_user_table(users, lang) if users else text("no_users", lang))
         return EXIT_OK
@@ -97,40 +97,39 @@ def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
         if args.action in ("add", "passwd")
         else ""
     )
-    with connection.connect(db) as con:
+    # the database must exist (`kpi init`): an account in a mistyped --db would be a new,
+    # empty database; the message is printed after the database is closed again
+    with connection.connect(db, create=False) as con:
         if args.action == "add":
             user = accounts.add_user(
                 con, args.username, password, args.role, region=args.region, display_name=args.name, by=by
             )
-            print(
-                text(
-                    "user_added",
-                    lang,
-                    user=user.username,
-                    role=role_label(user.role, lang),
-                    region=_unit(user.region, lang),
-                )
+            done = text(
+                "user_added",
+                lang,
+                user=user.username,
+                role=role_label(user.role, lang),
+                region=_unit(user.region, lang),
             )
         elif args.action == "role":
             user = accounts.set_role(con, args.username, args.role, region=args.region, by=by)
-            print(
-                text(
-                    "user_role_set",
-                    lang,
-                    user=user.username,
-                    role=role_label(user.role, lang),
-                    region=_unit(user.region, lang),
-                )
+            done = text(
+                "user_role_set",
+                lang,
+                user=user.username,
+                role=role_label(user.role, lang),
+                region=_unit(user.region, lang),
             )
         elif args.action == "passwd":
             accounts.set_password(con, args.username, password, by=by)
-            print(text("user_password_set", lang, user=accounts.normalise_username(args.username)))
+            done = text("user_password_set", lang, user=accounts.normalise_username(args.username))
         elif args.action == "disable":
             accounts.disable_user(con, args.username, by=by)
-            print(text("user_disabled", lang, user=accounts.normalise_username(args.username)))
+            done = text("user_disabled", lang, user=accounts.normalise_username(args.username))
         else:
             accounts.enable_user(con, args.username, by=by)
-            print(text("user_enabled", lang, user=accounts.normalise_username(args.username)))
+            done = text("user_enabled", lang, user=accounts.normalise_username(args.username))
+    print(done)
     return EXIT_OK
 
 
@@ -164,7 +163,7 @@ def _columns(rows: list[tuple[str, ...]]) -> str:
 
 
 def audit_command(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
+    with connection.read(db) as con:
         events = audit.list_events(con, limit=args.limit, actor=args.actor, action=args.action)
     if events.empty:
         print(text("no_events", lang))
@@ -194,15 +193,17 @@ def demo_accounts(db: Path, lang: str) -> int:
     """Create the demo accounts when the database has none; a database that has accounts is left
     alone (the file written the first time still lists the demo ones, if they were made)."""
     out = demo_file(db)
-    with connection.connect(db) as con:
-        if accounts.list_users(con):
-            print(text("demo_accounts_exist", lang, file=out if out.exists() else "—"))
-            return EXIT_OK
-        password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
-        for username, role, region, name in DEMO_ACCOUNTS:
-            accounts.add_user(
-                con, username, password, role, region=region or None, display_name=name, by="demo"
-            )
+    with connection.connect(db, create=False) as con:
+        exist = bool(accounts.list_users(con))
+        if not exist:
+            password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
+            for username, role, region, name in DEMO_ACCOUNTS:
+                accounts.add_user(
+                    con, username, password, role, region=region or None, display_name=name, by="demo"
+                )
+    if exist:
+        print(text("demo_accounts_exist", lang, file=out if out.exists() else "—"))
+        return EXIT_OK
     rows = [(u, role_label(r, lang), region_name(g, lang) if g else "—") for u, r, g, _ in DEMO_ACCOUNTS]
     body = _columns([("用户名", "角色", "单位") if lang == "zh" else ("username", "role", "unit"), *rows])
     note = text("demo_accounts_made", lang, password=password, file=out)
