@@ -93,7 +93,6 @@ class _File:
                 self._instance().execute(f"ATTACH $p AS {ALIAS}{options}", {"p": str(self.path)})
             except duckdb.Error as exc:
                 if not faults.is_lock_conflict(exc):
-                    self.reset()
                     raise faults.explain(exc, str(self.path), writing=writing) or exc from exc
                 if time.monotonic() > deadline:
                     raise DatabaseBusy(str(self.path)) from exc
@@ -220,13 +219,18 @@ class _Use:
         two threads upgrading at once must not wait for each other."""
         if self.held == want or (self.held == "nested" and want is not None):
             return  # "nested": inside this thread's own write, which serves reads and writes
-        if self.held is not None:
-            held, self.held = self.held, None
+        held, self.held = self.held, None
+        if held is not None:
             self.file.release(held)
-        if want is not None:
-            self.held = (
-                self.file.acquire_read(deadline) if want == "read" else self.file.acquire_write(deadline)
-            )
+        if want is None:
+            return
+        try:
+            self.held = self.file.acquire_read(deadline) if want == "read" else self.file.acquire_write(deadline)
+        except BaseException:
+            if held == "read" and want == "write":  # the connection goes on reading, as before
+                with contextlib.suppress(Exception):
+                    self.held = self.file.acquire_read(time.monotonic() + lock_timeout())
+            raise
 
 
 _uses: dict[int, _Use] = {}  # id of an open connection → how it uses its file

@@ -61,6 +61,6 @@ def explain(exc: BaseException, db: str, *, writing: bool) -> KpiError | None:
             if isinstance(exc, duckdb.IOException):
                 cause = next((c for words, c in _IO_CAUSES if words in text), "cause_other")
                 fault = DatabaseFault("io", db, cause)
-    if fault is not None:  # the operator reads the original in the log
-        log.warning("database %s: %s: %s", db, type(exc).__name__, exc)
+    if fault is not None:  # the operator finds the original in the log (never on the user's screen)
+        log.info("database %s: %s: %s", db, type(exc).__name__, exc)
     return fault
