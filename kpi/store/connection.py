@@ -225,7 +225,9 @@ class _Use:
         if want is None:
             return
         try:
-            self.held = self.file.acquire_read(deadline) if want == "read" else self.file.acquire_write(deadline)
+            self.held = (
+                self.file.acquire_read(deadline) if want == "read" else self.file.acquire_write(deadline)
+            )
         except BaseException:
             if held == "read" and want == "write":  # the connection goes on reading, as before
                 with contextlib.suppress(Exception):
