@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from kpi.model.errors import DatabaseBusy, DatabaseFault, DatabaseMissing
-from kpi.store import faults
+from kpi.store import faults, gate
 from kpi.store.schema import SCHEMA_VERSION, migrate, schema_version
 
 DEFAULT_DB = Path("data") / "kpi.duckdb"
@@ -68,6 +68,7 @@ class _File:
         self.writer: int | None = None  # the thread holding the write lock
         self.depth = 0  # nested write holds of that thread
         self.waiting = 0  # writers waiting: new readers let them go first
+        self.gate: int | None = None  # the writers' gate, held while waiting for and holding "rw"
 
     # -- attach / detach (called with `cond` held)
 
@@ -86,22 +87,35 @@ class _File:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise DatabaseMissing(str(self.path))
+        if writing:
+            self.gate = gate.enter(self.path, deadline)  # new readers now wait behind us
+        else:
+            gate.pass_through(self.path, deadline)  # behind a writer that waits or writes
+        try:
+            self._attach(writing, deadline)
+        except BaseException:
+            if writing:
+                gate.leave(self.gate)
+                self.gate = None
+            raise
+        self.mode = mode
+
+    def _attach(self, writing: bool, deadline: float) -> None:
         options = "" if writing else " (READ_ONLY)"
-        delay = 0.01
+        delay = 0.005
         while True:
             try:
                 self._instance().execute(f"ATTACH $p AS {ALIAS}{options}", {"p": str(self.path)})
+                return
             except duckdb.Error as exc:
                 if not faults.is_lock_conflict(exc):
                     raise faults.explain(exc, str(self.path), writing=writing) or exc from exc
                 if time.monotonic() > deadline:
                     raise DatabaseBusy(str(self.path)) from exc
-                # readers hold the lock briefly and often: a writer keeps trying at short steps
+                # both sides hold the lock briefly (a read, a commit): try again at short steps,
+                # so that a reader starts within 50 ms of a commit's end
                 time.sleep(delay)
-                delay = min(delay * 2, 0.05 if writing else 0.2)
-            else:
-                self.mode = mode
-                return
+                delay = min(delay * 2, 0.05)
 
     def detach(self) -> None:
         """Let go of the file (a read-write attachment checkpoints its log into the file first)."""
@@ -113,6 +127,8 @@ class _File:
         except duckdb.Error:  # the commit is in the log whatever happened here; start afresh
             self.reset()
         self.mode = None
+        gate.leave(self.gate)  # after the checkpoint: readers come in to a finished file
+        self.gate = None
 
     def reset(self) -> None:
         """Close the instance (after a fault it may refuse further work); the next use makes one."""
@@ -120,6 +136,8 @@ class _File:
         if root is not None:
             with contextlib.suppress(duckdb.Error):
                 root.close()
+        gate.leave(self.gate)
+        self.gate = None
 
     # -- the in-process lock: readers share, a writer is alone. Each acquire returns what it
     # took ("read", or "write"/"nested" for the writer thread), to hand back to release().
