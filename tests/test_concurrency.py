@@ -402,3 +402,61 @@ def test_pairs_of_ingests_while_a_reader_polls_store_every_file_whole(db: Path, 
             want = sorted(expected[name])
             assert n == len(want) and sorted(stored) == want, name
         assert con.execute("SELECT count(*) FROM stat_values").fetchall()[0][0] == 90
+
+
+READ_HOLD = """
+import sys
+from kpi.store import connection
+with connection.read(sys.argv[1]) as con:
+    con.execute("SELECT count(*) FROM stat_values").fetchall()
+    print("reading", flush=True)
+    sys.stdin.read()  # a long read, until the test lets go
+"""
+
+
+def _gate_taken(db: Path) -> bool:
+    """Whether a writer holds the writers' gate beside the database (kpi.store.gate)."""
+    import fcntl
+
+    try:
+        fd = os.open(db.with_name(db.name + ".lock"), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_a_waiting_writer_goes_before_readers_that_come_after_it(db: Path, tmp_path: Path):
+    """DuckDB's lock does not queue: readers coming one after another could keep a writer out
+    for as long as they keep coming. A writer that waits for a read in progress now goes first:
+    a read that starts while it waits runs after its commit (and sees it)."""
+    f = _file(tmp_path, "q2.csv", "2025Q2,南湖区,,70,2000,900,2000,140,200")
+    with subprocess.Popen(
+        [sys.executable, "-c", READ_HOLD, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as long_read:
+        assert long_read.stdout is not None and long_read.stdout.readline().strip() == "reading"
+        writer = _ingest(db, f)
+        deadline = time.monotonic() + 60
+        while not _gate_taken(db):  # checked its file, now waiting for the long read to end
+            assert writer.poll() is None and time.monotonic() < deadline, writer.communicate()
+            time.sleep(0.05)
+        reader = subprocess.Popen(
+            [kpi_command(), "status", "--json", "--period", "2025Q2", "--region", "南湖区", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            reader.wait(timeout=5)  # behind the writer (before: it read at once, without the file)
+        long_read.communicate(timeout=60)  # the long read ends
+    out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0 and out.startswith("文件 q2.csv 已入库"), err
+    answer, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert json.loads(answer)["indicators"]["rd_intensity"]["value"] == pytest.approx(0.035)

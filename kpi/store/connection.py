@@ -6,8 +6,10 @@ processes may hold it read-only at once, one process may hold it read-write and 
 may open it at all. So a connection here reads with the file attached READ_ONLY and takes the
 write lock only inside `transaction()`: the file is re-attached read-write for the commit and
 read-only again afterwards. A command or a page that reads, validates, computes warnings or
-prints never keeps another process from reading or writing for longer than one commit; a reader
-that meets a commit (or a writer that meets readers) waits, up to KPI_LOCK_TIMEOUT seconds.
+prints never keeps another process from reading (a writer does wait for the reads and checks
+running when it wants to commit); a reader
+that meets a commit (or a writer that meets readers) waits, up to KPI_LOCK_TIMEOUT seconds; a
+waiting writer holds the writers' gate (kpi.store.gate), so that new readers queue behind it.
 
 Inside one process the file is opened once (a second handle would drop the process's lock when
 it closed, POSIX locks being per process): every connection is a cursor of one in-memory DuckDB
