@@ -12,7 +12,9 @@ runs, each next to its raw floor measured in the same run:
   scale) in rows per second, against DuckDB's own read_csv of the same file into a table;
 - the peak memory (maxrss) of a separate process doing that ingest;
 - the upload page's preview of the same file (kpi.ingest.stats.check_stats, then preview_changes) on a
-  read-only connection, against the same read_csv into a temporary table.
+  read-only connection, against the same read_csv into a temporary table;
+- with --concurrency: the longest read (what `kpi status --json` does) while another process
+  ingests that file, against the longest of the same reads with no writer (benchmarks/concurrency.py).
 
 Benchmarks are not tests: nothing here asserts. Options: --scales city,province,country
 (default all three), --runs N, --quick (one run each, city only by default).
@@ -37,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.concurrency import longest_reads
 from benchmarks.synth import SCALES, Scale, build, ingest_file
 from kpi.engine import status
 from kpi.ingest.stats import check_stats, ingest_stats, preview_changes
@@ -232,6 +235,28 @@ def preview_figures(scale: Scale, db: Path, runs: int, work: Path) -> list[Figur
     ]
 
 
+def concurrency_figures(scale: Scale, db: Path, work: Path) -> list[Figure]:
+    """The longest read while another process ingests the benchmark file (target under 1 s: a
+    reader waits for a commit, never for a writer's reading, checking or printing)."""
+    rows = min(INGEST_ROWS, scale.rows)
+    csv = ingest_file(scale, rows, work / f"concurrency-{scale.name}.csv")
+    copy = work / "concurrency.duckdb"
+    _copy(db, copy)
+    try:
+        r = longest_reads(copy, csv, work)
+    finally:
+        copy.unlink()
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+    what = (
+        f"longest read during an ingest of {rows:,} rows ({r['reads']:.0f} reads, {r['failed']:.0f} failed)"
+    )
+    return [
+        Figure(scale.name, what, r["during"] * 1000, "ms", r["alone"] * 1000, "< 1 s, none failed",
+               r["during"] < 1 and not r["failed"]),
+        Figure(scale.name, f"that ingest of {rows:,} rows, under the reader", r["ingest"] * 1000, "ms"),
+    ]  # fmt: skip
+
+
 def _copy(db: Path, copy: Path) -> None:
     """A private copy of the database, on disk before the clock starts. Without the fsync the
     copy (500 MB at country scale) is still being written back when the timed run commits,
@@ -302,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         "--browser", action="store_true", help="the browser part only (benchmarks/browser.py)"
     )
     parser.add_argument("--pages", default=None, help="with --browser: comma-separated pages")
+    parser.add_argument(
+        "--concurrency", action="store_true", help="also: the longest read while another process ingests"
+    )
     args = parser.parse_args(argv)
     if args.browser:
         from benchmarks import browser
@@ -323,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             figures += page_figures(scale, db, runs)
             figures += ingest_figures(scale, db, min(runs, 3), Path(tmp))
             figures += preview_figures(scale, db, runs, Path(tmp))
+            if args.concurrency:
+                figures += concurrency_figures(scale, db, Path(tmp))
             print(render([f for f in figures if f.scale == name]), file=sys.stderr, flush=True)
     print(render(figures))
     return 0

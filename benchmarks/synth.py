@@ -63,7 +63,9 @@ def build(scale: Scale, *, force: bool = False) -> tuple[Path, float]:
     for f in (partial, Path(f"{partial}.wal")):
         f.unlink(missing_ok=True)
     start = time.perf_counter()
-    with connection.connect(partial) as con:  # creates and migrates the real schema
+    with connection.connect(
+        partial, write=True
+    ) as con:  # creates and migrates the real schema; plain SQL writes
         _reference(con, scale)
         _statistics(con, scale)
         _platforms(con, scale)

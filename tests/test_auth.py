@@ -75,7 +75,8 @@ def test_the_unknown_name_check_costs_a_full_scrypt_at_todays_parameters():
 def test_a_hash_with_old_parameters_is_upgraded_at_the_next_sign_in(users):
     weaker = passwords.hash_password(PW, n=2**12)
     assert passwords.needs_rehash(weaker)
-    users.execute("UPDATE users SET password_hash = $h WHERE username = 'admin'", {"h": weaker})
+    with connection.transaction(users):  # writes take the lock inside a transaction only
+        users.execute("UPDATE users SET password_hash = $h WHERE username = 'admin'", {"h": weaker})
     assert sessions.verify(users, "admin", PW, now=T0) is not None
     stored = users.execute("SELECT password_hash FROM users WHERE username = 'admin'").fetchall()[0][0]
     assert stored.startswith("scrypt$16384$8$1$") and passwords.check_password(PW, stored)
@@ -312,7 +313,12 @@ def _main(capsys, monkeypatch, db: Path, *args: str, stdin: str = "") -> tuple[i
 
 @pytest.mark.slow
 def test_first_admin_from_a_shell(tmp_path: Path):
-    db = tmp_path / "new.duckdb"  # created by the first command
+    db = tmp_path / "new.duckdb"
+    # an account is not data loaded: it needs a database made by `kpi init` (a mistyped --db
+    # would otherwise get a new database holding one administrator)
+    assert _kpi(db, "user", "add", "admin", "--role", "admin", stdin=PW + "\n").returncode == 2
+    assert not db.exists()
+    assert _kpi(db, "init").returncode == 0
     done = _kpi(db, "user", "add", "admin", "--role", "admin", "--by", "installer", stdin=PW + "\n")
     assert (done.returncode, done.stdout.strip()) == (0, "已创建用户 admin（管理员）"), done.stderr
     listed = _kpi(db, "user", "list")

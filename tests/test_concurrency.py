@@ -11,10 +11,12 @@ and nothing written."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -260,3 +262,201 @@ def test_a_process_killed_inside_the_commit_leaves_no_change_and_no_event(db: Pa
         assert audit.list_events(con).equals(events)
         assert accounts.list_users(con) == []
     assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
+
+
+# ---------------------------------------------------------------- writers and readers
+
+ALL_UNITS = [*UNITS, "嘉兴港区"]
+UNIT_CODES = ["330402", "330411", "330421", "330424", "330481", "330482", "330483", "JX-ETDZ", "JX-PORT"]
+
+
+def _falling_file(tmp_path: Path, years: range) -> Path:
+    """Every unit's figures falling quarter by quarter (a year-to-date fall is a warning, not an
+    error): stored, with some 2,000 warnings, about 240 KB of report, far more than a pipe holds."""
+    rows = [
+        f"{y}Q{q},{u},,{3 * (5 - q)},{100 * (5 - q)},{50 * (5 - q)},{100 * (5 - q)},{7 * (5 - q)},{10 * (5 - q)}"
+        for y in years
+        for q in (1, 2, 3, 4)
+        for u in ALL_UNITS
+    ]
+    return _file(tmp_path, "falling.csv", *rows)
+
+
+def _status_json(db: Path, *args: str, timeout: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [kpi_command(), "status", "--json", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=_env(KPI_LOCK_TIMEOUT=timeout),
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_slow_reader_of_an_ingests_report_keeps_nobody_waiting(db: Path, tmp_path: Path):
+    """`kpi ingest stats big.csv | less`: the report waits for its reader, the database does not.
+    The ingest's output goes to a pipe nobody reads (it fills after 64 KB); meanwhile `kpi
+    status` in another process, allowed to wait 3 s for the lock, answers every time, and sees
+    the file's data as soon as it is committed, while the ingest is still stuck printing."""
+    f = _falling_file(tmp_path, range(2013, 2025))
+    ingest = subprocess.Popen(
+        [kpi_command(), "ingest", "stats", str(f), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=_env(),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            r = _status_json(db, "--period", "2024Q4", "--region", "南湖区", timeout="3")
+            assert r.returncode == 0, r.stderr  # before: 数据库 … 正被另一个进程占用, after 3 s
+            if json.loads(r.stdout)["indicators"]["rd_intensity"]["value"] is not None:
+                break
+            assert time.monotonic() < deadline and ingest.poll() is None, "the ingest ended early"
+        assert json.loads(r.stdout)["indicators"]["rd_intensity"]["value"] == pytest.approx(0.03)
+        time.sleep(4)  # longer than the reader may wait: nothing holds the database now
+        assert ingest.poll() is None  # still waiting for its reader: the report is not read yet
+        again = _status_json(db, "--period", "2024Q4", timeout="3")
+        assert again.returncode == 0, again.stderr
+    finally:
+        out, _ = ingest.communicate(timeout=120)  # the reader comes at last
+    assert ingest.returncode == 0
+    report = out.decode("utf-8")
+    assert "文件 falling.csv 已入库：432 行" in report and report.count("\n") > 1000
+
+
+POLLER = """
+import contextlib, io, json, sys, time
+from pathlib import Path
+from kpi.cli.main import main
+db, stop = sys.argv[1], Path(sys.argv[2])
+reads = []
+while not stop.exists():
+    out = io.StringIO()
+    start = time.monotonic()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(["status", "--json", "--db", db])
+    seconds = time.monotonic() - start
+    try:
+        json.loads(out.getvalue())
+        ok = code == 0
+    except ValueError:
+        ok = False
+    reads.append({"ok": ok, "seconds": seconds, "error": err.getvalue()[-300:]})
+    time.sleep(0.05)  # leave the two cores some room for the writers
+print(json.dumps(reads))
+"""
+
+
+def test_pairs_of_ingests_while_a_reader_polls_store_every_file_whole(db: Path, tmp_path: Path):
+    """Ten rounds of two `kpi ingest stats` processes started at the same moment, while another
+    process runs `kpi status --json` (the real command, in a loop, timed inside the process) as
+    fast as it can: every file is stored whole (its upload, its rows, its values, nothing of
+    another file's), no read fails, and the slowest read stays far below the lock timeout (a
+    bound against a reader waiting on a writer's work rather than on its commit)."""
+    stop = tmp_path / "stop"
+    poller = subprocess.Popen(
+        [sys.executable, "-c", POLLER, str(db), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(KPI_LOCK_TIMEOUT="20"),
+    )
+    expected: dict[str, list[tuple[str, str, float, float]]] = {}
+    try:
+        for r in range(10):
+            period = f"{2023 + r // 4}Q{r % 4 + 1}"
+            files = []
+            for half, units in (("a", UNIT_CODES[:4]), ("b", UNIT_CODES[4:])):
+                name = f"r{r}{half}.csv"
+                rows = [(u, 10 + r + i, 1000 + 10 * i) for i, u in enumerate(units)]
+                files.append(
+                    _file(
+                        tmp_path, name, *(f"{period},{u},,{rd},{rev},500,1000,70,100" for u, rd, rev in rows)
+                    )
+                )
+                expected[name] = [(period, u, float(rd), float(rev)) for u, rd, rev in rows]
+            procs = [_ingest(db, f) for f in files]
+            outs = [p.communicate(timeout=120) for p in procs]
+            assert [p.returncode for p in procs] == [0, 0], outs
+    finally:
+        stop.touch()
+        reads_out, reads_err = poller.communicate(timeout=120)
+    assert poller.returncode == 0, reads_err
+    reads = json.loads(reads_out)
+    assert len(reads) >= 10, "the reader hardly ran"
+    failed = [x for x in reads if not x["ok"]]
+    assert not failed, failed[:3]
+    assert max(x["seconds"] for x in reads) < 10, sorted(x["seconds"] for x in reads)[-5:]
+
+    uploads = _uploads(db)
+    assert sorted(u[0] for u in uploads) == list(range(1, 21))  # each once, none lost
+    assert all(s == "committed" for _, _, s, _ in uploads)
+    with connection.read(db) as con:
+        for uid, name, _, n in uploads:
+            stored = con.execute(
+                """SELECT period, region, rd_expense, operating_revenue FROM stat_values
+                   WHERE upload_id = $id AND is_current ORDER BY region""",
+                {"id": uid},
+            ).fetchall()
+            want = sorted(expected[name])
+            assert n == len(want) and sorted(stored) == want, name
+        assert con.execute("SELECT count(*) FROM stat_values").fetchall()[0][0] == 90
+
+
+READ_HOLD = """
+import sys
+from kpi.store import connection
+with connection.read(sys.argv[1]) as con:
+    con.execute("SELECT count(*) FROM stat_values").fetchall()
+    print("reading", flush=True)
+    sys.stdin.read()  # a long read, until the test lets go
+"""
+
+
+def _gate_taken(db: Path) -> bool:
+    """Whether a writer holds the writers' gate beside the database (kpi.store.gate)."""
+    import fcntl
+
+    try:
+        fd = os.open(db.with_name(db.name + ".lock"), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_a_waiting_writer_goes_before_readers_that_come_after_it(db: Path, tmp_path: Path):
+    """DuckDB's lock does not queue: readers coming one after another could keep a writer out
+    for as long as they keep coming. A writer that waits for a read in progress now goes first:
+    a read that starts while it waits runs after its commit (and sees it)."""
+    f = _file(tmp_path, "q2.csv", "2025Q2,南湖区,,70,2000,900,2000,140,200")
+    with subprocess.Popen(
+        [sys.executable, "-c", READ_HOLD, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as long_read:
+        assert long_read.stdout is not None and long_read.stdout.readline().strip() == "reading"
+        writer = _ingest(db, f)
+        deadline = time.monotonic() + 60
+        while not _gate_taken(db):  # checked its file, now waiting for the long read to end
+            assert writer.poll() is None and time.monotonic() < deadline, writer.communicate()
+            time.sleep(0.05)
+        reader = subprocess.Popen(
+            [kpi_command(), "status", "--json", "--period", "2025Q2", "--region", "南湖区", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            reader.wait(timeout=5)  # behind the writer (before: it read at once, without the file)
+        long_read.communicate(timeout=60)  # the long read ends
+    out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0 and out.startswith("文件 q2.csv 已入库"), err
+    answer, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert json.loads(answer)["indicators"]["rd_intensity"]["value"] == pytest.approx(0.035)

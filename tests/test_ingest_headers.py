@@ -243,6 +243,6 @@ def test_a_region_renamed_or_given_an_alias_is_known_at_once(db):
     """Region names are looked up through a lookup kept per content of the regions table."""
     row = "2025Q1,南湖新区,,30,1000,500,1000,70,100"
     assert [p[0] for p in problems(ingest_text(db, stats_csv(row)).report)] == ["UNKNOWN_REGION"]
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         con.execute("UPDATE regions SET aliases = '南湖新区' WHERE code = '330402'")
     assert ingest_text(db, stats_csv(row)).stored

@@ -33,7 +33,7 @@ def trail(db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     assert support.ingest_text(db, first, "stats_2025Q1.csv").stored
     assert support.ingest_text(db, again, "stats_2025Q1_修订.csv").stored
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         assert writes.rollback_upload(con, 2, by="统计员甲") == 3
         with connection.transaction(con):
             writes.set_target(con, "rd_intensity", value=0.032, by="admin1")

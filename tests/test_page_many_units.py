@@ -39,7 +39,7 @@ def forty_units_csv() -> bytes:
 @pytest.fixture(scope="module")
 def _forty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("forty") / "kpi.duckdb"
-    with connection.connect(path) as con:
+    with connection.connect(path, write=True) as con:
         con.execute("DELETE FROM regions WHERE code <> $city", {"city": CITY_CODE})
         con.execute(
             """INSERT INTO regions (code, name, short_name, name_en, kind, sort, aliases)

@@ -73,7 +73,7 @@ def test_every_indicator_is_defined_with_its_ratio_of_sums(db):
 
 def test_targets_sources_and_rules_are_read_from_the_database(db):
     source = "测试来源：嘉经信技装〔2026〕1号 第一条"
-    with connection.connect(db) as con:
+    with connection.connect(db) as con, connection.transaction(con):  # set_target: inside one
         writes.set_target(con, "rd_intensity", value=0.032, source=source, by="专班 李四")
         writes.set_target(con, "provincial_platforms", value=4)
         targets = snapshot.load_targets(con)

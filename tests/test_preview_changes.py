@@ -77,7 +77,7 @@ def reference_counts(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
 def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     """One real database for every example; each example replaces its statistics."""
     path: Path = tmp_path_factory.mktemp("preview") / "kpi.duckdb"
-    with connection.connect(path) as c:
+    with connection.connect(path, write=True) as c:
         yield c
 
 

@@ -192,7 +192,7 @@ def test_a_missing_denominator_leaves_the_unit_out(db):
 
 
 def test_a_version_1_database_gets_the_progress_settings(db):
-    with connection.connect(db) as c:
+    with connection.connect(db, write=True) as c:
         for col in ("glide_green_pp", "glide_amber_pp", "baseline_year"):
             c.execute(f"ALTER TABLE targets DROP COLUMN {col}")
         c.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")

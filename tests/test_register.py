@@ -401,7 +401,7 @@ def test_export_neutralises_formula_cells() -> None:
 def test_migration_from_a_version_2_database_keeps_its_platforms(tmp_path: Path) -> None:
     """A database made before the register columns existed gains them; revoked stays uncounted."""
     path = tmp_path / "old.duckdb"
-    with connection.connect(path) as con:
+    with connection.connect(path, write=True) as con:
         ingest_platforms(con, (HEAD + A + F).encode(), "old.csv")
         con.execute("DROP TABLE platform_reviews; DROP TABLE reward_settings")
         con.execute("ALTER TABLE platform_versions DROP COLUMN revoked_on")

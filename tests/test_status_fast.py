@@ -183,11 +183,11 @@ def test_unknown_names_are_still_refused(db: Path) -> None:
 def test_a_committed_write_shows_even_without_an_audit_event_and_after_a_checkpoint(db: Path) -> None:
     """The kept state follows the database file itself, as the app's cache does: a change made
     with plain SQL (no audit event) shows too, on the same connection and on another one."""
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         assert _ind(_status(con), "rd_intensity")["target"] == 0.0315
         con.execute("UPDATE targets SET value = 0.033 WHERE indicator = 'rd_intensity'")
         assert _ind(_status(con), "rd_intensity")["target"] == 0.033
-        with connection.connect(db) as other:
+        with connection.connect(db, write=True) as other:
             other.execute("UPDATE targets SET value = 0.034 WHERE indicator = 'rd_intensity'")
             other.execute("CHECKPOINT")
         assert _ind(_status(con), "rd_intensity")["target"] == 0.034

@@ -23,7 +23,7 @@ from kpi.ingest.report import Report
 from kpi.ingest.result import IngestResult
 from kpi.ingest.stats import ingest_stats
 from kpi.model.definitions import INDICATOR_ORDER
-from kpi.model.errors import InvalidInput, KpiError, UnknownScope
+from kpi.model.errors import DatabaseMissing, InvalidInput, KpiError, UnknownScope
 from kpi.platforms import demo, reviews
 from kpi.store import connection, queries, schema, writes
 from kpi.store.reference import scope_label, targets
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = handler(args, db, lang)
         sys.stdout.flush()  # a reader gone by now fails here, not in the interpreter's exit
         return code
-    except (UnknownScope, InvalidInput) as exc:
+    except (UnknownScope, InvalidInput, DatabaseMissing) as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_REJECTED
     except KpiError as exc:
@@ -129,15 +129,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
+# Where the connection opens and closes, and where output is printed: every command reads,
+# checks and computes first (the file read-only), holds the write lock only inside its commit
+# (connection.transaction), closes, and prints only then, so that a slow reader of the output
+# (`kpi ingest stats big.csv | less`) never keeps anyone else from the database. Reads open
+# the file read-only (connection.read) and never create it: only `kpi init` and the commands
+# that load data (demo, ingest) make a database where the file does not exist.
+
+
 def _init(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         version = schema.schema_version(con)
     print(text("init_done", lang, db=db, version=version))
     return EXIT_OK
 
 
 def _demo(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
+    with connection.connect(db, create=True) as con:
         if args.if_empty and queries.latest_period(con) is not None:
             return EXIT_OK
         rows, platforms = demo.load(con, force=args.force)
@@ -168,49 +176,39 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
             return EXIT_REJECTED
     worst = EXIT_OK
     stored: set[int] = set()  # positions in `files` (two files may share a name)
-    with connection.connect(db) as con:
-        for i, f in enumerate(files):  # one transaction per file
-            too_big = Report(f.name)
-            if not check_size(f.stat().st_size, too_big):  # never read a huge file into memory
-                print_report(too_big, lang, False)
-                worst = EXIT_REJECTED
-                continue
-            data = f.read_bytes()
-            result: IngestResult
-            try:
-                if args.kind == "stats":
-                    result = ingest_stats(con, data, f.name, uploaded_by=args.by)
-                elif args.kind == "platforms":
-                    result = ingest_platforms(con, data, f.name, uploaded_by=args.by)
-                elif args.kind == "reviews":
-                    result = reviews.ingest_reviews(con, data, f.name, uploaded_by=args.by)
-                else:
-                    result = ingest_clusters(con, data, f.name, replace=args.replace, uploaded_by=args.by)
-            except BaseException:  # a system failure stops the run: say which file it hit
-                print(text("not_stored", lang, file=f.name), file=sys.stderr)
-                raise
-            print_report(result.report, lang, result.stored)
-            if not result.stored:
-                worst = EXIT_REJECTED
-                continue
-            stored.add(i)
-            key = {"stats": "stored", "platforms": "platforms_stored", "reviews": "reviews_stored"}.get(
-                args.kind
-            )
-            if key:
-                print(
-                    text(
-                        key,
-                        lang,
-                        file=f.name,
-                        rows=result.rows,
-                        new=result.new_rows,
-                        revised=result.revised_rows,
-                        upload_id=result.upload_id,
-                    )
+    for i, f in enumerate(files):  # one transaction per file, each printed once the database is closed again
+        too_big = Report(f.name)
+        if not check_size(f.stat().st_size, too_big):  # never read a huge file into memory
+            print_report(too_big, lang, False)
+            worst = EXIT_REJECTED
+            continue
+        data = f.read_bytes()
+        try:
+            with connection.connect(db, create=True) as con:
+                result = _load(args, con, data, f.name)
+        except BaseException:  # a system failure stops the run: say which file it hit
+            print(text("not_stored", lang, file=f.name), file=sys.stderr)
+            raise
+        print_report(result.report, lang, result.stored)
+        if not result.stored:
+            worst = EXIT_REJECTED
+            continue
+        stored.add(i)
+        key = {"stats": "stored", "platforms": "platforms_stored", "reviews": "reviews_stored"}.get(args.kind)
+        if key:
+            print(
+                text(
+                    key,
+                    lang,
+                    file=f.name,
+                    rows=result.rows,
+                    new=result.new_rows,
+                    revised=result.revised_rows,
+                    upload_id=result.upload_id,
                 )
-            else:
-                print(text("clusters_done", lang, n=result.rows))
+            )
+        else:
+            print(text("clusters_done", lang, n=result.rows))
     if len(files) > 1:  # a mixed run: which files are in, which are not (exit 2 when any is not)
         print(_files_summary(files, stored, lang), file=sys.stderr if worst else sys.stdout)
     return worst
@@ -231,8 +229,20 @@ def _files_summary(files: list[Path], stored: set[int], lang: str) -> str:
     )
 
 
+def _load(args: argparse.Namespace, con: Any, data: bytes, name: str) -> IngestResult:
+    """Check one file against the stored data (read-only) and commit it (the write lock is held
+    only inside the loader's transaction)."""
+    if args.kind == "stats":
+        return ingest_stats(con, data, name, uploaded_by=args.by)
+    if args.kind == "platforms":
+        return ingest_platforms(con, data, name, uploaded_by=args.by)
+    if args.kind == "reviews":
+        return reviews.ingest_reviews(con, data, name, uploaded_by=args.by)
+    return ingest_clusters(con, data, name, replace=args.replace, uploaded_by=args.by)
+
+
 def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
+    with connection.read(db) as con:
         out = engine_status.kpi_status(con, args.period, args.region, args.cluster, lang=lang)
         scope = scope_label(con, out["region"], out["cluster"], lang)
     if args.json:  # the codes, as CONTRACT.md §3 says
@@ -271,8 +281,10 @@ def _status_table(out: dict[str, Any], lang: str, scope: str) -> str:
 
 
 def _targets(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
-        if args.indicator and (args.value is not None or args.source or args.band_pp is not None):
+    changing = bool(args.indicator and (args.value is not None or args.source or args.band_pp is not None))
+    ok = True
+    with connection.connect(db, create=False) if changing else connection.read(db) as con:
+        if changing:
             with connection.transaction(con):
                 ok = writes.set_target(
                     con,
@@ -282,17 +294,18 @@ def _targets(args: argparse.Namespace, db: Path, lang: str) -> int:
                     band_pp=args.band_pp,
                     by=args.by,
                 )
-            if not ok:
-                print(text("unknown_indicator", lang, value=args.indicator), file=sys.stderr)
-                return EXIT_REJECTED
-            print(text("target_set", lang, indicator=args.indicator, value=args.value))
         frame = targets(con)
+    if not ok:
+        print(text("unknown_indicator", lang, value=args.indicator), file=sys.stderr)
+        return EXIT_REJECTED
+    if changing:
+        print(text("target_set", lang, indicator=args.indicator, value=args.value))
     print(frame.to_string(index=False))
     return EXIT_OK
 
 
 def _rollback(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
+    with connection.connect(db, create=False) as con:
         n = writes.rollback_upload(con, args.upload_id, by=args.by)
     if n is None:
         print(text("unknown_upload", lang, upload_id=args.upload_id), file=sys.stderr)
@@ -304,8 +317,9 @@ def _rollback(args: argparse.Namespace, db: Path, lang: str) -> int:
 def _uploads(args: argparse.Namespace, db: Path, lang: str) -> int:
     from kpi.store.queries import uploads
 
-    with connection.connect(db) as con:
-        print(uploads(con).to_string(index=False))
+    with connection.read(db) as con:
+        table = uploads(con).to_string(index=False)
+    print(table)
     return EXIT_OK
 
 
@@ -318,16 +332,18 @@ def _report(args: argparse.Namespace, db: Path, lang: str) -> int:
     if suffix not in (".pdf", ".xlsx"):
         print(cli_text("report_bad_suffix", lang, out=out), file=sys.stderr)
         return EXIT_REJECTED
-    with connection.connect(db) as con:
-        if queries.latest_period(con) is None:
-            print(cli_text("report_no_data", lang), file=sys.stderr)
-            return EXIT_FAILED
-        status = engine_status.kpi_status(con, args.period, args.region, lang=lang)
-        scope = scope_label(con, status["region"], lang=lang)
-        if suffix == ".pdf":
-            page = brief.brief_html(con, args.period, args.region)
-        else:
-            data = export.overview_workbook(con, args.period, args.region)
+    with connection.read(db) as con:
+        empty = queries.latest_period(con) is None
+        if not empty:
+            status = engine_status.kpi_status(con, args.period, args.region, lang=lang)
+            scope = scope_label(con, status["region"], lang=lang)
+            if suffix == ".pdf":
+                page = brief.brief_html(con, args.period, args.region)
+            else:
+                data = export.overview_workbook(con, args.period, args.region)
+    if empty:
+        print(cli_text("report_no_data", lang), file=sys.stderr)
+        return EXIT_FAILED
     if suffix == ".pdf":
         data = brief.to_pdf(page)  # printed after the database is closed again
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -87,7 +87,7 @@ def _unit(region: str | None, lang: str, unit: str | None = None) -> str:
 def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
     by = args.by or writes._whoami()
     if args.action == "list":
-        with connection.connect(db) as con:
+        with connection.read(db) as con:
             users = accounts.list_users(con)
         print(_user_table(users, lang) if users else text("no_users", lang))
         return EXIT_OK
@@ -99,7 +99,9 @@ def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
         if args.action in ("add", "passwd")
         else ""
     )
-    with connection.connect(db) as con:
+    # the database must exist (`kpi init`): an account in a mistyped --db would be a new,
+    # empty database; the message is printed after the database is closed again
+    with connection.connect(db, create=False) as con:
         if args.action == "add":
             user = accounts.add_user(
                 con,
@@ -111,35 +113,32 @@ def user_command(args: argparse.Namespace, db: Path, lang: str) -> int:
                 display_name=args.name,
                 by=by,
             )
-            print(
-                text(
-                    "user_added",
-                    lang,
-                    user=user.username,
-                    role=role_label(user.role, lang),
-                    region=_unit(user.region, lang, user.unit),
-                )
+            done = text(
+                "user_added",
+                lang,
+                user=user.username,
+                role=role_label(user.role, lang),
+                region=_unit(user.region, lang, user.unit),
             )
         elif args.action == "role":
             user = accounts.set_role(con, args.username, args.role, region=args.region, unit=args.unit, by=by)
-            print(
-                text(
-                    "user_role_set",
-                    lang,
-                    user=user.username,
-                    role=role_label(user.role, lang),
-                    region=_unit(user.region, lang, user.unit),
-                )
+            done = text(
+                "user_role_set",
+                lang,
+                user=user.username,
+                role=role_label(user.role, lang),
+                region=_unit(user.region, lang, user.unit),
             )
         elif args.action == "passwd":
             accounts.set_password(con, args.username, password, by=by)
-            print(text("user_password_set", lang, user=accounts.normalise_username(args.username)))
+            done = text("user_password_set", lang, user=accounts.normalise_username(args.username))
         elif args.action == "disable":
             accounts.disable_user(con, args.username, by=by)
-            print(text("user_disabled", lang, user=accounts.normalise_username(args.username)))
+            done = text("user_disabled", lang, user=accounts.normalise_username(args.username))
         else:
             accounts.enable_user(con, args.username, by=by)
-            print(text("user_enabled", lang, user=accounts.normalise_username(args.username)))
+            done = text("user_enabled", lang, user=accounts.normalise_username(args.username))
+    print(done)
     return EXIT_OK
 
 
@@ -173,7 +172,7 @@ def _columns(rows: list[tuple[str, ...]]) -> str:
 
 
 def audit_command(args: argparse.Namespace, db: Path, lang: str) -> int:
-    with connection.connect(db) as con:
+    with connection.read(db) as con:
         events = audit.list_events(con, limit=args.limit, actor=args.actor, action=args.action)
     if events.empty:
         print(text("no_events", lang))
@@ -211,23 +210,25 @@ def demo_accounts(db: Path, lang: str) -> int:
     """Create the demo accounts when the database has none; a database that has accounts is left
     alone (the file written the first time still lists the demo ones, if they were made)."""
     out = demo_file(db)
-    with connection.connect(db) as con:
-        if accounts.list_users(con):
-            print(text("demo_accounts_exist", lang, file=out if out.exists() else "—"))
-            return EXIT_OK
-        password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
-        for username, role, region, name in DEMO_ACCOUNTS:
-            department = role is Role.DEPARTMENT
-            accounts.add_user(
-                con,
-                username,
-                password,
-                role,
-                region=None if department else region or None,
-                unit=region if department else None,
-                display_name=name,
-                by="demo",
-            )
+    with connection.connect(db, create=False) as con:
+        exist = bool(accounts.list_users(con))
+        if not exist:
+            password = secrets.token_urlsafe(9)  # 12 characters, 72 bits
+            for username, role, region, name in DEMO_ACCOUNTS:
+                department = role is Role.DEPARTMENT
+                accounts.add_user(
+                    con,
+                    username,
+                    password,
+                    role,
+                    region=None if department else region or None,
+                    unit=region if department else None,
+                    display_name=name,
+                    by="demo",
+                )
+    if exist:
+        print(text("demo_accounts_exist", lang, file=out if out.exists() else "—"))
+        return EXIT_OK
     rows = [(u, role_label(r, lang), _unit_name(r, g, lang)) for u, r, g, _ in DEMO_ACCOUNTS]
     body = _columns([("用户名", "角色", "单位") if lang == "zh" else ("username", "role", "unit"), *rows])
     note = text("demo_accounts_made", lang, password=password, file=out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kpi.model.periods import refusal
+from kpi.text.database import db_text
 from kpi.text.messages import text
 
 
@@ -24,6 +25,35 @@ class DatabaseBusy(KpiError):
 
     def __init__(self, db: str) -> None:
         super().__init__(db=db)
+
+
+class DatabaseMissing(KpiError):
+    """A read, or a command that changes existing data, on a file that does not exist (a
+    mistyped --db): nothing is created. Exit code 2, like any input the person can correct."""
+
+    key = "db_missing"
+
+    def __init__(self, db: str) -> None:
+        super().__init__(db=db)
+
+    def message(self, lang: str = "zh") -> str:
+        return db_text(self.key, lang, **self.params)
+
+
+class DatabaseFault(KpiError):
+    """The database file cannot be used as asked: the disk is full, the file or its folder is
+    read-only, it is not a DuckDB file, it is damaged, or a newer program wrote it. `kind`
+    names the message in kpi.text.database (`db_<kind>`); `cause`, where given, names a
+    cause_* text there. Exit code 1; nothing was changed."""
+
+    def __init__(self, kind: str, db: str, cause: str | None = None, **params: object) -> None:
+        self.key = f"db_{kind}"
+        self.cause = cause
+        super().__init__(db=db, **params)
+
+    def message(self, lang: str = "zh") -> str:
+        extra = {"cause": db_text(self.cause, lang)} if self.cause else {}
+        return db_text(self.key, lang, **self.params, **extra)
 
 
 class UnknownScope(KpiError):

@@ -1,4 +1,4 @@
-"""Cached reads: short-lived connections, results keyed on the database file's stamp."""
+"""Cached reads: short-lived read-only connections, results keyed on the database file's stamp."""
 
 from __future__ import annotations
 
@@ -47,8 +47,10 @@ def cached_read(
     scope: tuple[str, str, str | None, str | None] | None = None,
 ) -> Any:
     # `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
-    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2)
-    with connection.connect(version[0]) as con:
+    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2). Read
+    # only, on a connection closed at once: the app never keeps the file from a writer, and a
+    # read-only file (a replica, a backup, a read-only mount) serves the pages as well.
+    with connection.read(version[0]) as con:
         if name in SCOPED:
             assert scope is not None
             return _READERS[name](con, *args, viewer=Viewer(*scope))
