@@ -25,6 +25,7 @@ def page(path: str, key: str, icon: str, *, default: bool = False) -> st.Page:
 def main() -> None:
     st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
     lang.language_switch()
+    lang.widget_texts()
     user = signin.entry_guard(entry=True, paths=PATHS)
     pages = [
         page("pages/overview.py", "overview", ":material/target:", default=True),

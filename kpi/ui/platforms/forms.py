@@ -109,6 +109,7 @@ def edit_section(plats: pd.DataFrame) -> None:
             value=register.as_date(row["recognised_on"]),
             min_value=dt.date(2000, 1, 1),
             key=f"plat_ed_recognised_{k}",
+            format="YYYY-MM-DD",
         )
         c2.selectbox(
             lang.t("plat.ed.status"),
@@ -122,6 +123,7 @@ def edit_section(plats: pd.DataFrame) -> None:
             value=register.as_date(row["revoked_on"]),
             min_value=dt.date(2000, 1, 1),
             key=f"plat_ed_revoked_{k}",
+            format="YYYY-MM-DD",
         )
         c2.number_input(
             lang.t("plat.ed.support"),
