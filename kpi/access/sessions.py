@@ -327,7 +327,7 @@ def cookie_key(con: duckdb.DuckDBPyConnection) -> bytes:
 
 
 def sign_token(key: bytes, token: str) -> str:
-    """The cookie value: `token.signature` (HMAC-SHA256 of the token, URL-safe base64 letters)."""
+    """The cookie value: `token.signature` (HMAC-SHA256 of the token with `key`, hex)."""
     mac = hmac.new(key, token.encode("ascii"), hashlib.sha256).hexdigest()
     return f"{token}.{mac}"
 
