@@ -25,7 +25,7 @@ def body() -> None:
     st.info(lang.t("upload.limits", mb=validate.limit_mb()), icon=":material/info:")
 
     by = validate.uploader_name()  # the signed-in statistician: recorded with every upload and rollback
-    st.caption(lang.t("upload.recorded_as", user=by))
+    st.caption(lang.t("upload.recorded_as", user=plain(by)))
 
     st.markdown(f"**{lang.t('upload.templates')}**")
     row = st.container(horizontal=True)

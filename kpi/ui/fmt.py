@@ -17,7 +17,10 @@ from kpi.ui.lang import lang, t
 
 
 _AUTOLINK = re.compile(r"(?i)://|www\.|@")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+# markdown's punctuation; `_` between letters or digits (t_statistician) and `.` other than after
+# leading digits ("1." would start a list) do nothing in GFM and stay as they are
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]()<>#+\-!|~:$&]|(?<!\w)_|_(?!\w))")
+_LEADING_NUMBER = re.compile(r"^(\d+)\.")
 
 
 def plain(text: object) -> str:
@@ -30,7 +33,8 @@ def plain(text: object) -> str:
     # GFM turns bare addresses into links after the escapes are read (http://…, www.…, a@b.c): a
     # word joiner (U+2060, invisible) inside each marker keeps them text
     flat = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u2060" + m.group(0)[-1], flat)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return _LEADING_NUMBER.sub(r"\1\\.", flat)
 
 
 # ---------------------------------------------------------------- formatting

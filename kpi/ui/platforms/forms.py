@@ -133,7 +133,7 @@ def edit_section(plats: pd.DataFrame) -> None:
             key=f"plat_ed_support_{k}",
         )
         st.text_input(lang.t("plat.ed.note"), key=f"plat_ed_note_{k}", max_chars=history.NOTE_LIMIT)
-        st.caption(lang.t("plat.ed.recorded_as", user=_by()))
+        st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(_by())))
         st.form_submit_button(
             lang.t("plat.ed.save"),
             on_click=_save_edit,
@@ -244,7 +244,7 @@ def _review_entry(plats: pd.DataFrame, due: pd.DataFrame, year: int) -> None:
         )
         c1.number_input(lang.t("plat.rv.score"), 0.0, 100.0, value=None, step=1.0, key="plat_rv_score")
         c2.text_input(lang.t("plat.rv.comment"), key="plat_rv_comment", max_chars=reviews.COMMENT_LIMIT)
-        st.caption(lang.t("plat.ed.recorded_as", user=_by()))
+        st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(_by())))
         st.form_submit_button(
             lang.t("plat.rv.save"), on_click=_save_review, args=(year,), key="plat_rv_save", type="primary"
         )
@@ -342,7 +342,7 @@ def _review_file(name: str, data: bytes) -> None:
         )
         return
     st.info(lang.t("plat.rv.valid", rows=len(checked.rows)))
-    st.caption(lang.t("plat.ed.recorded_as", user=_by()))
+    st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(_by())))
     st.button(
         lang.t("plat.rv.store"),
         key="plat_rv_store",
