@@ -157,7 +157,8 @@ def effect_text(effects: list[writes.RollbackEffect], what: str) -> str:
             continue
         unit = lang.t(f"upload.unit_{kind}")
         revert, vanish, later = (sum(getattr(e, f) for e in mine) for f in ("revert", "vanish", "superseded"))
-        parts.append(lang.t("upload.effect_revert", n=revert, unit=unit))
+        if revert or not (vanish or later):  # a count of nothing only when nothing else is said
+            parts.append(lang.t("upload.effect_revert", n=revert, unit=unit))
         if vanish:
             parts.append(lang.t("upload.effect_vanish", n=vanish, unit=unit))
         if later:
