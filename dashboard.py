@@ -3,50 +3,62 @@
 Run with `streamlit run dashboard.py` (or scripts/run.sh). Pages live in pages/ and only render.
 Nobody gets past `ui.entry_guard` without a live session; the navigation lists only the pages
 the signed-in role may open, and each page checks again at its top (a URL is no way around it).
+
+`streamlit run` reads this file twice over: it imports it as a module (`__name__` is "dashboard")
+to find `app`, Streamlit's own web app (st.App) with the route that sets the sign-in cookie
+(kpi.ui.cookie), and serves it; every page view then runs the file as the script (`__main__`).
 """
 
 import streamlit as st
 
 from kpi.model.roles import Permission
-from kpi.ui import lang, signin
+from kpi.ui import cookie, lang, signin
 from kpi.ui import signin as ui_signin
 
-st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
-lang.language_switch()
 PATHS = ["overview", "regions", "clusters", "platforms", "tasks", "upload", "methods", "admin", "audit"]
-user = signin.entry_guard(entry=True, paths=PATHS)
 
 
 def page(path: str, key: str, icon: str, *, default: bool = False) -> st.Page:
     return st.Page(path, title=lang.t(f"nav.{key}"), icon=icon, url_path=key, default=default)
 
 
-pages = [
-    page("pages/overview.py", "overview", ":material/target:", default=True),
-    page("pages/regions.py", "regions", ":material/map:"),
-    page("pages/clusters.py", "clusters", ":material/factory:"),
-    page("pages/platforms.py", "platforms", ":material/science:"),
-]
-if ui_signin.can(Permission.VIEW_TASKS):
-    pages.append(page("pages/tasks.py", "tasks", ":material/assignment:"))
-if ui_signin.can(Permission.UPLOAD):
-    pages.append(page("pages/upload.py", "upload", ":material/upload_file:"))
-pages.append(page("pages/methods.py", "methods", ":material/menu_book:"))
-admin = []
-if ui_signin.can(Permission.MANAGE_USERS):
-    admin.append(page("pages/admin.py", "admin", ":material/manage_accounts:"))
-if ui_signin.can(Permission.VIEW_AUDIT):
-    admin.append(page("pages/audit.py", "audit", ":material/policy:"))
-st.sidebar.caption(lang.t("app_title"))
-ui_signin.account_box(user)
-navigation = {lang.t("nav.group.dashboard"): pages, lang.t("nav.group.admin"): admin} if admin else pages
-chosen = st.navigation(navigation)
-asked = ui_signin.destination()  # the page a signed-out visitor asked for, after the sign-in
-if asked:
-    path, query = asked
-    target = next((p for p in pages + admin if p.url_path == path), None)
-    if query:
-        st.query_params.update(query)
-    if target is not None and target.url_path != chosen.url_path:
-        st.switch_page(target)
-chosen.run()
+def main() -> None:
+    st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
+    lang.language_switch()
+    lang.widget_texts()
+    user = signin.entry_guard(entry=True, paths=PATHS)
+    pages = [
+        page("pages/overview.py", "overview", ":material/target:", default=True),
+        page("pages/regions.py", "regions", ":material/map:"),
+        page("pages/clusters.py", "clusters", ":material/factory:"),
+        page("pages/platforms.py", "platforms", ":material/science:"),
+    ]
+    if ui_signin.can(Permission.VIEW_TASKS):
+        pages.append(page("pages/tasks.py", "tasks", ":material/assignment:"))
+    if ui_signin.can(Permission.UPLOAD):
+        pages.append(page("pages/upload.py", "upload", ":material/upload_file:"))
+    pages.append(page("pages/methods.py", "methods", ":material/menu_book:"))
+    admin = []
+    if ui_signin.can(Permission.MANAGE_USERS):
+        admin.append(page("pages/admin.py", "admin", ":material/manage_accounts:"))
+    if ui_signin.can(Permission.VIEW_AUDIT):
+        admin.append(page("pages/audit.py", "audit", ":material/policy:"))
+    st.sidebar.caption(lang.t("app_title"))
+    ui_signin.account_box(user)
+    navigation = {lang.t("nav.group.dashboard"): pages, lang.t("nav.group.admin"): admin} if admin else pages
+    chosen = st.navigation(navigation)
+    asked = ui_signin.destination()  # the page a signed-out visitor asked for, after the sign-in
+    if asked:
+        path, query = asked
+        target = next((p for p in pages + admin if p.url_path == path), None)
+        if query:
+            st.query_params.update(query)
+        if target is not None and target.url_path != chosen.url_path:
+            st.switch_page(target)
+    chosen.run()
+
+
+if __name__ == "__main__":  # the script, once per page view
+    main()
+else:  # imported by `streamlit run`: the web app, with the route that sets the sign-in cookie
+    app = st.App(__file__, routes=cookie.routes())

@@ -9,19 +9,23 @@ import streamlit as st
 from kpi.model.errors import KpiError
 from kpi.model.roles import Permission
 from kpi.ui import data, lang, layout, signin
+from kpi.ui.fmt import plain
 from kpi.ui.upload import history, validate
 
 signin.entry_guard(permission=Permission.UPLOAD)
 
 
 def body() -> None:
-    layout.page_header(lang.t("nav.upload"))
+    # the demo notice of the other pages sends people here: this page says what to do instead
+    layout.page_header(lang.t("nav.upload"), demo=False)
+    if history.has_demo():
+        st.warning(lang.t("upload.demo_banner"), icon=":material/science:")
     validate.show_flash()
     st.markdown(lang.t("upload.intro"))
     st.info(lang.t("upload.limits", mb=validate.limit_mb()), icon=":material/info:")
 
     by = validate.uploader_name()  # the signed-in statistician: recorded with every upload and rollback
-    st.caption(lang.t("upload.recorded_as", user=by))
+    st.caption(lang.t("upload.recorded_as", user=plain(by)))
 
     st.markdown(f"**{lang.t('upload.templates')}**")
     row = st.container(horizontal=True)
@@ -57,7 +61,7 @@ def body() -> None:
 
 def _file_section(kind: str, uploaded, key: str, by: str) -> None:
     with st.container(border=True):
-        st.markdown(f"##### {lang.t('upload.file_head', name=uploaded.name)}")
+        st.markdown(f"##### {lang.t('upload.file_head', name=plain(uploaded.name))}")
         try:
             fc = validate.check(kind, uploaded.name, uploaded.getvalue())
         except KpiError as exc:  # e.g. the database is busy: say so, keep the other files
@@ -65,7 +69,7 @@ def _file_section(kind: str, uploaded, key: str, by: str) -> None:
             return
         except Exception:  # one bad file must not hide the others
             data.log.exception("validation of %s failed", uploaded.name)
-            st.error(lang.t("upload.check_failed", file=uploaded.name), icon=":material/error:")
+            st.error(lang.t("upload.check_failed", file=plain(uploaded.name)), icon=":material/error:")
             return
         validate.show_report(fc, key)
         validate.show_preview(fc, key, by)

@@ -211,7 +211,8 @@ def test_english_labels(app_db: Path) -> None:
 def test_an_empty_register_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KPI_DB", str(tmp_path / "empty.duckdb"))
     at = start()
-    assert any("kpi demo" in i.value for i in at.info)
+    # the page and the role that can fill it, not a shell command
+    assert any("统计员登录后可在“数据上传”页" in i.value and "kpi " not in i.value for i in at.info)
     assert not at.metric
 
 

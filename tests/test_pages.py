@@ -134,7 +134,8 @@ def test_empty_database_says_what_to_do(
 ) -> None:
     monkeypatch.setenv("KPI_DB", str(tmp_path / "empty.duckdb"))
     at = start(page)
-    assert any("kpi demo" in i.value for i in at.info)
+    # what to do, and who can: the page and the role, not a shell command
+    assert any("“数据上传”页" in i.value and "kpi " not in i.value for i in at.info)
     assert not at.metric
 
 

@@ -232,6 +232,7 @@ def set_password(
             {"hash": digest, "at": at, "by": by, "u": user.username},
         )
         con.execute("DELETE FROM sign_in_failures WHERE username = $u", {"u": user.username})
+        end_sessions(con, user.username, "password_changed", at)
         audit.record(con, by, audit.Action.USER_PASSWORD, username=user.username)
 
 
@@ -287,7 +288,8 @@ def disable_user(
     viewer: Viewer | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """The account can no longer sign in, and its open sessions end at their next page run."""
+    """The account can no longer sign in, and its open sessions end now (every browser shows the
+    sign-in form at its next page run)."""
     _set_active(con, username, False, _actor(viewer, by), now)
 
 
@@ -326,6 +328,8 @@ def _set_active(
         )
         if active:
             con.execute("DELETE FROM sign_in_failures WHERE username = $u", {"u": user.username})
+        else:
+            end_sessions(con, user.username, "disabled", now_or_given(now))
         action = audit.Action.USER_ENABLE if active else audit.Action.USER_DISABLE
         audit.record(con, by, action, username=user.username)
 
@@ -336,3 +340,14 @@ def _keep_one_admin(con: duckdb.DuckDBPyConnection, leaving: str) -> None:
     ).fetchall()[0][0]
     if not others:
         raise InvalidInput("last_admin", user=leaving)
+
+
+def end_sessions(con: duckdb.DuckDBPyConnection, username: str, reason: str, at: dt.datetime) -> int:
+    """End every open browser session of an account (kpi.access.sessions); inside the caller's
+    transaction. Returns how many ended."""
+    rows = con.execute(
+        """UPDATE sessions SET ended_at = $at, ended_reason = $why
+           WHERE username = $u AND ended_at IS NULL RETURNING token_hash""",
+        {"at": at, "why": reason, "u": username},
+    ).fetchall()
+    return len(rows)

@@ -1,8 +1,19 @@
-"""Sign-in (throttling, lock-out, OIDC) and the server-side session."""
+"""Sign-in (throttling, lock-out, OIDC) and the server-side session.
+
+A session is a row of the `sessions` table, found by the SHA-256 of a random token (32 bytes,
+URL-safe text). The browser holds the token in an HttpOnly, SameSite=Strict cookie signed with a
+key from the database (kpi.ui.cookie sets it); the table never holds the token itself, so a copy
+of the database cannot be turned into a signed-in browser. A session ends after
+KPI_SESSION_MINUTES idle, KPI_SESSION_MAX_HOURS after sign-in, at sign-out, and at once when the
+account is disabled or its password changed (kpi.access.accounts ends the rows).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -169,37 +180,49 @@ def oidc_sign_in(
     return get_user(con, name)
 
 
-# ---------------------------------------------------------------- sessions (pure)
+# ---------------------------------------------------------------- sessions
 
 
 @dataclass(frozen=True)
 class Session:
-    """A signed-in browser session, kept in the app's per-session state (never in a cache)."""
+    """A signed-in browser session. `token_hash` names its row in the `sessions` table; a session
+    without one lives only in the app's per-tab state (made by `start_session`, used by tests)."""
 
     username: str
     signed_in_at: dt.datetime
     last_seen_at: dt.datetime
     method: str = "password"  # or "oidc"
+    token_hash: str | None = None
+    ended_at: dt.datetime | None = None
+    ended_reason: str | None = None  # signed_out, disabled, password_changed
 
 
 class SessionState(StrEnum):
     ACTIVE = "active"
     IDLE = "idle"  # KPI_SESSION_MINUTES without a page run
     TOO_OLD = "too_old"  # KPI_SESSION_MAX_HOURS after sign-in
+    ENDED = "ended"  # signed out, account disabled or password changed
 
 
 def start_session(user: User, *, now: dt.datetime | None = None, method: str = "password") -> Session:
+    """A session in memory only (no row, no cookie): see `open_session` for the app's."""
     at = now_or_given(now)
     return Session(user.username, at, at, method)
 
 
 def session_state(session: Session, *, now: dt.datetime | None = None) -> SessionState:
     at = now_or_given(now)
+    if session.ended_at is not None:
+        return SessionState.ENDED
     if at - session.last_seen_at > dt.timedelta(minutes=settings.integer("KPI_SESSION_MINUTES")):
         return SessionState.IDLE
-    if at - session.signed_in_at > dt.timedelta(hours=settings.integer("KPI_SESSION_MAX_HOURS")):
+    if at - session.signed_in_at > max_age():
         return SessionState.TOO_OLD
     return SessionState.ACTIVE
+
+
+def max_age() -> dt.timedelta:
+    return dt.timedelta(hours=settings.integer("KPI_SESSION_MAX_HOURS"))
 
 
 def is_expired(session: Session, *, now: dt.datetime | None = None) -> bool:
@@ -214,8 +237,11 @@ def touch(session: Session, *, now: dt.datetime | None = None) -> Session:
 def check_session(
     con: duckdb.DuckDBPyConnection, session: Session | None, *, now: dt.datetime | None = None
 ) -> User | None:
-    """The page guard: the session's user when the session is live and the account still active
-    with no password change since sign-in, else None (the page then shows the sign-in form)."""
+    """The page guard: the session's user when the session is live (its row, where it has one,
+    not ended) and the account still active with no password change since sign-in, else None."""
+    if session is not None and session.token_hash is not None:
+        stored = find_session(con, session.token_hash)
+        session = None if stored is None else replace(stored, last_seen_at=session.last_seen_at)
     if session is None or is_expired(session, now=now):
         return None
     return session_user(session, get_user(con, session.username), now=now)
@@ -224,8 +250,9 @@ def check_session(
 def session_user(
     session: Session | None, user: User | None, *, now: dt.datetime | None = None
 ) -> User | None:
-    """`check_session` on an account already read (the app reads it through its cache, keyed on
-    the database's write stamp, so a disable or a password change still applies at once)."""
+    """`check_session` on a session row and an account already read (the app reads both through
+    its cache, keyed on the database's write stamp, so a disable or a password change still
+    applies at once)."""
     if session is None or is_expired(session, now=now) or user is None:
         return None
     if (
@@ -237,7 +264,93 @@ def session_user(
     return user
 
 
-def sign_out(con: duckdb.DuckDBPyConnection, session: Session) -> None:
-    """Record the sign-out (the app then drops the session from its state)."""
+# ---------------------------------------------------------------- sessions in the database
+
+
+def token_hash(token: str) -> str:
+    """What the table stores of a token: SHA-256, hex (the token has 256 random bits, so a plain
+    hash is enough: there is nothing to guess)."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def open_session(
+    con: duckdb.DuckDBPyConnection, user: User, *, method: str = "password", now: dt.datetime | None = None
+) -> tuple[str, Session]:
+    """A new session row for a user who just signed in: (token for the browser's cookie, session).
+    Rows that ended or expired more than a month ago are deleted on the way (the audit trail keeps
+    the sign-ins and sign-outs)."""
+    at = now_or_given(now)
+    token = secrets.token_urlsafe(32)
+    session = Session(user.username, at, at, method, token_hash(token))
     with connection.transaction(con):
+        con.execute(
+            "DELETE FROM sessions WHERE coalesce(ended_at, last_seen_at) < $old",
+            {"old": at - max(max_age(), dt.timedelta(days=31))},
+        )
+        con.execute(
+            "INSERT INTO sessions VALUES ($h, $u, $m, $at, $at, NULL, NULL)",
+            {"h": session.token_hash, "u": user.username, "m": method, "at": at},
+        )
+    return token, session
+
+
+def find_session(con: duckdb.DuckDBPyConnection, token_hash_: str) -> Session | None:
+    """The session row of a token's hash, ended or not; None for a token never issued."""
+    rows = con.execute(
+        """SELECT username, created_at, last_seen_at, method, token_hash, ended_at, ended_reason
+           FROM sessions WHERE token_hash = $h""",
+        {"h": token_hash_},
+    ).fetchall()
+    return Session(*rows[0]) if rows else None
+
+
+def record_seen(con: duckdb.DuckDBPyConnection, token_hash_: str, at: dt.datetime) -> None:
+    """Store the last page run of a session (the app does this every few minutes, not on every
+    click: each write changes the database's stamp, and every cache is keyed on it)."""
+    con.execute(
+        "UPDATE sessions SET last_seen_at = $at WHERE token_hash = $h AND last_seen_at < $at",
+        {"at": at, "h": token_hash_},
+    )
+
+
+def cookie_key(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The key that signs session cookies: 32 random bytes made at first use, kept in `meta`."""
+    rows = con.execute("SELECT value FROM meta WHERE key = 'session_cookie_key'").fetchall()
+    if not rows:
+        with connection.transaction(con):
+            con.execute(
+                "INSERT INTO meta VALUES ('session_cookie_key', $v) ON CONFLICT DO NOTHING",
+                {"v": secrets.token_hex(32)},
+            )
+        rows = con.execute("SELECT value FROM meta WHERE key = 'session_cookie_key'").fetchall()
+    return bytes.fromhex(rows[0][0])
+
+
+def sign_token(key: bytes, token: str) -> str:
+    """The cookie value: `token.signature` (HMAC-SHA256 of the token with `key`, hex)."""
+    mac = hmac.new(key, token.encode("ascii"), hashlib.sha256).hexdigest()
+    return f"{token}.{mac}"
+
+
+def signed_token(key: bytes, value: str | None) -> str | None:
+    """The token of a cookie value whose signature holds, else None (forged, cut, another key)."""
+    if not value or "." not in value or len(value) > 200:
+        return None
+    token, _, mac = value.rpartition(".")
+    try:
+        good = hmac.new(key, token.encode("ascii"), hashlib.sha256).hexdigest()
+    except UnicodeEncodeError:
+        return None
+    return token if hmac.compare_digest(good, mac) else None
+
+
+def sign_out(con: duckdb.DuckDBPyConnection, session: Session, *, now: dt.datetime | None = None) -> None:
+    """End the session (every tab and window of that browser) and record the sign-out."""
+    with connection.transaction(con):
+        if session.token_hash is not None:
+            con.execute(
+                """UPDATE sessions SET ended_at = $at, ended_reason = 'signed_out'
+                   WHERE token_hash = $h AND ended_at IS NULL""",
+                {"at": now_or_given(now), "h": session.token_hash},
+            )
         audit.record(con, session.username, audit.Action.SIGN_OUT, method=session.method)

@@ -11,7 +11,7 @@ import pandas as pd
 from kpi.model.definitions import MONEY_FIELDS
 from kpi.model.tasks import code_order
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -156,6 +156,17 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE TABLE IF NOT EXISTS task_settings (
         key VARCHAR NOT NULL, value VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL, set_by VARCHAR
+    );
+    """,
+    # browser sessions (kpi.access.sessions): one row per sign-in, found by the SHA-256 of the
+    # random token the browser's HttpOnly cookie holds (the token itself is never stored); ended
+    # at sign-out, or when the account is disabled or its password changed. The cookie's signing
+    # key is kept in meta (`session_cookie_key`), made at first use.
+    7: """
+    CREATE TABLE IF NOT EXISTS sessions (
+        token_hash VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, method VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, last_seen_at TIMESTAMP NOT NULL,
+        ended_at TIMESTAMP, ended_reason VARCHAR
     );
     """,
 }

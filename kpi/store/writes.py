@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -215,6 +216,57 @@ def finish_upload(con: duckdb.DuckDBPyConnection, upload_id: int, rows: int, new
     )
 
 
+def _vintage_table(kind: str) -> tuple[str, tuple[str, ...]]:
+    if kind in ("stats", "demo"):
+        return "stat_values", STAT_KEY
+    if kind in REVIEW_KINDS:
+        return "platform_reviews", REVIEW_KEY
+    if kind in FIGURE_KINDS:
+        return "platform_figures", REVIEW_KEY
+    if kind in TASK_REPORT_KINDS:
+        return "task_reports", TASK_REPORT_KEY
+    return "platform_versions", PLATFORM_KEY
+
+
+@dataclass(frozen=True)
+class RollbackEffect:
+    """What withdrawing an upload would change, counted in rows (one row = one period × unit ×
+    cluster of statistics, or one platform, or one review): `revert` rows count now and would go
+    back to an earlier upload's values, `vanish` count now and have no earlier value (they stop
+    counting), `superseded` were replaced by a later upload already and change nothing."""
+
+    upload_id: int
+    kind: str
+    rows: int
+    revert: int
+    vanish: int
+    superseded: int
+
+
+def rollback_effect(con: duckdb.DuckDBPyConnection, upload_id: int) -> RollbackEffect | None:
+    """`rollback_upload`'s effect, read without writing; None when it would do nothing."""
+    found = con.execute(
+        "SELECT kind FROM uploads WHERE id = $id AND status = 'committed'", {"id": upload_id}
+    ).fetchall()
+    if not found or found[0][0] not in ROLLBACK_KINDS:
+        return None
+    kind = found[0][0]
+    table, key = _vintage_table(kind)
+    keys = ", ".join(key)
+    rows, current, with_earlier = con.execute(
+        f"""WITH mine AS (SELECT {keys}, is_current FROM {table} WHERE upload_id = $id),
+                earlier AS (SELECT DISTINCT {keys} FROM {table} s JOIN uploads u ON u.id = s.upload_id
+                            WHERE u.status = 'committed' AND s.upload_id <> $id)
+            SELECT count(*), count(*) FILTER (WHERE is_current),
+                   count(*) FILTER (WHERE is_current AND ({keys}) IN (SELECT ({keys}) FROM earlier))
+            FROM mine""",  # noqa: S608 - fixed identifiers
+        {"id": upload_id},
+    ).fetchall()[0]
+    return RollbackEffect(
+        upload_id, kind, int(rows), int(with_earlier), int(current - with_earlier), int(rows - current)
+    )
+
+
 def rollback_upload(
     con: duckdb.DuckDBPyConnection,
     upload_id: int,
@@ -236,17 +288,7 @@ def rollback_upload(
     if not found or found[0][0] not in ROLLBACK_KINDS:
         return None  # a taxonomy upload replaces reference data: it has no earlier vintage to restore
     kind = found[0][0]
-    table, key = (
-        ("stat_values", STAT_KEY)
-        if kind in ("stats", "demo")
-        else ("platform_reviews", REVIEW_KEY)
-        if kind in REVIEW_KINDS
-        else ("platform_figures", REVIEW_KEY)
-        if kind in FIGURE_KINDS
-        else ("task_reports", TASK_REPORT_KEY)
-        if kind in TASK_REPORT_KINDS
-        else ("platform_versions", PLATFORM_KEY)
-    )
+    table, key = _vintage_table(kind)
     on = " AND ".join(f"t.{k} = k.{k}" for k in key)
     keys = ", ".join(key)
     with transaction(con):

@@ -20,10 +20,11 @@ AUTH_TEXT: dict[str, tuple[str, str]] = {
         "name: ask an administrator to add it.",
     ),
     "auth.help": (
-        "账号由管理员开通（命令行 `kpi user add`，或“系统管理”页）。连续输错密码会被暂时锁定。",
-        "Accounts are created by an administrator (`kpi user add`, or the Administration page). "
-        "Repeated wrong passwords lock the name for a while.",
+        "账号由管理员在“系统管理”页开通；忘记密码请联系管理员重设。连续输错密码会被暂时锁定。",
+        "Accounts are created by an administrator on the Administration page; ask them to reset a "
+        "forgotten password. Repeated wrong passwords lock the name for a while.",
     ),
+    "auth.signing_in": ("正在登录…", "Signing in…"),
     "auth.sign_out": ("退出登录", "Sign out"),
     "auth.signed_out": ("您已退出登录。", "You have signed out."),
     "auth.expired": (

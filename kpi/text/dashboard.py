@@ -31,9 +31,9 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "Load real data on the Data upload page.",
     ),
     "empty_state": (
-        "数据库中还没有统计数据。请到“数据上传”页上传季报 CSV，或在命令行运行 `kpi demo` 载入演示数据。",
-        "The database holds no statistics yet. Upload a quarterly CSV on the Data upload page, "
-        "or run `kpi demo` to load the demo data.",
+        "数据库中还没有统计数据。统计员登录后可在“数据上传”页上传统计季报 CSV。",
+        "The database holds no statistics yet. A statistician uploads the quarterly CSV on the "
+        "Data upload page.",
     ),
     "page_failed": (
         "页面出错，数据未受影响。请刷新重试；如仍出错请联系管理员。",
@@ -125,6 +125,10 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "正值：该单位距目标的缺口；负值：超出目标的部分。合计 = 全市距目标的缺口 {total}。",
         "Positive: the unit's shortfall at the target ratio; negative: its surplus. Total = the city's gap {total}.",
     ),
+    "url_own_unit": (
+        "链接指向其他单位：区县账号仅可查看本单位，已为您显示{unit}。",
+        "The link names another unit: a county account can see its own unit only, so {unit} is shown.",
+    ),
     "bad_url_param": (
         "链接中的参数“{param}”无效，已改为默认值。",
         "The link's “{param}” parameter is not valid; the default is shown.",
@@ -195,9 +199,9 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "counted as for coverage.",
     ),
     "clusters.unconfirmed": (
-        "注意：135N集群名单及层级为占位清单（未经官方确认），确认后可用 `kpi ingest clusters` 替换。",
-        "Note: the 135N cluster list and tiers are a placeholder (not officially confirmed); "
-        "replace them with `kpi ingest clusters` once confirmed.",
+        "注意：135N集群名单及层级为占位清单（未经官方确认）；官方名单确认后，由管理员在“系统管理”页的“产业集群分类”中替换。",
+        "Note: the 135N cluster list and tiers are a placeholder (not officially confirmed); once "
+        "confirmed, an administrator replaces them on the Administration page, under Cluster taxonomy.",
     ),
     "clusters.taxonomy": ("135N集群体系与各集群指标", "The 135N taxonomy and each cluster's indicators"),
     "clusters.matrix": ("县(市、区) × 集群矩阵", "Region × cluster matrix"),

@@ -93,10 +93,11 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
     # ---- targets
     "methods.targets": ("目标及其出处", "Targets and their sources"),
     "methods.targets_note": (
-        "目标保存在数据库中，是带出处的数据而不是写死的常数；专班可用命令 `kpi targets` 修改（须注明来源文件）。"
+        "目标保存在数据库中，是带出处的数据而不是写死的常数；由管理员在“系统管理”页的“目标”中修改（须注明来源文件）。"
         "“最近修改”为“初始值”的，是系统内置的参考目标，尚未修改。",
-        "Targets are stored in the database as data with a source, not constants in the code; the task "
-        "force edits them with `kpi targets` (naming the source document). “As shipped” means the "
+        "Targets are stored in the database as data with a source, not constants in the code; an "
+        "administrator edits them on the Administration page, under Targets (naming the source "
+        "document). “As shipped” means the "
         "built-in reference target, never edited.",
     ),
     "methods.col.target": ("目标值", "Target"),
@@ -190,10 +191,11 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
     ),
     "methods.taxonomy_placeholder": (
         "占位分类：{n} / {total} 个集群尚未经官方确认。公开资料未列出各集群所属层级，"
-        "当前名单仅供演示和测试，确认后请用 `kpi ingest clusters` 替换。覆盖率的分母随之变化。",
+        "当前名单仅供演示和测试；官方名单确认后，由管理员在“系统管理”页的“产业集群分类”中替换。覆盖率的分母随之变化。",
         "Placeholder taxonomy: {n} of {total} clusters are not officially confirmed (confirmed = false). "
-        "No public source lists which cluster sits in which tier; replace the list with "
-        "`kpi ingest clusters` once confirmed. The coverage denominator changes with it.",
+        "No public source lists which cluster sits in which tier; once the list is confirmed, an "
+        "administrator replaces it on the Administration page, under Cluster taxonomy. The coverage "
+        "denominator changes with it.",
     ),
     "methods.taxonomy_confirmed": (
         "集群分类已确认：全部 {total} 个集群均标记为已确认。",

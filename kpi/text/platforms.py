@@ -9,9 +9,9 @@ PLATFORMS_TEXT: dict[str, tuple[str, str]] = {
         "Platform figures as of {date} (today); targets due {deadline}.",
     ),
     "plat.empty": (
-        "名录中还没有中试平台。请到“数据上传”页上传中试平台名录 CSV，或运行 `kpi demo` 载入演示数据。",
-        "The register holds no pilot platforms yet. Upload the register CSV on the Data upload page, "
-        "or run `kpi demo` to load the demo data.",
+        "名录中还没有中试平台。统计员登录后可在“数据上传”页上传中试平台名录 CSV。",
+        "The register holds no pilot platforms yet. A statistician uploads the register CSV on the "
+        "Data upload page.",
     ),
     "plat.unconfirmed": (
         "注意：135N集群名单及层级为占位清单（未经官方确认），覆盖率按此清单计算。",

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 UPLOAD_TEXT: dict[str, tuple[str, str]] = {
+    # Streamlit's own widget texts, replaced on a Chinese page by kpi.ui.lang.widget_texts (CSS);
+    # every uploader of the app takes CSV only
+    "widget.upload_button": ("选择文件", "Upload"),
+    "widget.upload_limit": ("单个文件不超过 {mb} MB · CSV", "{mb}MB per file • CSV"),
+    "widget.date_year": ("年", "yyyy"),
+    "widget.date_month": ("月", "mm"),
+    "widget.date_day": ("日", "dd"),
     "upload.intro": (
         "上传统计季报或中试平台名录（CSV）。每个文件先校验、再预览将发生的变化，确认后才入库；"
         "有任何错误的文件整份不入库。",
@@ -36,8 +43,8 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
     "upload.section_platforms": ("中试平台名录", "Pilot-platform register"),
     "upload.file_head": ("文件：{name}", "File: {name}"),
     "upload.encoding": (
-        "识别编码：{encoding} · 数据行：{rows} · SHA-256：{sha}",
-        "Encoding: {encoding} · data rows: {rows} · SHA-256: {sha}",
+        "识别编码：{encoding} · 数据行：{rows}",
+        "Encoding: {encoding} · data rows: {rows}",
     ),
     "upload.encoding_unknown": ("无法识别", "not recognised"),
     "upload.enc.utf-8": ("UTF-8", "UTF-8"),
@@ -109,6 +116,13 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
         "将被更新的平台（旧值 → 新值）",
         "Platforms that will be updated (old → new)",
     ),
+    "upload.demo_banner": (
+        "库中现有演示数据（合成数据，不是真实统计）。在本页上传真实的统计季报后，同一统计期、单位和集群的演示数值即由真实数据取代；"
+        "其余演示数据可在本页底部“撤回上传”中选“全部演示数据”一并撤回。",
+        "The store holds demo data (synthetic, not real statistics). Upload the real quarterly files here: "
+        "each replaces the demo values of the same period, unit and cluster; withdraw the rest at the foot "
+        "of this page under “Roll back an upload”, option “All demo data”.",
+    ),
     # ---- history and rollback
     "upload.history": ("上传记录", "Upload history"),
     "upload.history_empty": ("还没有上传记录。", "No uploads yet."),
@@ -121,7 +135,27 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
     "upload.rollback_pick": ("选择要撤回的上传", "Upload to roll back"),
     "upload.rollback_placeholder": ("请选择上传编号", "Choose an upload"),
     "upload.rollback_none": ("没有可撤回的上传。", "No upload can be rolled back."),
-    "upload.rollback_confirm": ("确认撤回", "Roll back"),
+    "upload.rollback_confirm": ("撤回这次上传", "Roll back this upload"),
+    "upload.rollback_sure": (
+        "我已核对，确认撤回：{upload}",
+        "I have checked: roll back {upload}",
+    ),
+    "upload.effect": ("撤回“{upload}”将：{parts}。", "Rolling back “{upload}” will {parts}."),
+    "upload.demo_set": ("全部演示数据（{n} 次上传）", "All demo data ({n} uploads)"),
+    "upload.effect_revert": (
+        "{n} {unit}恢复为之前一次上传的值",
+        "put {n} {unit} back to the previous upload's values",
+    ),
+    "upload.effect_vanish": (
+        "{n} {unit}此前没有数据，撤回后不再计入",
+        "drop {n} {unit} that had no earlier value (they stop counting)",
+    ),
+    "upload.effect_superseded": (
+        "{n} {unit}已被之后的上传更新，不受影响",
+        "leave {n} {unit} alone (a later upload replaced them already)",
+    ),
+    "upload.unit_stats": ("行统计数据", "rows of statistics"),
+    "upload.unit_platforms": ("个平台", "platforms"),
     "upload.rolled_back": (
         "已撤回上传 {upload_id}：其 {rows} 行不再计入，这些行恢复为之前一次上传的值（此前没有的则不再显示）。各页面已更新。",
         "Upload {upload_id} rolled back: its {rows} rows stop counting and revert to the previous upload's "
@@ -139,11 +173,6 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
     "upload.col.id": ("编号", "ID"),
     "upload.col.kind": ("类型", "Kind"),
     "upload.col.file": ("文件名", "File"),
-    "upload.col.sha": ("SHA-256", "SHA-256"),
-    "upload.col.sha_help": (
-        "文件内容指纹的前 12 位：内容相同的文件指纹相同",
-        "First 12 characters of the file's content fingerprint: identical files share it",
-    ),
     "upload.col.when": ("上传时间", "Uploaded at"),
     "upload.col.by": ("上传人", "By"),
     "upload.col.rows": ("行数（新增/修订）", "Rows (new/revised)"),
@@ -160,7 +189,6 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
     "upload.col.new_value": ("新值", "New"),
     "upload.col.diff_pct": ("变动", "Change"),
     "upload.col.column": ("列", "Column"),
-    "upload.col.code": ("代码", "Code"),
     "upload.col.message": ("说明", "Message"),
     "upload.col.platform": ("平台名称", "Platform"),
     "upload.col.host": ("依托单位", "Host"),

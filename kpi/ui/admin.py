@@ -220,7 +220,9 @@ def targets_section() -> None:
             help=lang.t("admin.targets.value_help"),
         )
         source = st.text_area(lang.t("admin.targets.source"), value=str(row["source"] or ""), max_chars=500)
-        deadline = st.date_input(lang.t("admin.targets.deadline"), value=pd.Timestamp(row["deadline"]).date())
+        deadline = st.date_input(
+            lang.t("admin.targets.deadline"), value=pd.Timestamp(row["deadline"]).date(), format="YYYY-MM-DD"
+        )
         if st.form_submit_button(lang.t("admin.targets.save"), icon=":material/save:"):
             new_value = value / 100 if share else value
             changed = {

@@ -32,7 +32,7 @@ def audit_section() -> None:
         format_func=lambda a: lang.t("audit.any") if not a else audit.action_label(a, lang.lang()),
         key=f"audit_action__{lang.lang()}",
     )
-    since = c3.date_input(lang.t("audit.since"), value=None, key="audit_since")
+    since = c3.date_input(lang.t("audit.since"), value=None, key="audit_since", format="YYYY-MM-DD")
     limit = c4.number_input(lang.t("audit.limit"), 10, 5000, 200, step=50, key="audit_limit")
     with connection.connect() as con:
         events = audit.list_events(

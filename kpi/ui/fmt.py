@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from kpi.model.periods import from_code
 from kpi.reports import attention, style
 from kpi.text import numbers
 from kpi.ui.data import cached, cached_read, data_version
 from kpi.ui.lang import lang, t
+
+# ---------------------------------------------------------------- supplied text
+
+
+_AUTOLINK = re.compile(r"(?i)://|www\.|@")
+# markdown's punctuation; `_` between letters or digits (t_statistician) and `.` other than after
+# leading digits ("1." would start a list) do nothing in GFM and stay as they are
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]()<>#+\-!|~:$&]|(?<!\w)_|_(?!\w))")
+_LEADING_NUMBER = re.compile(r"^(\d+)\.")
+
+
+def plain(text: object) -> str:
+    """Text that a person or a file supplied (a display name, a file name, a platform name), made
+    safe for Streamlit's markdown: every character markdown or Streamlit's own syntax would act on
+    (links, emphasis, headings, `:red[...]`, `$math$`, HTML) is escaped with a backslash, so it
+    shows as typed; line breaks become spaces. Use it wherever such text goes into st.markdown,
+    st.caption, an alert or a label; tables and charts show text as text already."""
+    flat = " ".join(str(text).split())
+    # GFM turns bare addresses into links after the escapes are read (http://…, www.…, a@b.c): a
+    # word joiner (U+2060, invisible) inside each marker keeps them text
+    flat = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u2060" + m.group(0)[-1], flat)
+    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return _LEADING_NUMBER.sub(r"\1\\.", flat)
+
 
 # ---------------------------------------------------------------- formatting
 

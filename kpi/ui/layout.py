@@ -9,7 +9,7 @@ import streamlit as st
 from kpi.model.errors import KpiError
 from kpi.store import reference
 from kpi.ui.data import log
-from kpi.ui.fmt import period_label
+from kpi.ui.fmt import period_label, region_name
 from kpi.ui.lang import lang, t
 from kpi.ui.scope import read
 
@@ -71,10 +71,21 @@ def choose_from_url(param: str, options: list[str], key: str, default: str) -> s
                 candidate = lookup.get(reference.fold(raw), raw)
             if candidate in options:
                 value = candidate
+            elif param == "region" and _county() and candidate in set(read("regions")["code"]):
+                # a real unit, not offered: a county account's link to another unit
+                st.info(t("url_own_unit", unit=region_name(default, short=False)), icon=":material/lock:")
             else:
                 st.warning(t("bad_url_param", param=param))
         st.session_state[key] = value
     return str(st.session_state[key])
+
+
+def _county() -> bool:
+    from kpi.model.roles import Role
+    from kpi.ui.signin import signed_in_viewer
+
+    viewer = signed_in_viewer()
+    return viewer is not None and viewer.role == Role.COUNTY
 
 
 def select(

@@ -21,7 +21,7 @@ from kpi.reports.export import export_csv
 from kpi.store import connection
 from kpi.tasks import catalog, reports
 from kpi.tasks.board import Board
-from kpi.ui import data, signin
+from kpi.ui import data, fmt, signin
 from kpi.ui import tasks as ui_tasks
 from kpi.ui.lang import lang, t
 
@@ -110,7 +110,7 @@ def report_form(b: Board) -> None:
         fields["evidence"] = st.text_input(
             t("tasks.col.evidence"), value=evidence, max_chars=reports.TEXT_LIMIT, key=f"tasks_evidence_{key}"
         )
-        st.caption(t("tasks.form.recorded_as", user=signin.viewer().username))
+        st.caption(t("tasks.form.recorded_as", user=fmt.plain(signin.viewer().username)))
         submitted = st.form_submit_button(t("tasks.form.submit"), type="primary", icon=":material/send:")
     if submitted:
         _submit(code, unit, period, percent, fields)

@@ -77,7 +77,7 @@ def _checked_file(
         st.dataframe(checked.report.to_frame(lang.lang()), hide_index=True, width="stretch", key=report_key)
         return
     st.info(lang.t(valid, rows=len(checked.rows)))
-    st.caption(lang.t("plat.ed.recorded_as", user=by()))
+    st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(by())))
     st.button(lang.t("plat.rv.store"), key=store_key, on_click=store, type="primary")
 
 
@@ -185,7 +185,7 @@ def _figures_form(plats: pd.DataFrame, year: int, today: dt.date) -> None:
                     box.number_input(
                         label, min_value=0, value=_old(old, f.code, int), step=1, key=f"plat_fg_{f.code}_{k}"
                     )
-            st.caption(lang.t("plat.ed.recorded_as", user=by()))
+            st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(by())))
             st.form_submit_button(
                 lang.t("rv.form_save"),
                 on_click=_save_figures,
@@ -246,7 +246,7 @@ def _override_entry(plats: pd.DataFrame, due: pd.DataFrame, year: int) -> None:
             )
             c1.number_input(lang.t("plat.rv.score"), 0.0, 100.0, value=None, step=1.0, key="plat_rv_score")
             c2.text_input(lang.t("rv.reason"), key="plat_rv_comment", max_chars=reviews.COMMENT_LIMIT)
-            st.caption(lang.t("plat.ed.recorded_as", user=by()))
+            st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(by())))
             st.form_submit_button(
                 lang.t("plat.rv.save"),
                 on_click=_save_review,

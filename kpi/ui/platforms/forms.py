@@ -108,6 +108,7 @@ def edit_section(plats: pd.DataFrame) -> None:
             # an older date stored before the bound existed still shows (and is refused on save)
             min_value=min(PLATFORM_DATES_FROM, register.as_date(row["recognised_on"]) or PLATFORM_DATES_FROM),
             key=f"plat_ed_recognised_{k}",
+            format="YYYY-MM-DD",
         )
         c2.selectbox(
             lang.t("plat.ed.status"),
@@ -122,6 +123,7 @@ def edit_section(plats: pd.DataFrame) -> None:
             # an older date stored before the bound existed still shows (and is refused on save)
             min_value=min(PLATFORM_DATES_FROM, register.as_date(row["revoked_on"]) or PLATFORM_DATES_FROM),
             key=f"plat_ed_revoked_{k}",
+            format="YYYY-MM-DD",
         )
         c2.number_input(
             lang.t("plat.ed.support"),
@@ -131,7 +133,7 @@ def edit_section(plats: pd.DataFrame) -> None:
             key=f"plat_ed_support_{k}",
         )
         st.text_input(lang.t("plat.ed.note"), key=f"plat_ed_note_{k}", max_chars=history.NOTE_LIMIT)
-        st.caption(lang.t("plat.ed.recorded_as", user=by()))
+        st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(by())))
         st.form_submit_button(
             lang.t("plat.ed.save"),
             on_click=_save_edit,

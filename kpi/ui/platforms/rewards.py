@@ -251,7 +251,7 @@ def _settings_form() -> None:
             c1.text_input(
                 lang.t("plat.rw.set.reward_from"), value=values["reward_from"], key="plat_rw_reward_from"
             )
-            st.caption(lang.t("plat.ed.recorded_as", user=signin.viewer().username))
+            st.caption(lang.t("plat.ed.recorded_as", user=fmt.plain(signin.viewer().username)))
             st.form_submit_button(lang.t("plat.rw.set.save"), on_click=_save_settings, key="plat_rw_save")
         log = listing.read("settings_log")
         st.markdown(f"**{lang.t('plat.rw.log')}**")

@@ -45,7 +45,6 @@ def table() -> None:
             lang.t("upload.col.by"): uploads["uploaded_by"],
             lang.t("upload.col.kind"): [_kind_text(r) for r in records],
             lang.t("upload.col.file"): uploads["file_name"],
-            lang.t("upload.col.sha"): uploads["sha256"].str.slice(0, 12),
             lang.t("upload.col.rows"): [_rows_text(r) for r in records],
             lang.t("upload.col.status"): [_status_text(r) for r in records],
             lang.t("upload.col.warnings"): uploads["warnings"],
@@ -53,18 +52,15 @@ def table() -> None:
     )
     # pixel widths that add up to the page's content width: every column stays on screen, long
     # file names and rollback notes are cut with the full text on hover
-    widths = {"id": 50, "when": 125, "by": 95, "kind": 120, "file": 140, "sha": 105}
-    widths |= {"rows": 130, "status": 100, "warnings": 60}
+    widths = {"id": 50, "when": 125, "by": 95, "kind": 130, "file": 200}
+    widths |= {"rows": 140, "status": 130, "warnings": 60}
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         key="upload_history",
         column_config={
-            lang.t(f"upload.col.{c}"): st.column_config.Column(
-                width=w, help=lang.t("upload.col.sha_help") if c == "sha" else None
-            )
-            for c, w in widths.items()
+            lang.t(f"upload.col.{c}"): st.column_config.Column(width=w) for c, w in widths.items()
         },
     )
 
@@ -90,15 +86,34 @@ def _rows_text(r: dict[str, Any]) -> str:
     return lang.t("upload.rows_text", rows=n[0], new=n[1], revised=n[2])
 
 
+def has_demo() -> bool:
+    """Whether demo uploads still count (committed)."""
+    uploads = scope.read("uploads")
+    return bool((uploads["is_demo"].astype(bool) & (uploads["status"] == "committed")).any())
+
+
+DEMO_SET = 0  # the rollback option that stands for every demo upload at once
+
+
+def rollback_candidates(uploads: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
+    """What a statistician may withdraw: (committed statistics and register uploads of real
+    files, newest first; the ids of the demo uploads still counting). The demo uploads are never
+    listed one by one among the real files: they are offered once, as the demo set."""
+    live = uploads[(uploads["status"] == "committed") & uploads["kind"].isin(validate.KINDS)]
+    demo = live["is_demo"].astype(bool)
+    return live[~demo], [int(i) for i in live.loc[demo, "id"]]
+
+
 def rollback(by: str) -> None:
     st.subheader(lang.t("upload.rollback"))
     st.caption(lang.t("upload.rollback_help"))
-    uploads = scope.read("uploads")
-    live = uploads[(uploads["status"] == "committed") & uploads["kind"].isin(validate.KINDS)]
-    if live.empty:
+    live, demo_ids = rollback_candidates(scope.read("uploads"))
+    if live.empty and not demo_ids:
         st.info(lang.t("upload.rollback_none"))
         return
     options = _option(live)
+    if demo_ids:
+        options[DEMO_SET] = lang.t("upload.demo_set", n=len(demo_ids))
     # no default: the upload to withdraw is always a deliberate choice
     picked = st.selectbox(
         lang.t("upload.rollback_pick"),
@@ -108,36 +123,78 @@ def rollback(by: str) -> None:
         index=None,
         placeholder=lang.t("upload.rollback_placeholder"),
     )
+    if picked is None:
+        return
+    ids = demo_ids if picked == DEMO_SET else [int(picked)]
+    with connection.connect(data.db_path()) as con:
+        effects = [e for e in (writes.rollback_effect(con, i) for i in ids) if e is not None]
+    if not effects:
+        st.info(lang.t("upload.rollback_missing", upload_id=int(picked)))
+        return
+    st.warning(effect_text(effects, options[picked]), icon=":material/undo:")
+    # the confirmation names the upload: a box ticked for another upload does not carry over
+    sure = st.checkbox(
+        lang.t("upload.rollback_sure", upload=options[picked]), key=f"upload_rollback_sure_{picked}"
+    )
     st.button(
         lang.t("upload.rollback_confirm"),
         key="upload_rollback_confirm",
-        disabled=picked is None,
+        disabled=not sure,
         on_click=_rollback,
+        args=(ids,),
+        type="primary",
+        icon=":material/undo:",
     )
 
 
-def _rollback() -> None:
-    """on_click: withdraw the chosen upload; its rows revert to the previous vintage, history is kept."""
+def effect_text(effects: list[writes.RollbackEffect], what: str) -> str:
+    """What the rollback will change, in one sentence: rows of statistics and platforms that go
+    back to earlier values, that stop counting, that a later upload already replaced."""
+    parts = []
+    for kind in ("stats", "platforms"):
+        mine = [e for e in effects if e.kind == kind]
+        if not mine:
+            continue
+        unit = lang.t(f"upload.unit_{kind}")
+        revert, vanish, later = (sum(getattr(e, f) for e in mine) for f in ("revert", "vanish", "superseded"))
+        if revert or not (vanish or later):  # a count of nothing only when nothing else is said
+            parts.append(lang.t("upload.effect_revert", n=revert, unit=unit))
+        if vanish:
+            parts.append(lang.t("upload.effect_vanish", n=vanish, unit=unit))
+        if later:
+            parts.append(lang.t("upload.effect_superseded", n=later, unit=unit))
+    joined = ("；" if lang.lang() == "zh" else "; ").join(parts)
+    return lang.t("upload.effect", upload=what, parts=joined)
+
+
+def _rollback(ids: list[int]) -> None:
+    """on_click: withdraw the chosen upload(s); their rows revert to the previous vintage, history is kept."""
     picked = st.session_state.get("upload_rollback_id")
     by = validate.uploader_name()
-    if picked is None:
+    if picked is None or not st.session_state.get(f"upload_rollback_sure_{picked}"):
         return
-    upload_id = int(picked)
+    done: list[tuple[int, int]] = []
     try:
         with connection.connect(data.db_path()) as con:
-            n = writes.rollback_upload(con, upload_id, by, viewer=signin.viewer())
+            for upload_id in ids:
+                n = writes.rollback_upload(con, upload_id, by, viewer=signin.viewer())
+                if n is not None:
+                    done.append((upload_id, n))
     except KpiError as exc:
         validate.flash("error", lang.t("upload.failed", detail=exc.message(lang.lang())))
         return
     except Exception:
-        log.exception("rollback of %s failed", upload_id)
+        log.exception("rollback of %s failed", ids)
         validate.flash("error", lang.t("upload.failed_unexpected"))
         return
-    if n is None:
-        validate.flash("warning", lang.t("upload.rollback_missing", upload_id=upload_id))
+    finally:
+        if done:
+            validate.written()
+    if not done:
+        validate.flash("warning", lang.t("upload.rollback_missing", upload_id=ids[0]))
         return
-    validate.flash("success", lang.t("upload.rolled_back", upload_id=upload_id, rows=n))
-    validate.written()
+    for upload_id, n in done:
+        validate.flash("success", lang.t("upload.rolled_back", upload_id=upload_id, rows=n))
 
 
 def stored_issues() -> None:
@@ -156,7 +213,6 @@ def stored_issues() -> None:
             {
                 lang.t("upload.col.line"): issues["line"].astype("Int64"),
                 lang.t("upload.col.column"): issues["column_name"].fillna(""),
-                lang.t("upload.col.code"): issues["code"],
                 lang.t("upload.col.message"): issues["message_zh" if lang.lang() == "zh" else "message_en"],
             }
         )

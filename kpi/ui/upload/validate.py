@@ -27,6 +27,7 @@ from kpi.text.upload import UPLOAD_TEXT
 from kpi.ui import data as ui_data
 from kpi.ui import lang as ui_lang
 from kpi.ui import scope, signin
+from kpi.ui.fmt import plain
 from kpi.ui.upload import preview
 
 log = logging.getLogger("kpi.ui.upload.validate")
@@ -140,20 +141,21 @@ def show_report(fc: FileCheck, key: str) -> None:
     enc = report.encoding
     known = f"upload.enc.{enc}" in UPLOAD_TEXT
     encoding = ui_lang.t(f"upload.enc.{enc}") if known else (enc or ui_lang.t("upload.encoding_unknown"))
-    st.caption(ui_lang.t("upload.encoding", encoding=encoding, rows=report.rows, sha=fc.checked.sha256[:12]))
-    frame = report.to_frame(ui_lang.lang())
+    st.caption(ui_lang.t("upload.encoding", encoding=encoding, rows=report.rows))
+    frame = report.to_frame(ui_lang.lang())  # the download: severity, line, column, code, message
     is_error = [i.severity == "error" for i in report.sorted_issues()]
-    errors, warnings = frame[is_error], frame[[not e for e in is_error]]
+    reading = frame.drop(columns=frame.columns[[0, 3]])  # on screen: line, column, message
+    errors, warnings = reading[is_error], reading[[not e for e in is_error]]
     if not report.ok:
         st.error(ui_lang.t("upload.rejected", n=len(errors)), icon=":material/error:")
-        issue_table(errors.iloc[:, 1:], f"{key}_errors")
+        issue_table(errors, f"{key}_errors")
     else:
         st.success(ui_lang.t("upload.valid", rows=report.rows), icon=":material/check_circle:")
     if not warnings.empty:
         with st.expander(
             ui_lang.t("upload.warnings", n=len(warnings)), expanded=not report.ok or len(warnings) < 6
         ):
-            issue_table(warnings.iloc[:, 1:], f"{key}_warnings")
+            issue_table(warnings, f"{key}_warnings")
     if report.issues:
         stem = f"{fc.name.rsplit('.', 1)[0]}_{ui_lang.t('upload.report_file')}"
         row = st.container(horizontal=True)
@@ -191,10 +193,13 @@ FULL_TABLE_ROWS = 50
 
 
 def issue_table(frame: pd.DataFrame, key: str) -> None:
+    """Problems as people read them: line, column and the reason in words. The stable codes
+    (NOT_A_NUMBER, RATIO_OUTLIER) and the file's SHA-256 are for machines and support: they are
+    in the downloadable report, not on the page."""
     if len(frame) <= FULL_TABLE_ROWS:
         st.table(frame, hide_index=True)
         return
-    line, column, code, message = frame.columns
+    line, column, message = frame.columns
     st.dataframe(
         frame,
         hide_index=True,
@@ -203,7 +208,6 @@ def issue_table(frame: pd.DataFrame, key: str) -> None:
         column_config={
             line: st.column_config.NumberColumn(width="small"),
             column: st.column_config.TextColumn(width="small"),
-            code: st.column_config.TextColumn(width="small"),
             message: st.column_config.TextColumn(width="large"),
         },
     )
@@ -289,7 +293,7 @@ def commit(kind: str, name: str, data: bytes) -> None:
         return
     text = ui_lang.t(
         "upload.stored",
-        file=name,
+        file=plain(name),
         upload_id=result.upload_id,
         rows=result.rows,
         new=result.new_rows,
