@@ -34,7 +34,10 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, _db_template: Path) -> Path
     shutil.copyfile(_db_template, path)
     done = run_kpi("ingest", "stats", str(GBK_SAMPLE), db=path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "文件 stats_gbk.csv 已入库：3 行（新增 3 行，修订 0 行），上传编号 1"
+    assert (
+        done.stdout.strip()
+        == "文件 stats_gbk.csv 已入库：3 行（新增 3 行，修订 0 行，未变 0 行），上传编号 1"
+    )
     return path
 
 

@@ -106,9 +106,11 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def uploads(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """The upload history, newest first. `unchanged_rows`: rows identical to the stored ones,
+    neither new nor revised (kpi.store.writes.write_stats writes nothing for them)."""
     return con.execute(
         """SELECT id, kind, file_name, sha256, encoding, uploaded_at, uploaded_by, rows, new_rows,
-                  revised_rows, status, is_demo, rolled_back_at, rolled_back_by,
+                  revised_rows, rows - new_rows - revised_rows AS unchanged_rows, status, is_demo, rolled_back_at, rolled_back_by,
                   (SELECT count(*) FROM upload_issues i WHERE i.upload_id = u.id) AS warnings
            FROM uploads u ORDER BY id DESC LIMIT $limit""",
         {"limit": limit},
