@@ -110,7 +110,8 @@ def test_baseline_is_the_same_quarter_of_the_baseline_year(values, period, expec
         (0.030, Q(2024, 4), Q(2026, 4), 0.0310),
         (0.030, Q(2024, 4), Q(2027, 4), 0.0315),  # at the deadline: the target
         (0.030, Q(2024, 4), Q(2028, 2), 0.0315),  # after it: still the target
-        (0.030, Q(2024, 3), Q(2026, 3), 0.030923076923),  # 2 of 3.25 years
+        (0.030, Q(2024, 3), Q(2026, 3), 0.0310),  # 2 of 3 whole years, as in Q4 (issue 12)
+        (0.030, Q(2024, 1), Q(2025, 1), 0.0305),  # 1 of 3 whole years in Q1 too
         (0.030, Q(2024, 4), Q(2024, 3), None),  # before the baseline
         (None, Q(2024, 4), Q(2025, 4), None),  # no baseline value
         (0.032, Q(2024, 4), Q(2025, 4), 0.0315),  # met at the baseline: keep it
