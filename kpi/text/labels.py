@@ -30,6 +30,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.off_track": ("滞后", "off track"),
     "status.no_data": ("暂无数据", "no data"),
     "status.no_target": ("无分解目标", "no target here"),
+    "status.incomplete": ("数据未报齐", "incomplete"),
     # the glide-path light (kpi.progress.trajectory.GlideStatus)
     "glide.achieved": ("已达标", "achieved"),
     "glide.on_track": ("正常推进", "on track"),
