@@ -10,12 +10,14 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.model.definitions import RATIOS, Status
+from kpi.model.definitions import RATIOS, Status, TargetKind
+from kpi.progress import trajectory
 from kpi.progress.compute import Target
 from kpi.reports.charts import SHOW_ALL_UP_TO, SHOW_EACH
 from kpi.text import numbers
 from kpi.text.dashboard import UI_TEXT
 from kpi.text.lookup import pick
+from kpi.text.progress import PROGRESS_TEXT
 from kpi.text.ranking import RANKING_TEXT
 
 BELOW = "below_target"  # an item naming the units below a ratio target
@@ -39,6 +41,25 @@ def gap_sentence(gap_pp: float | None, lang: str) -> str:
         return numbers.DASH
     key, gap = ("card.gap", gap_pp) if gap_pp > 0 else ("card.above", -gap_pp)
     return pick(UI_TEXT, key, lang, gap=numbers.pp(gap, lang, signed=False))
+
+
+def achieved_line(target: Target) -> float:
+    """What counts as achieved (trajectory.achieved_from): the target, or a band's lower edge."""
+    return trajectory.achieved_from(target)
+
+
+def achieved_words(target: Target, lang: str) -> str:
+    """'3.15%', or for a band '72.00%（73%±1个百分点区间下沿）'."""
+    if target.kind is TargetKind.BAND and target.band_pp:
+        return pick(
+            PROGRESS_TEXT,
+            "band.edge",
+            lang,
+            edge=numbers.pct(achieved_line(target)),
+            centre=f"{target.value * 100:g}%",
+            band=f"{target.band_pp:g}",
+        )
+    return numbers.pct(target.value)
 
 
 def uncovered_sentence(names: list[str], lang: str) -> str:
@@ -72,7 +93,8 @@ def why(code: str, entry: Mapping[str, Any], lang: str) -> str:
     """Why an indicator has its light: the gap and what lies behind it, for a ratio; the clusters
     without a platform, for coverage; the count against its target, for the platform counts."""
     if "gap_pp" in entry and entry["gap_pp"] is not None:
-        parts = [gap_sentence(entry["gap_pp"], lang)]
+        # the gap by the light's own rule (a band: inside it, or from its edge), where given
+        parts = [entry.get("gap_text") or gap_sentence(entry["gap_pp"], lang)]
         for extra in (entry.get("decomposition"), entry.get("catch_up")):
             if extra and extra.get("text"):
                 parts.append(extra["text"])
@@ -91,7 +113,8 @@ def attention_items(
     lang: str = "zh",
 ) -> list[Attention]:
     """The indicators at risk or off track (in the status's order), then per ratio the units
-    whose value in `ranking` is below the target's value."""
+    whose value in `ranking` is below what counts as achieved (the target, or a band's lower
+    edge: the rule of the light, so that no unit with an achieved light is listed)."""
     ind = status["indicators"]
     items = [
         Attention(entry["status"], code, entry["label"], why(code, entry, lang))
@@ -100,8 +123,9 @@ def attention_items(
     ]
     for r in RATIOS:
         target = targets[r.code]
-        low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < target.value)]
+        line = achieved_line(target)
+        low = ranking[(ranking["indicator"] == r.code) & (ranking["value"] < line - 1e-12)]
         if not low.empty:
-            reason = units_below_sentence(low, numbers.pct(target.value), names, lang)
+            reason = units_below_sentence(low, achieved_words(target, lang), names, lang)
             items.append(Attention(BELOW, r.code, ind[r.code]["label"], reason))
     return items

@@ -41,7 +41,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
         st.metric(
             t("card.as_of", period=period_label(period)),
-            pct(entry["value"]),
+            pct(entry["value"] if entry.get("complete", True) else None),  # a partial sum is no figure
             delta=None if entry["change_pp"] is None else t("card.yoy", change=pp(entry["change_pp"])),
             delta_color="normal",
         )
@@ -49,8 +49,10 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         band = f"±{target.band_pp:g}" if target.band_pp else ""
         st.caption(
             f"{t('target')} {target.comparator} {pct(target.value)}{band} ({target.deadline:%Y}) · "
-            + gap_text(entry["gap_pp"])
+            + (entry.get("gap_text") or gap_text(entry["gap_pp"]))  # a band by its own rule
         )
+        if entry.get("basis_note"):  # the same-period change compared on another basis (issue 12)
+            st.caption(entry["basis_note"])
         if series is not None and not series.empty:
             st.plotly_chart(
                 charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
