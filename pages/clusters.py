@@ -16,7 +16,14 @@ signin.entry_guard()
 def body() -> None:
     periods = ui_scope.read("periods")[::-1]
     period = (
-        layout.select(lang.t("period"), periods, "clusters_period", fmt.period_label, sidebar=True)
+        layout.select(
+            lang.t("period"),
+            periods,
+            "clusters_period",
+            fmt.period_label,
+            sidebar=True,
+            default=layout.default_period(),
+        )
         if periods
         else None
     )

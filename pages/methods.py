@@ -9,7 +9,14 @@ import streamlit as st
 
 from kpi.model.definitions import Status
 from kpi.ui import fmt, lang, layout, scheme, signin
-from kpi.ui.methods import indicators_table, rules_table, table, targets_table, taxonomy_section
+from kpi.ui.methods import (
+    indicators_table,
+    progress_rules,
+    rules_table,
+    table,
+    targets_table,
+    taxonomy_section,
+)
 from kpi.ui.platforms import rewards
 
 signin.entry_guard()
@@ -38,6 +45,9 @@ def body() -> None:
     st.markdown("\n".join(f"- {line}" for line in legend), unsafe_allow_html=True)
     table(rules_table())
     st.markdown(lang.t("methods.elapsed"))
+
+    st.header(lang.t("methods.progress"))
+    st.markdown("\n".join(f"- {line}" for line in progress_rules()))
 
     st.header(lang.t("methods.scopes"))
     st.markdown(lang.t("methods.scopes_text"))

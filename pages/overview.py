@@ -23,7 +23,14 @@ def body() -> None:
         layout.empty_state()
         return
     periods = ui_scope.read("periods")
-    period = layout.select(lang.t("period"), periods[::-1], "overview_period", fmt.period_label, sidebar=True)
+    period = layout.select(
+        lang.t("period"),
+        periods[::-1],
+        "overview_period",
+        fmt.period_label,
+        sidebar=True,
+        default=layout.default_period(),
+    )
     layout.page_header(lang.t("nav.overview"), period)
     scope = ui_scope.home_region()  # a county official: its own unit in full; else the city
     ui_scope.scope_note()

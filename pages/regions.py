@@ -24,7 +24,7 @@ def body() -> None:
     codes = scope.visible_units(list(units["code"]))  # a county official: its own unit only
     periods = scope.read("periods")[::-1]
     layout.choose_from_url("region", codes, "regions_region", codes[0])
-    layout.choose_from_url("period", periods, "regions_period", periods[0])
+    layout.choose_from_url("period", periods, "regions_period", layout.default_period() or periods[0])
     layout.page_header(lang.t("nav.regions"), st.session_state["regions_period"])
     c1, c2 = st.columns(2)
     names = ui_ranking.unit_names()

@@ -46,6 +46,7 @@ def test_an_upload_and_its_rollback_are_recorded_with_who_and_what(db: Path):
                 "rows": 1,
                 "new": 1,
                 "revised": 0,
+                "unchanged": 0,
                 "demo": False,
             },
         ),

@@ -34,7 +34,10 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, _db_template: Path) -> Path
     shutil.copyfile(_db_template, path)
     done = run_kpi("ingest", "stats", str(GBK_SAMPLE), db=path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "文件 stats_gbk.csv 已入库：3 行（新增 3 行，修订 0 行），上传编号 1"
+    assert (
+        done.stdout.strip()
+        == "文件 stats_gbk.csv 已入库：3 行（新增 3 行，修订 0 行，未变 0 行），上传编号 1"
+    )
     return path
 
 
@@ -70,7 +73,8 @@ def test_status_json_shape(loaded):
         assert isinstance(e["value"], float) and 0 < e["value"] < 1  # a fraction, not a percent
         assert isinstance(e["target"], float) and 0 < e["target"] < 1
         assert e["status"] in STATUSES
-        assert isinstance(e["gap_pp"], float)
+        # three of the nine units and no city row: an incomplete city figure has no gap (issue 12)
+        assert e["status"] == "incomplete" and e["complete"] is False and e["gap_pp"] is None
     # the ratio of sums over the three units (the contract's own check)
     assert ind["rd_intensity"]["value"] == pytest.approx(10000 / 300000, rel=1e-12)
     assert ind["rd_intensity"]["target"] == 0.0315

@@ -85,15 +85,21 @@ def test_ratio_of_sums_is_not_the_mean_of_ratios(small):
 def test_same_period_change_and_gap_in_percentage_points(small):
     rd = status(small, "2025Q2")["indicators"]["rd_intensity"]
     assert rd["previous_period"] == "2024Q2"
-    assert rd["previous_value"] == pytest.approx(0.009, rel=1e-12)
-    assert rd["change_pp"] == pytest.approx((0.012 - 0.009) * 100, rel=1e-9)  # +0.3 pp
     assert rd["target"] == 0.0315
-    assert rd["gap"] == pytest.approx(0.0315 - 0.012, rel=1e-12)
-    assert rd["gap_pp"] == pytest.approx(1.95, rel=1e-9)
-    assert rd["status"] == "off_track"  # 1.95 pp short, beyond the 0.40 pp amber threshold
-    hs = status(small, "2025Q2")["indicators"]["hightech_share"]
-    assert hs["change_pp"] == pytest.approx(7.0, rel=1e-9)  # 68 % against 61 %
-    assert hs["gap_pp"] == pytest.approx(5.0, rel=1e-9)  # 73 % − 68 %
+    # two of the nine units and no city row: the sum is no city figure, so no light, no gap and
+    # no same-period change from it (issue 12), though its value is written and flagged
+    assert rd["status"] == "incomplete" and rd["complete"] is False
+    assert rd["value"] == pytest.approx(0.012, rel=1e-12)
+    assert rd["gap_pp"] is None and rd["previous_value"] is None and rd["change_pp"] is None
+    assert rd["reported_units"] == ["330402", "JX-PORT"]
+    nanhu_all = status(small, "2025Q2", "南湖区")["indicators"]
+    assert nanhu_all["rd_intensity"]["gap"] == pytest.approx(0.0315 - 0.03, rel=1e-12)
+    assert nanhu_all["rd_intensity"]["gap_pp"] == pytest.approx(0.15, rel=1e-9)
+    assert nanhu_all["hightech_share"]["gap_pp"] == pytest.approx(-7.0, rel=1e-9)  # 73 % − 80 %
+    port_all = status(small, "2025Q2", "嘉兴港区")["indicators"]
+    assert port_all["rd_intensity"]["previous_value"] == pytest.approx(70 / 9000, rel=1e-12)
+    assert port_all["hightech_share"]["change_pp"] == pytest.approx((600 / 900 - 0.6) * 100, rel=1e-9)
+    assert port_all["rd_intensity"]["status"] == "off_track"  # 1 % is 2.15 pp short of 3.15 %
     port = status(small, "2025Q2", "嘉兴港区", "化工新材料")["indicators"]["rd_intensity"]
     assert port["change_pp"] == pytest.approx(20.0, rel=1e-9)  # 50 % against 30 %
     nanhu = status(small, "2025Q2", "南湖区")["indicators"]["rd_intensity"]
@@ -134,8 +140,12 @@ def test_city_total_row_is_used_where_present_else_the_sum_of_units(small, tmp_p
     # per indicator: where the city row lacks a pair, the nine units' sum answers
     assert ind["new_product_rate"]["value"] == pytest.approx(0.36, rel=1e-12)
     assert ind["new_product_rate"]["basis"] == "sum_of_units"
-    # last year has no city row: the change compares the city row with the sum of units
-    assert ind["rd_intensity"]["change_pp"] == pytest.approx((0.013 - 0.009) * 100, rel=1e-9)
+    # the city row makes R&D complete; the new-product pair, from two of the nine units, is not
+    assert (ind["rd_intensity"]["complete"], ind["new_product_rate"]["complete"]) == (True, False)
+    assert ind["new_product_rate"]["status"] == "incomplete"
+    # last year has no city row and only two units' rows: no figure to compare the city row with
+    # (it once compared the city row with those two units' sum)
+    assert ind["rd_intensity"]["previous_value"] is None and ind["rd_intensity"]["change_pp"] is None
     # a region scope is not affected by the city row
     assert status(path, "2025Q2", "南湖区")["indicators"]["rd_intensity"]["value"] == 0.03
 
@@ -143,9 +153,12 @@ def test_city_total_row_is_used_where_present_else_the_sum_of_units(small, tmp_p
 def test_ratio_series_and_unit_ranking(small):
     with connection.connect(small) as con:
         series = engine_series.ratio_series(con)
+        port = engine_series.ratio_series(con, "嘉兴港区")
         ranking = engine_series.unit_ranking(con, "2025Q2")
-    rd = series[series["indicator"] == "rd_intensity"].set_index("period")["value"]
-    assert rd.to_dict() == pytest.approx({"2024Q2": 0.009, "2025Q2": 0.012}, rel=1e-12)
+    # two of the nine units in both years and no city row: no city figure to draw (issue 12)
+    assert series.empty
+    rd = port[port["indicator"] == "rd_intensity"].set_index("period")["value"]
+    assert rd.to_dict() == pytest.approx({"2024Q2": 70 / 9000, "2025Q2": 0.01}, rel=1e-12)
     rank = ranking[ranking["indicator"] == "rd_intensity"].set_index("region")
     assert rank.loc["330402", "value"] == 0.03 and rank.loc["330402", "rank"] == 1
     assert rank.loc["JX-PORT", "value"] == 0.01 and rank.loc["JX-PORT", "rank"] == 2

@@ -81,8 +81,8 @@ def details(at: AppTest, column: str) -> list[str]:
 
 
 ZH = [
-    "上传统计数据 stats_2025Q1.csv：2 行（新增 2，修订 0），上传编号 1",
-    "上传统计数据 stats_2025Q1_修订.csv：3 行（新增 1，修订 2），上传编号 2",
+    "上传统计数据 stats_2025Q1.csv：2 行（新增 2，修订 0，未变 0），上传编号 1",
+    "上传统计数据 stats_2025Q1_修订.csv：3 行（新增 1，修订 2，未变 0），上传编号 2",
     "撤回上传编号 2（统计数据，3 行）",
     "修改目标 研发费用占比：3.15% → 3.2%",
     "修改目标 省级制造业中试平台（累计）：3 → 4",
@@ -98,7 +98,7 @@ ZH = [
 ]
 
 EN = [
-    "Uploaded statistics stats_2025Q1.csv: 2 rows (2 new, 0 revised), upload 1",
+    "Uploaded statistics stats_2025Q1.csv: 2 rows (2 new, 0 revised, 0 unchanged), upload 1",
     "Rolled back upload 2 (statistics, 3 rows)",
     "Target changed, R&D intensity: 3.15% → 3.2%",
     "Added account wangwu (王五), role county official (Nanhu)",

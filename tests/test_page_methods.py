@@ -211,3 +211,17 @@ def test_reward_rules_in_english(db):
     assert shown.loc["The cap applies", "In force"] == "for the three years in total"
     assert shown.loc["Policy start (earlier recognitions earn nothing)", "Last changed"] == "as shipped"
     assert "Provincial: 1000 (10k yuan) per platform newly recognised" in markdown(at)
+
+
+def test_the_page_writes_the_pace_glide_band_and_completeness_rules_as_they_work(db):
+    """Issue 12: the methods page states the rules the numbers now follow."""
+    from kpi.progress import trajectory
+
+    at = methods_page()
+    text = markdown(at)
+    assert "按同期整年计时" in text and "到 2027 年都是 3 年" in text  # baseline 2024, target year 2027
+    assert f"r/r* ≥ {trajectory.PACE_SUBSTANTIAL:g} 为进展显著" in text
+    assert "达到区间下沿及以上即为达标" in text and "在区间内不再提示“需再增加”" in text
+    assert "默认显示最近报齐的一期" in text and "数据未报齐" in text
+    assert "同口径比较" in text
+    assert any("数据未报齐" in m.value for m in at.markdown)  # the status legend has the new light

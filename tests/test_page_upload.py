@@ -322,3 +322,26 @@ def test_report_csv_cells_cannot_run_as_formulas():
     frame = pd.DataFrame({"行": [2], "列": ['=HYPERLINK("http://x")'], "说明": ["+1"]})
     text = csv_bytes(frame).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1" in text
+
+
+def test_a_row_equal_to_the_stored_one_is_unchanged_on_the_page(db):
+    """Issue 12 item 3: one revised row and one identical to the stored data: the preview, the
+    message after the commit and the history all say 1 revised, 1 unchanged."""
+    with connection.connect(db) as con:
+        same = con.execute(
+            """SELECT rd_expense, operating_revenue, new_product_output, gross_output,
+                      hightech_value_added, industrial_value_added FROM stat_values
+               WHERE is_current AND period = '2025Q3' AND region = '330411' AND cluster = 'ALL'"""
+        ).fetchall()[0]
+    data = (GOOD_GBK.decode("gbk") + "2025Q3,秀洲区,合计," + ",".join(repr(v) for v in same) + "\n").encode(
+        "gbk"
+    )
+    at = upload_page()
+    at.file_uploader(key="upload_stats_files").set_value(("两行.csv", data, "text/csv")).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["修订行"], metrics["未变行"]) == ("1", "1")
+    at.button(key="upload_stats_0_confirm").click().run()
+    assert not at.exception
+    assert any("2 行（新增 0，修订 1，未变 1）" in s for s in texts(at, "alert"))
+    history = table(at, "上传人")
+    assert history.iloc[0]["行数（新增/修订/未变）"] == "2（0 / 1 / 1）"

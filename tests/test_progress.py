@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kpi.model.definitions import TargetKind
 from kpi.model.periods import Period
+from kpi.progress import gaps as progress_gaps
 from kpi.progress import trajectory
 from kpi.progress.compute import Target
 from kpi.progress.projection import SamePeriodChange, project
@@ -110,7 +111,8 @@ def test_baseline_is_the_same_quarter_of_the_baseline_year(values, period, expec
         (0.030, Q(2024, 4), Q(2026, 4), 0.0310),
         (0.030, Q(2024, 4), Q(2027, 4), 0.0315),  # at the deadline: the target
         (0.030, Q(2024, 4), Q(2028, 2), 0.0315),  # after it: still the target
-        (0.030, Q(2024, 3), Q(2026, 3), 0.030923076923),  # 2 of 3.25 years
+        (0.030, Q(2024, 3), Q(2026, 3), 0.0310),  # 2 of 3 whole years, as in Q4 (issue 12)
+        (0.030, Q(2024, 1), Q(2025, 1), 0.0305),  # 1 of 3 whole years in Q1 too
         (0.030, Q(2024, 4), Q(2024, 3), None),  # before the baseline
         (None, Q(2024, 4), Q(2025, 4), None),  # no baseline value
         (0.032, Q(2024, 4), Q(2025, 4), 0.0315),  # met at the baseline: keep it
@@ -247,7 +249,7 @@ def test_pace_counts_a_band_as_achieved_from_its_lower_edge():
     ],
 )
 def test_catch_up_money_hand_computed(num, den, target, extra):
-    got = trajectory.catch_up_money(num, den, target)
+    got = progress_gaps.catch_up_money(num, den, target)
     assert got == (None if extra is None else pytest.approx(extra, abs=1e-9))
 
 
@@ -271,7 +273,7 @@ def test_required_growth_hand_computed(latest, latest_t, growth, pp):
 
 def test_region_gap_contributions_hand_computed():
     rows = [("A", 2000.0, 100_000.0), ("B", 4000.0, 100_000.0), ("C", None, 5000.0), ("D", 10.0, 0.0)]
-    gaps = trajectory.region_gap_contributions(rows, 0.0315)
+    gaps = progress_gaps.region_gap_contributions(rows, 0.0315)
     # A: 3150 − 2000 = 1150 short; B: 3150 − 4000 = 850 over; city: 6300 − 6000 = 300 short
     assert [(g.region, g.gap_money) for g in gaps.regions] == [
         ("A", pytest.approx(1150.0)),
@@ -283,7 +285,7 @@ def test_region_gap_contributions_hand_computed():
 
 
 def test_region_gap_contributions_of_nobody():
-    gaps = trajectory.region_gap_contributions([("A", None, None)], 0.5)
+    gaps = progress_gaps.region_gap_contributions([("A", None, None)], 0.5)
     assert (gaps.total, gaps.regions, gaps.missing) == (0.0, (), ("A",))
 
 
@@ -301,7 +303,7 @@ def test_region_gap_contributions_of_nobody():
     ],
 )
 def test_decompose_change_hand_computed(num0, den0, num1, den1, total, num_effect, den_effect):
-    d = trajectory.decompose_change(num0, den0, num1, den1)
+    d = progress_gaps.decompose_change(num0, den0, num1, den1)
     assert d is not None
     assert d.total_pp == pytest.approx(total, abs=1e-9)
     assert d.numerator_effect_pp == pytest.approx(num_effect, abs=1e-9)
@@ -313,7 +315,7 @@ def test_decompose_change_hand_computed(num0, den0, num1, den1, total, num_effec
     [(3000, 0, 3100, 100_000), (3000, 100_000, 3100, 0), (None, 100_000, 3100, 100_000)],
 )
 def test_decompose_change_undefined_with_a_zero_or_missing_part(args):
-    assert trajectory.decompose_change(*args) is None
+    assert progress_gaps.decompose_change(*args) is None
 
 
 # ---------------------------------------------------------------- projection
@@ -405,20 +407,20 @@ def test_pace_growth_rates_reach_their_end_points(base, target, latest, elapsed)
 @given(share=st.floats(0, 1, allow_nan=False), den=money, target=fractions)
 def test_catch_up_money_meets_the_target_exactly(share, den, target):
     num = share * den  # a numerator never exceeds its denominator (upload validation)
-    extra = trajectory.catch_up_money(num, den, target)
+    extra = progress_gaps.catch_up_money(num, den, target)
     assert extra is not None
     assert (num + extra) / den == pytest.approx(target, rel=1e-9, abs=1e-12)
 
 
 @given(num0=money, den0=money, num1=money, den1=money)
 def test_decomposition_effects_add_up_to_the_total_change(num0, den0, num1, den1):
-    d = trajectory.decompose_change(num0, den0, num1, den1)
+    d = progress_gaps.decompose_change(num0, den0, num1, den1)
     assert d is not None
     scale = max(1.0, abs(d.numerator_effect_pp), abs(d.total_pp))
     assert d.numerator_effect_pp + d.denominator_effect_pp == pytest.approx(
         d.total_pp, rel=0, abs=4e-16 * scale
     )
-    back = trajectory.decompose_change(num1, den1, num0, den0)  # symmetric: reversing time flips the signs
+    back = progress_gaps.decompose_change(num1, den1, num0, den0)  # symmetric: reversing time flips the signs
     assert back is not None
     assert back.numerator_effect_pp == pytest.approx(-d.numerator_effect_pp, abs=1e-9 * scale)
 
@@ -429,9 +431,9 @@ def test_decomposition_effects_add_up_to_the_total_change(num0, den0, num1, den1
 )
 def test_region_contributions_add_up_to_the_city_gap(rows, target):
     named = [(f"R{i}", n, d) for i, (n, d) in enumerate(rows)]
-    gaps = trajectory.region_gap_contributions(named, target)
+    gaps = progress_gaps.region_gap_contributions(named, target)
     assert gaps.total == math.fsum(g.gap_money for g in gaps.regions)
-    city = trajectory.catch_up_money(sum(n for n, _ in rows), sum(d for _, d in rows), target)
+    city = progress_gaps.catch_up_money(sum(n for n, _ in rows), sum(d for _, d in rows), target)
     assert city == pytest.approx(gaps.total, rel=1e-9, abs=1e-6)
     if gaps.total:
         assert math.fsum(g.share or 0.0 for g in gaps.regions) == pytest.approx(1.0, abs=1e-6)

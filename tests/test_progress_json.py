@@ -9,9 +9,12 @@ Two units (南湖区, 秀洲区), full years 2024 and 2025 (1—12月), all-indu
 | 2025Q4 | 南湖 | 1650 / 50000 | 24000 / 50000 | 37000 / 50000 |
 | 2025Q4 | 秀洲 | 1400 / 48000 | 23000 / 48000 | 34560 / 48000 |
 
+The city's own total rows (330400) hold the sums of the two units: the city's figure is complete
+(issue 12: a sum over some of the nine units is not the city's), and the numbers are those sums.
+
 City 2024 → 2025: R&D 3.0 % → 3050/98000 = 3.1122 %; new product 49 % → 47000/98000 = 47.959 %;
-high-tech 70 % → 71560/98000 = 73.020 %. Baseline 2024Q4 (t₀ = 2025.0), latest 2025Q4 (t = 2026.0),
-deadline 2027Q4 (T = 2028.0).
+high-tech 70 % → 71560/98000 = 73.020 %. Baseline 2024Q4 (t₀ = 2024), latest 2025Q4 (t = 2025),
+target year 2027 (T = 2027): whole years of the same-quarter series.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ ROWS = """2024Q4,南湖区,,1500,50000,25000,50000,35000,50000
 2024Q4,秀洲区,,1500,50000,24000,50000,35000,50000
 2025Q4,南湖区,,1650,50000,24000,50000,37000,50000
 2025Q4,秀洲区,,1400,48000,23000,48000,34560,48000
+2024Q4,嘉兴市,,3000,100000,49000,100000,70000,100000
+2025Q4,嘉兴市,,3050,98000,47000,98000,71560,98000
 """
 TODAY = dt.date(2026, 2, 1)
 
@@ -135,9 +140,11 @@ def test_a_target_already_met(con):
     ht = status(con)["hightech_share"]
     assert ht["glide"]["status"] == "achieved"
     assert ht["pace_class"] == "achieved"
-    # 73 % × 98000 − 71560 = −20: met, 20 万元 to spare
-    assert ht["catch_up"]["extra_numerator"] == pytest.approx(-20.0)
+    # the band 73 % ± 1 pp counts from 72 %: 72 % × 98000 − 71560 = −1000, met, 1000 万元 to spare
+    assert ht["catch_up"]["extra_numerator"] == pytest.approx(-1000.0)
+    assert ht["catch_up"]["aims_at"] == pytest.approx(0.72)
     assert ht["catch_up"]["met"] is True
+    assert "在目标区间内" in ht["catch_up"]["text"] and "需再增加" not in ht["catch_up"]["text"]
 
 
 def test_show_the_work(con):
@@ -147,7 +154,7 @@ def test_show_the_work(con):
         "2025Q4",
         "2027Q4",
     )
-    assert (work["t0"], work["t"], work["T"]) == (2025.0, 2026.0, 2028.0)
+    assert (work["t0"], work["t"], work["T"]) == (2024, 2025, 2027)
     assert work["base"] == pytest.approx(0.03) and work["target"] == 0.0315
     assert work["r"] == pytest.approx(0.0374150, abs=1e-6)
     assert work["uploads"] == {"base": [1], "latest": [1]}

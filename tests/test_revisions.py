@@ -111,3 +111,64 @@ def test_kpi_rollback_command(db, capsys):
     assert _vintages(db) == [(first.upload_id, 30.0, True), (second.upload_id, 45.0, False)]
     assert main.main(["rollback", str(second.upload_id), "--lang", "en", "--db", str(db)]) == 2
     assert capsys.readouterr().err.strip() == f"no committed upload {second.upload_id} to roll back"
+
+
+# one value changed (南湖区's R&D 30 → 45), one row exactly as stored (秀洲区)
+MIXED = stats_csv("2025Q1,南湖区,,45,1000,500,1000,70,100", "2025Q1,秀洲区,,10,1000,500,1000,70,100")
+
+
+def test_a_row_equal_to_the_stored_one_is_unchanged_everywhere(db, tmp_path):
+    """Issue 12 item 3: the preview said 1 revised, 1 unchanged while the commit, the history, the
+    CLI and the audit trail said 2 revised, and the identical row became a new vintage."""
+    from support import TODAY
+
+    from kpi.store import audit
+    from kpi.ui.upload import preview
+
+    first = ingest_text(db, V1)
+    with connection.connect(db) as con:
+        changes = preview_changes(con, check_stats(con, MIXED.encode(), "mixed.csv", today=TODAY).rows)
+    _, _, n_new, n_revised = preview.counts("stats", changes)
+    assert (n_new, n_revised) == (0, 1)  # the preview: 1 revised, so 1 of the 2 rows unchanged
+
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    done = run_kpi("ingest", "stats", str(path), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "2 行（新增 0 行，修订 1 行，未变 1 行）" in done.stdout
+    with connection.connect(db) as con:
+        ups = queries.uploads(con).set_index("id")
+        second = int(ups.index.max())
+        event = audit.detail_of(audit.list_events(con).iloc[0]["detail"])
+    assert (ups.loc[second, "rows"], ups.loc[second, "new_rows"], ups.loc[second, "revised_rows"]) == (
+        2,
+        0,
+        1,
+    )
+    assert ups.loc[second, "unchanged_rows"] == 1
+    history = run_kpi("uploads", db=db)
+    assert history.returncode == 0 and "unchanged_rows" in history.stdout
+    assert (event["revised"], event["unchanged"], event["new"]) == (1, 1, 0)
+    # the identical row started no new vintage: the stored one still counts, under its upload
+    assert _vintages(db, "330411") == [(first.upload_id, 10.0, True)]
+    assert _vintages(db) == [(first.upload_id, 30.0, False), (second, 45.0, True)]
+    # rolling the upload back touches only the row it changed
+    with connection.connect(db) as con:
+        assert writes.rollback_upload(con, second) == 1
+    assert _vintages(db, "330411") == [(first.upload_id, 10.0, True)]
+    assert value(db, "rd_intensity", period="2025Q1", region="南湖区") == 0.03
+
+
+def test_a_file_identical_to_the_stored_data_writes_no_vintage(db):
+    first = ingest_text(db, V1)
+    again = ingest_text(db, V1, "again.csv")
+    assert _vintages(db) == [(first.upload_id, 30.0, True)]
+    assert again.stored and (again.rows, again.new_rows, again.revised_rows, again.unchanged_rows) == (
+        2,
+        0,
+        0,
+        2,
+    )
+    # an empty cell over an empty stored one is no change either (enterprises are empty here)
+    with connection.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM stat_values").fetchall()[0][0] == 2

@@ -204,6 +204,7 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
                     rows=result.rows,
                     new=result.new_rows,
                     revised=result.revised_rows,
+                    unchanged=result.unchanged_rows,
                     upload_id=result.upload_id,
                 )
             )

@@ -26,14 +26,21 @@ def cluster_ratios(
     viewer: roles.Viewer | None = None,
 ) -> pd.DataFrame:
     """One row per cluster and ratio for the city (region None) or one region (a code).
-    A `viewer` may ask only for a region it may see (Forbidden otherwise)."""
+    A `viewer` may ask only for a region it may see (Forbidden otherwise).
+
+    A cluster's city figure needs every unit whose rows make it (the units with rows for that
+    cluster in any period), or the city's own cluster row: until then it is left out (issue 12)."""
     scope = roles.authorize_scope(viewer, region)
     frame = queries.cluster_sums(con, period=period, region=scope)
+    hosts = None
+    if scope is None:
+        hosts = queries.cluster_regions(con).groupby("cluster")["region"].nunique().to_dict()
     rows = []
     for cluster, part in frame.groupby("cluster", sort=True):
+        expected = None if hosts is None else int(hosts.get(cluster, 0))
         for r in RATIOS:
-            s = pick_scope_sums(part.drop(columns="cluster"), r.code).get(period)
-            if s is None:
+            s = pick_scope_sums(part.drop(columns="cluster"), r.code, expected).get(period)
+            if s is None or not s["complete"]:
                 continue
             rows.append(
                 {

@@ -5,9 +5,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi.engine.sums import by_period, pick, pick_scope_sums
+from kpi.engine.sums import by_period, complete_only, pick, pick_scope_sums
 from kpi.model import roles
-from kpi.model.definitions import RATIOS
+from kpi.model.definitions import ALL_CLUSTER, RATIOS
 from kpi.model.errors import UnknownScope
 from kpi.model.periods import parse_period
 from kpi.progress import compute
@@ -34,13 +34,20 @@ def ratio_series(
     viewer: roles.Viewer | None = None,
 ) -> pd.DataFrame:
     """Every period's ratios for one scope: period, indicator, value, numerator, denominator, basis.
-    A `viewer` may ask only for a scope it may see (as in kpi_status)."""
+    A `viewer` may ask only for a scope it may see (as in kpi_status).
+
+    For the city, a period whose sum lacks some of the units that make it (and has no city row)
+    is left out: it is not the city's figure (kpi_status reports it as `incomplete`)."""
     region_code = _authorized_region(con, viewer, region, cluster)
     scope_region = None if region_code == "330400" else region_code
-    frame = queries.sums(con, cluster=resolve_cluster(con, cluster), region=scope_region)
+    code = resolve_cluster(con, cluster)
+    frame = queries.sums(con, cluster=code, region=scope_region)
+    expected = None
+    if scope_region is None:
+        expected = len(reference_units(con)) if code == ALL_CLUSTER else len(queries.cluster_hosts(con, code))
     rows = []
     for r in RATIOS:
-        for period, s in pick_scope_sums(frame, r.code).items():
+        for period, s in complete_only(pick_scope_sums(frame, r.code, expected)).items():
             rows.append(
                 {
                     "period": period,

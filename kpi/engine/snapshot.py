@@ -62,6 +62,18 @@ def hosted_clusters(con: duckdb.DuckDBPyConnection, state: State, region: str) -
     return found
 
 
+def cluster_hosts(con: duckdb.DuckDBPyConnection, state: State, cluster: str) -> list[str]:
+    """The units whose rows make a cluster's city figure (queries.cluster_hosts), kept with the
+    state as `hosted_clusters` keeps its answer."""
+    found = state.hosts.get(cluster)
+    if found is None:
+        found = queries.cluster_hosts(con, cluster)
+        path = _database_file(con)
+        if state.stamp is None or (path is not None and _file_stamp(path) == state.stamp):
+            state.hosts[cluster] = found
+    return found
+
+
 # ---------------------------------------------------------------- what a status keeps between calls
 
 
@@ -75,6 +87,8 @@ class Reference:
     regions: Mapping[str, str]  # folded name → region code (reference.region_lookup)
     clusters: Mapping[str, str]  # folded name → cluster code (reference.cluster_lookup)
     units: tuple[str, ...]  # the reporting units, in their order (reference.units)
+    unit_names_zh: Mapping[str, str]  # unit code → short name, English name (for sentences)
+    unit_names_en: Mapping[str, str]
     taxonomy: tuple[str, ...]  # cluster codes in the taxonomy's order
     names_zh: Mapping[str, Any]
     names_en: Mapping[str, Any]
@@ -94,6 +108,8 @@ class State:
     demo: frozenset[int]  # the demo uploads
     ref: Reference
     hosted: dict[str, list[str]] = field(default_factory=dict)  # region → the clusters it hosts
+    latest_complete: str | None = None  # the latest quarter every unit (or the city row) reported
+    hosts: dict[str, list[str]] = field(default_factory=dict)  # cluster → the units with its rows
 
 
 _CACHE_SIZE = 8
@@ -107,11 +123,14 @@ _lock = threading.Lock()
 
 def _load_reference(con: duckdb.DuckDBPyConnection, fingerprint: str) -> Reference:
     taxonomy = cluster_table(con)
+    units = reference_units(con)
     return Reference(
         fingerprint=fingerprint,
         regions=region_lookup(con),
         clusters=cluster_lookup(con),
-        units=tuple(reference_units(con)["code"]),
+        units=tuple(units["code"]),
+        unit_names_zh=dict(zip(units["code"], units["short_name"].fillna(units["name"]), strict=True)),
+        unit_names_en=dict(zip(units["code"], units["name_en"].fillna(units["name"]), strict=True)),
         taxonomy=tuple(taxonomy["code"]),
         names_zh=dict(zip(taxonomy["code"], taxonomy["name"], strict=True)),
         names_en=dict(zip(taxonomy["code"], taxonomy["name_en"], strict=True)),
@@ -162,17 +181,17 @@ def read_state(con: duckdb.DuckDBPyConnection) -> State:
     path = _database_file(con)
     stamp = _file_stamp(path) if path else None
     called = now_us()
-    started, version, latest, fingerprint, demo = queries.status_state(con)
+    started, version, latest, fingerprint, demo, complete = queries.status_state(con)
     ref = _reference(con, fingerprint)
     if path is not None and started >= called and _file_stamp(path) == stamp:
         assert stamp is not None
-        state = State(stamp, version, latest, frozenset(demo), ref)
+        state = State(stamp, version, latest, frozenset(demo), ref, latest_complete=complete)
         with _lock:
             _shared[(path, stamp)] = state
             while len(_shared) > 2 * _CACHE_SIZE:
                 _shared.popitem(last=False)
     else:  # inside the caller's transaction its changes are not on file yet; or in memory
-        state = State(None, version, latest, frozenset(demo), ref)
+        state = State(None, version, latest, frozenset(demo), ref, latest_complete=complete)
         with _lock:
             _local[con] = state
     return state

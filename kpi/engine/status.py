@@ -23,6 +23,7 @@ from kpi.engine.platform_status import entries_from_register
 from kpi.engine.snapshot import (
     State,
     as_float,
+    cluster_hosts,
     create_macros,
     has_macros,
     hosted_clusters,
@@ -34,21 +35,41 @@ from kpi.engine.snapshot import (
 )
 from kpi.engine.sums import pick_fast
 from kpi.model import roles
-from kpi.model.definitions import ALL_CLUSTER, CITY_CODE, RATIOS, indicator_label
+from kpi.model.definitions import ALL_CLUSTER, CITY_CODE, RATIOS, Status, indicator_label
 from kpi.model.errors import UnknownScope
 from kpi.model.periods import Period, from_code, parse_period
-from kpi.progress import compute
+from kpi.progress import basis, compute
 from kpi.progress import entry as progress_entry
 from kpi.progress.compute import Target
 from kpi.store import queries
+from kpi.text.lookup import pick
+from kpi.text.progress import PROGRESS_TEXT
 
 
 def ratio_entry(
     target: Target, now: dict[str, Any] | None, before: dict[str, Any] | None, lang: str
 ) -> dict[str, Any]:
+    """The contract's keys of one ratio at a period (`now`) against the same period a year
+    earlier (`before`), both the per-period sums of kpi.engine.sums.
+
+    `value` is the scope's own figure (the city's own row where uploaded). The same-period change
+    compares like with like (kpi.progress.basis): where the two periods stand on different bases,
+    both are taken as the sum of the units where both have it, and `value_compared`,
+    `previous_value`, `change_pp` are on that basis (`comparison_basis`); `basis_note` says so,
+    or that no common basis exists. `change_pp` = (value_compared − previous_value) × 100 always.
+    A `now` that is not complete (some units missing, no city row) keeps its partial `value`
+    (with numerator, denominator and `complete: False`) but no gap and no same-period change: a
+    sum of the units that have reported is no city figure to measure; kpi_status gives it the
+    status `incomplete`.
+    """
+    complete = bool(now is None or now.get("complete", True))
+    if before is not None and not before.get("complete", True):
+        before = None  # a partial sum is no figure to compare with
     value = compute.ratio(now["numerator"], now["denominator"]) if now else None
-    previous = compute.ratio(before["numerator"], before["denominator"]) if before else None
-    gap = None if value is None else target.value - value
+    aligned = basis.align(now if complete else None, before)
+    compared = basis.ratio(aligned.now)
+    previous = basis.ratio(aligned.before)
+    gap = None if value is None or not complete else target.value - value
     return {
         "label": indicator_label(target.indicator, lang),
         "value": value,
@@ -64,13 +85,20 @@ def ratio_entry(
         "source": target.source,
         "gap": gap,
         "gap_pp": None if gap is None else gap * 100,
-        "shortfall_pp": compute.shortfall_pp(value, target),
+        "shortfall_pp": compute.shortfall_pp(value, target) if complete else None,
+        "gap_text": compute.gap_text(value if complete else None, target, lang),
         "previous_value": previous,
-        "change_pp": compute.change_pp(value, previous),
+        "value_compared": compared,
+        "change_pp": compute.change_pp(compared, previous),
         "status": compute.ratio_status(value, target).value,
         "status_rule": compute.ratio_rule(target, lang),
         "basis": now["basis"] if now else None,
+        "previous_basis": aligned.before_basis,
+        "comparison_basis": aligned.now_basis if aligned.before is not None else None,
+        "basis_consistent": aligned.consistent,
+        "basis_note": basis.note(aligned, lang, "previous"),
         "units_reporting": now["units_reporting"] if now else 0,
+        "complete": complete,
         "uploads": now["uploads"] if now else [],
     }
 
@@ -115,7 +143,10 @@ def kpi_status(
             if ref is not None and ref is not state.ref and not last:
                 continue  # the names were looked up in another snapshot than the state's
         scope_region = None if region_code == CITY_CODE else region_code
-        chosen = p or (from_code(state.latest) if state.latest else Period.latest_complete(today))
+        # the default period is the latest complete quarter (every unit, or the city's own row);
+        # while no quarter is complete yet, the latest with data
+        default = state.latest_complete or state.latest
+        chosen = p or (from_code(default) if default else Period.latest_complete(today))
         macros = has_macros(con)  # None: not tried yet on this connection
         macro = bool(macros)
         called = now_us()
@@ -132,7 +163,12 @@ def kpi_status(
     hosted = None
     if scope_region is not None and cluster_code == ALL_CLUSTER:
         hosted = hosted_clusters(con, state, scope_region)
-    return _status(rows, state, chosen, region_code, cluster_code, hosted, today, lang)
+    makers = None  # the units whose rows make the city's figure
+    if scope_region is None:
+        makers = (
+            state.ref.units if cluster_code == ALL_CLUSTER else tuple(cluster_hosts(con, state, cluster_code))
+        )
+    return _status(rows, state, chosen, region_code, cluster_code, hosted, makers, today, lang)
 
 
 _N = len(queries.SUM_NAMES)
@@ -167,6 +203,7 @@ def _status(
     region_code: str | None,
     cluster_code: str,
     hosted: list[str] | None,
+    makers: Sequence[str] | None,
     today: dt.date | None,
     lang: str,
 ) -> dict[str, Any]:
@@ -179,25 +216,36 @@ def _status(
     as_of = max(p.end_date, today) if latest is None or p.code >= latest else p.end_date
     targets = ref.targets
     by_part, unit_rows = _scope_rows(rows, scope_region, state.demo)
-    unit_codes = ref.units if units else ()
+    unit_codes = tuple(makers) if units and makers is not None else ()
+    expected = len(unit_codes) if units else None
     indicators: dict[str, Any] = {}
     demo = False
     for i, ratio in enumerate(RATIOS):
         code, target = ratio.code, targets[ratio.code]
-        by_period = pick_fast(by_part, code)
+        by_period = pick_fast(by_part, code, expected)
         now = by_period.get(p.code)
         demo = demo or bool(now and now["demo"])
         entry = ratio_entry(target, now, by_period.get(prev.code), lang)
         entry["previous_period"] = prev.code
         unit_sums = _unit_tuples(unit_rows, unit_codes, 1 + 2 * i) if units else None
-        keys = progress_entry.enrich(by_period, target, p, lang=lang, units=unit_sums)
+        if unit_sums is not None:
+            entry["reported_units"] = [u for u, n, _ in unit_sums if n is not None]
+            entry["missing_units"] = [u for u, n, _ in unit_sums if n is None]
+        keys = progress_entry.enrich(by_period, target, p, lang=lang, units=unit_sums if units else None)
         entry.update(keys)
-        # the light follows the glide path where it can be judged (issue: progress analytics),
-        # else the plain gap-to-target rule; `status_basis` says which
-        light = progress_entry.glide_light(keys, target, lang) if now else None
-        entry["status_basis"] = "glide_path" if light else "gap_to_target"
-        if light:
-            entry["status"], entry["status_rule"] = light
+        if not entry["complete"]:
+            # some units have not reported and the city sent no total row: the partial sum is no
+            # city figure, so there is no light from it (issue 12: one unit's early report)
+            entry["status"] = Status.INCOMPLETE.value
+            entry["status_basis"] = "incomplete"
+            entry["status_rule"] = _incomplete_rule(entry, ref, lang)
+        else:
+            # the light follows the glide path where it can be judged (issue: progress analytics),
+            # else the plain gap-to-target rule; `status_basis` says which
+            light = progress_entry.glide_light(keys, target, lang) if now else None
+            entry["status_basis"] = "glide_path" if light else "gap_to_target"
+            if light:
+                entry["status"], entry["status_rule"] = light
         indicators[code] = entry
     register_rows = (
         ref.platforms if scope_region is None else [r for r in ref.platforms if r["region"] == scope_region]
@@ -222,6 +270,8 @@ def _status(
         "cluster": None if cluster_code == ALL_CLUSTER else cluster_code,
         "previous_period": prev.code,
         "latest_period": latest,
+        "latest_complete_period": state.latest_complete,
+        **_completeness(by_part, unit_rows, unit_codes, p, units),
         "platforms_as_of": as_of.isoformat(),
         "demo": demo,
         "indicators": indicators,
@@ -246,6 +296,45 @@ def _add_unit_row(units: dict[str, list[Any]], row: tuple) -> None:
                 have[i], have[i + 1] = parts[i], parts[i + 1]
             else:
                 have[i], have[i + 1] = have[i] + parts[i], have[i + 1] + parts[i + 1]
+
+
+def _completeness(
+    by_part: Mapping[str, Mapping[str, Any]],
+    unit_rows: Mapping[str, Any],
+    makers: Sequence[str],
+    p: Period,
+    city: bool,
+) -> dict[str, Any]:
+    """Whether the scope's figure at `p` is complete, and for the city who has reported.
+
+    The city (or a cluster's city figure): complete with its own total row, or once every unit
+    that makes it has sent its row. A region: complete once it has a row for the period."""
+    parts = by_part.get(p.code) or {}
+    if not city:
+        return {"complete": bool(parts), "reported_units": None, "missing_units": None}
+    reported = [u for u in makers if u in unit_rows]
+    return {
+        "complete": "city" in parts or (bool(makers) and len(reported) == len(makers)),
+        "city_total_row": "city" in parts,
+        "reported_units": reported,
+        "missing_units": [u for u in makers if u not in unit_rows],
+    }
+
+
+def _incomplete_rule(entry: Mapping[str, Any], ref: Any, lang: str) -> str:
+    """The rule of an incomplete city figure, naming the units that have reported."""
+    names = ref.unit_names_zh if lang == "zh" else ref.unit_names_en
+    reported = entry.get("reported_units") or []
+    missing = entry.get("missing_units") or []
+    listed = ("、" if lang == "zh" else ", ").join(names.get(u, u) for u in reported)
+    return pick(
+        PROGRESS_TEXT,
+        "incomplete.rule",
+        lang,
+        reported=len(reported),
+        expected=len(reported) + len(missing),
+        names=listed or pick(PROGRESS_TEXT, "incomplete.none", lang),
+    )
 
 
 _PERIOD_CODE = re.compile(r"(\d{4})Q([1-4])")

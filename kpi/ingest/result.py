@@ -32,6 +32,11 @@ class IngestResult:
     def stored(self) -> bool:
         return self.upload_id is not None
 
+    @property
+    def unchanged_rows(self) -> int:
+        """Rows identical to the stored ones: neither new nor revised, nothing written for them."""
+        return self.rows - self.new_rows - self.revised_rows
+
 
 def flag(
     report: Report,

@@ -102,9 +102,9 @@ def ingest_stats(
                 uploaded_by=uploaded_by,
                 is_demo=is_demo,
             )
-            new, revised = writes.write_stats(con, uid, ROWS)
+            new, revised, unchanged = writes.write_stats(con, uid, ROWS)
             writes.store_issues(con, uid, issues_frame(checked.report.warnings))
-            writes.finish_upload(con, uid, n, new, revised)
+            writes.finish_upload(con, uid, n, new, revised, unchanged)
     return IngestResult(checked.report, uid, n, new, revised)
 
 

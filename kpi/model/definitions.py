@@ -20,6 +20,9 @@ class Status(StrEnum):
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
     NO_TARGET = "no_target"  # a count below the city scope: the plan sets no target there
+    # a city figure (or a cluster's city figure) while some of the units that make it have not
+    # reported and the city sent no total row of its own: no light from a partial sum
+    INCOMPLETE = "incomplete"
 
 
 class TargetKind(StrEnum):

@@ -11,6 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kpi.model.definitions import Status, TargetKind
+from kpi.text.lookup import pick
+from kpi.text.numbers import pct, sign
+from kpi.text.numbers import pp as _pp
+from kpi.text.progress import PROGRESS_TEXT
+
+
+def pp_words(value: float, lang: str) -> str:
+    """Unsigned percentage points as the cards write them (0.06个百分点, 0.06 pp)."""
+    return _pp(value, lang, signed=False)
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -64,6 +73,35 @@ def shortfall_pp(value: float | None, target: Target) -> float | None:
 
 
 _PP_TOLERANCE = 1e-9  # percentage points; far below any published precision
+
+
+def gap_text(value: float | None, target: Target, lang: str = "zh") -> str:
+    """The gap in words, by the same rule as the light (`ratio_status`): '距目标 0.06个百分点'
+    below a point or floor target, '超出目标 0.36个百分点' at or above it; for a band, inside it
+    '在目标区间内（72.00%—74.00%）', below it the distance to its lower edge, above it the
+    distance beyond its upper edge. '—' without a value."""
+    if value is None:
+        return "—"
+    pp = (target.value - value) * 100
+    if target.kind is TargetKind.BAND and target.band_pp:
+        band = target.band_pp
+        low, high = pct(target.value - band / 100), pct(target.value + band / 100)
+        if pp - band > _PP_TOLERANCE:
+            return pick(PROGRESS_TEXT, "gap.band_below", lang, gap=_gap_words(pp - band, lang), low=low)
+        if -pp - band > _PP_TOLERANCE:
+            return pick(PROGRESS_TEXT, "gap.band_above", lang, gap=_gap_words(-pp - band, lang), high=high)
+        return pick(PROGRESS_TEXT, "gap.band_within", lang, low=low, high=high)
+    if pp > _PP_TOLERANCE:
+        return pick(PROGRESS_TEXT, "gap.below", lang, gap=_gap_words(pp, lang))
+    if -pp > _PP_TOLERANCE:
+        return pick(PROGRESS_TEXT, "gap.above", lang, gap=_gap_words(-pp, lang))
+    return pick(PROGRESS_TEXT, "gap.on_target", lang)
+
+
+def _gap_words(gap_pp: float, lang: str) -> str:
+    """A gap that is not zero but would be written 0.00 is 'less than 0.01 pp': "距目标 0.00个百分点"
+    beside a light that says the target is not met would read as a contradiction."""
+    return pp_words(gap_pp, lang) if sign(gap_pp) else pick(PROGRESS_TEXT, "gap.tiny", lang)
 
 
 def ratio_status(value: float | None, target: Target) -> Status:

@@ -6,9 +6,12 @@ Units, everywhere in this module:
 - values and targets are **fractions** (0.0315, not 3.15);
 - differences of fractions are **percentage points** where a name ends in `_pp` (0.001 → 0.1);
 - money is **万元**, the unit the statistics are stored in;
-- time is **fractional years between quarter ends**: a period's time is `year + quarter / 4`
-  (2024Q3 → 2024.75, 2027Q4 → 2028.0), so the same quarter of two years is a whole number of
-  years apart and the deadline 2027-12-31 sits at 2028.0;
+- time is **whole years of a same-quarter series** (the Open SDG / Eurostat measure): the
+  baseline, the latest value and the target are the same quarter of their years (year-to-date
+  ratios are seasonal), so t₀ is the baseline's year, t the latest period's year and T the
+  target year (the deadline's year: 2027 for 2027-12-31). A Q1 and a Q4 series with the same
+  values therefore get the same path, pace and class: 2024 → 2027 is 3 years in any quarter. A
+  same-quarter value of the target year itself is held against the target;
 - growth rates (`r`, `r*`) are fractions per year (0.02 = 2 % a year).
 
 Every function returns None where a value is undefined (a missing value, a zero denominator, a
@@ -16,8 +19,10 @@ non-positive base for a growth rate, fewer than two points) rather than inventin
 
 The targets are "higher is better" (DOMAIN.md §1): a point target (R&D 3.15 %) and a floor
 (new-product ≥ 50 %) count as achieved at or above the value; a band (high-tech ≈ 73 % ± band_pp)
-counts as achieved from its lower edge upwards, as in `compute.shortfall_pp`. The glide path, the
-pace and the catch-up money all aim at the target value itself (73 % for the band).
+counts as achieved from its lower edge upwards, as in `compute.shortfall_pp`: one rule for the
+light, the glide and pace classes and the catch-up (`achieved_from`). The glide path and the pace
+aim at the target value itself (73 % for the band); the catch-up money aims at what counts as
+achieved (the band's lower edge), so that it never asks for more where the light says achieved.
 
 The JSON keys built from these results (and their texts) are assembled in `kpi.progress.entry`.
 """
@@ -25,8 +30,7 @@ The JSON keys built from these results (and their texts) are assembled in `kpi.p
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -75,8 +79,25 @@ class PaceClass(StrEnum):
 
 
 def period_time(period: Period) -> float:
-    """The end of a quarter in fractional years: 2024Q3 → 2024.75, 2027Q4 → 2028.0."""
+    """The end of a quarter in fractional years: 2024Q3 → 2024.75, 2027Q4 → 2028.0.
+
+    Not the time of a same-quarter series (that counts whole years: `series_time`)."""
     return period.year + period.quarter / 4
+
+
+def series_time(period: Period) -> int:
+    """A period's time in a same-quarter series: its year (2024Q1 and 2024Q4 → 2024)."""
+    return period.year
+
+
+def target_year(target: Target) -> int:
+    """The year whose same-quarter values are held against the target: the deadline's year."""
+    return target.deadline.year
+
+
+def target_period(target: Target, quarter: int) -> Period:
+    """The same quarter of the target year: where a series of that quarter must reach the target."""
+    return Period(target_year(target), quarter)
 
 
 def period_of(day: dt.date) -> Period:
@@ -146,12 +167,13 @@ def choose_baseline(
 
 
 def time_elapsed(base_period: Period, deadline: Period, period: Period) -> float | None:
-    """(t − t₀)/(T − t₀), clipped to [0, 1] after the deadline; None before the baseline or when
-    the baseline is at or after the deadline."""
-    span = period_time(deadline) - period_time(base_period)
+    """(t − t₀)/(T − t₀) in whole years of a same-quarter series (t₀ the baseline's year, t the
+    period's, T the deadline's), clipped to [0, 1] after the target year; None before the
+    baseline or when the baseline is in or after the target year."""
+    span = series_time(deadline) - series_time(base_period)
     if span <= 0 or period < base_period:
         return None
-    return min(1.0, (period_time(period) - period_time(base_period)) / span)
+    return min(1.0, (series_time(period) - series_time(base_period)) / span)
 
 
 def glide_expected(
@@ -194,12 +216,17 @@ def glide_thresholds(target: Target) -> tuple[float, float]:
     return green, max(green, amber)
 
 
-def glide_status(latest: float | None, expected: float | None, target: Target) -> GlideStatus:
+def glide_status(
+    latest: float | None, expected: float | None, target: Target, headline: float | None = None
+) -> GlideStatus:
     """Achieved by the kind's rule; else by the distance below the path (pp) against the target's
-    `glide_green_pp` / `glide_amber_pp`; grey when the value or the path is missing."""
+    `glide_green_pp` / `glide_amber_pp`; grey when the value or the path is missing.
+
+    `headline` (default `latest`) is the figure whose achievement counts: the scope's own figure,
+    where `latest` is the same period on the baseline's basis (kpi.progress.basis)."""
     if latest is None:
         return GlideStatus.INSUFFICIENT_DATA
-    if is_achieved(latest, target):
+    if is_achieved(latest if headline is None else headline, target):
         return GlideStatus.ACHIEVED
     if expected is None:
         return GlideStatus.INSUFFICIENT_DATA
@@ -225,11 +252,18 @@ class Glide:
     crossed: tuple[str, ...]
 
 
-def assess_glide(baseline: Baseline | None, latest: float | None, period: Period, target: Target) -> Glide:
+def assess_glide(
+    baseline: Baseline | None,
+    latest: float | None,
+    period: Period,
+    target: Target,
+    headline: float | None = None,
+) -> Glide:
     """Glide path, distance and light for one period.
 
     The light is grey (`insufficient_data`) at the baseline period itself (a series with one
-    point: nothing has moved yet), unless the value already counts as achieved.
+    point: nothing has moved yet), unless the value already counts as achieved. `headline`: as
+    in `glide_status` (the distance is measured with `latest`, on the baseline's basis).
     """
     deadline = deadline_period(target)
     green, amber = glide_thresholds(target)
@@ -237,7 +271,9 @@ def assess_glide(baseline: Baseline | None, latest: float | None, period: Period
     expected = glide_expected(base, baseline.period, target.value, deadline, period) if baseline else None
     distance = None if expected is None or latest is None else (expected - latest) * 100
     # at the baseline itself there is no progress to judge yet: grey unless already achieved
-    status = glide_status(latest, expected if baseline and baseline.period < period else None, target)
+    status = glide_status(
+        latest, expected if baseline and baseline.period < period else None, target, headline
+    )
     crossed = tuple(
         name
         for name, bound in (("glide_green_pp", green), ("glide_amber_pp", amber))
@@ -298,21 +334,24 @@ def pace(
     deadline_t: float,
     *,
     achieved_at: float | None = None,
+    headline: float | None = None,
 ) -> Pace:
     """The Open SDG / Statistics Canada progress measure on same-period values.
 
-    r* = (target/base)^(1/(T − t₀)) − 1, r = (latest/base)^(1/(t − t₀)) − 1, times in fractional
-    years. `achieved_at` (default: the target) is where the target counts as met: at or above it
+    r* = (target/base)^(1/(T − t₀)) − 1, r = (latest/base)^(1/(t − t₀)) − 1, times in years
+    (whole years of a same-quarter series: `series_time`, `target_year`). `achieved_at` (default: the target) is where the target counts as met: at or above it
     the class is `achieved`, whatever r is. A base already at or above the target with a latest
     value below it is `moving_away` (ratio None: r* ≤ 0 has no meaningful quotient). Grey
     (`insufficient_data`) when a value is missing, the base is not positive, or no time has passed
-    since the baseline (a series with one point).
+    since the baseline (a series with one point). `headline` (default `latest`): the figure whose
+    achievement counts, where `latest` is on the baseline's basis (kpi.progress.basis).
     """
     line = target if achieved_at is None else achieved_at
     r_star = annual_growth(base, target, deadline_t - base_t)
     r = annual_growth(base, latest, latest_t - base_t)
     ratio = r / r_star if r is not None and r_star is not None and r_star > 0 else None
-    if latest is not None and latest >= line - _TOL:
+    judged = latest if headline is None else headline
+    if latest is not None and judged is not None and judged >= line - _TOL:
         return Pace(r, r_star, ratio, PaceClass.ACHIEVED)
     if r is None or r_star is None:
         return Pace(r, r_star, None, PaceClass.INSUFFICIENT_DATA)
@@ -343,82 +382,3 @@ def required_pp_per_year(
     if latest is None or years <= 0:
         return None
     return (target - latest) * 100 / years
-
-
-def catch_up_money(numerator: float | None, denominator: float | None, target: float) -> float | None:
-    """Extra numerator (万元) that would have met `target` at the same denominator: target·den − num.
-
-    E.g. the R&D expense missing for 3.15 % at the current revenue. Signed: ≤ 0 means the target
-    was met, and its magnitude is the surplus. None when a value is missing or the denominator is 0.
-    """
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return target * denominator - numerator
-
-
-@dataclass(frozen=True)
-class RegionGap:
-    region: str
-    gap_money: float  # 万元, target·den − num; negative = a surplus that offsets others
-    share: float | None  # gap_money / total; None when the total is 0
-
-
-@dataclass(frozen=True)
-class GapContributions:
-    total: float  # 万元: the scope's gap, the exact (fsum) sum of the regions' gaps
-    regions: tuple[RegionGap, ...]
-    missing: tuple[str, ...]  # regions without both parts of the ratio: not in the total
-
-
-def region_gap_contributions(
-    rows: Sequence[tuple[str, float | None, float | None]], target: float
-) -> GapContributions:
-    """Each region's share of the city's gap in money at the target ratio.
-
-    Because a ratio over a group is Σnum/Σden, the city's gap target·Σden − Σnum is exactly the
-    sum of the regions' target·den − num; the total is that sum (`math.fsum`, correctly rounded).
-    Regions with a missing part (or a zero denominator) are listed in `missing` and left out, as
-    the sums leave them out of the city ratio. Shares are signed and add to 1.
-    """
-    gaps: list[tuple[str, float]] = []
-    missing: list[str] = []
-    for region, num, den in rows:
-        money = catch_up_money(num, den, target)
-        if money is None:
-            missing.append(region)
-        else:
-            gaps.append((region, money))
-    total = math.fsum(g for _, g in gaps)
-    regions = tuple(RegionGap(r, g, g / total if total else None) for r, g in gaps)
-    return GapContributions(total, regions, tuple(missing))
-
-
-# ---------------------------------------------------------------- why it moved
-
-
-@dataclass(frozen=True)
-class Decomposition:
-    total_pp: float  # change of the ratio, pp
-    numerator_effect_pp: float  # part due to the numerator's change, pp
-    denominator_effect_pp: float  # part due to the denominator's change, pp
-
-
-def decompose_change(
-    num0: float | None, den0: float | None, num1: float | None, den1: float | None
-) -> Decomposition | None:
-    """Split the change n1/d1 − n0/d0 (in pp) into a numerator and a denominator effect.
-
-    Symmetric (midpoint, the two-factor Shapley) split, so the order of the factors does not
-    matter and the effects add up to the total:
-    numerator effect = ½(n1 − n0)(1/d0 + 1/d1), denominator effect = ½(n0 + n1)(1/d1 − 1/d0).
-    The denominator effect is computed as total − numerator effect (algebraically the same), so
-    the two add up to the total to the last rounding even when they nearly cancel. A falling
-    denominator gives a positive denominator effect. None when a value is missing or a
-    denominator is 0.
-    """
-    if None in (num0, den0, num1, den1) or den0 == 0 or den1 == 0:
-        return None
-    assert num0 is not None and den0 is not None and num1 is not None and den1 is not None
-    total = (num1 / den1 - num0 / den0) * 100
-    numerator = 50 * (num1 - num0) * (1 / den0 + 1 / den1)
-    return Decomposition(total, numerator, total - numerator)

@@ -40,8 +40,12 @@ def work(
     glide: trajectory.Glide,
     pace: trajectory.Pace,
     lang: str,
+    basis_note: str | None = None,
 ) -> dict[str, Any]:
-    """Every number the glide light and the pace class rest on, and the sentence that uses them."""
+    """Every number the glide light and the pace class rest on, and the sentence that uses them.
+
+    `latest` is the period's value on the baseline's basis; `basis_note` says so where that is
+    not the scope's own figure (kpi.progress.basis). Times are whole years (trajectory.series_time)."""
     crossed = [
         {"name": name, "value": bound, "observed_pp": glide.distance_pp}
         for name, bound in (("glide_green_pp", glide.green_pp), ("glide_amber_pp", glide.amber_pp))
@@ -66,9 +70,11 @@ def work(
         "target": target.value,
         "achieved_from": trajectory.achieved_from(target),
         "deadline_period": deadline.code,
-        "t0": trajectory.period_time(baseline.period) if baseline else None,
-        "t": trajectory.period_time(period),
-        "T": trajectory.period_time(deadline),
+        "t0": trajectory.series_time(baseline.period) if baseline else None,
+        "t": trajectory.series_time(period),
+        "T": trajectory.target_year(target),
+        "time_rule": "whole years of the same-quarter series",
+        "basis_note": basis_note,
         "expected": glide.expected,
         "distance_pp": glide.distance_pp,
         "r": pace.r,
@@ -79,7 +85,7 @@ def work(
             "base": list(base_row.get("uploads") or []) if base_row else [],
             "latest": list(now_row.get("uploads") or []) if now_row else [],
         },
-        "text": work_text(baseline, period, latest, target, deadline, glide, pace, rows, lang),
+        "text": work_text(baseline, period, latest, target, deadline, glide, pace, rows, lang, basis_note),
     }
 
 
@@ -93,6 +99,7 @@ def work_text(
     pace: trajectory.Pace,
     rows: Mapping[Period, Mapping[str, Any]],
     lang: str,
+    basis_note: str | None = None,
 ) -> str:
     zh = lang == "zh"
     lab = period.label(lang)
@@ -112,6 +119,16 @@ def work_text(
         if zh
         else f"target {pct_text(target.value)} ({deadline.label('en')})",
     ]
+    if baseline:  # whole years of the same-quarter series, the same in every quarter
+        years = trajectory.series_time(period) - trajectory.series_time(baseline.period)
+        allowed = trajectory.target_year(target) - trajectory.series_time(baseline.period)
+        parts.append(
+            f"按同期整年计：已过{years}年，共{allowed}年"
+            if zh
+            else f"whole years of the same period: {years} of {allowed}"
+        )
+    if basis_note:
+        parts.append(basis_note)
     g = pick(LABELS, f"glide.{glide.status.value}", lang)
     if glide.expected is not None and glide.distance_pp is not None:
         below = glide.distance_pp >= 0

@@ -17,6 +17,7 @@ from kpi.reports.charts import SHOW_ALL_UP_TO, SHOW_EACH
 from kpi.text import numbers
 from kpi.text.dashboard import UI_TEXT
 from kpi.text.lookup import pick
+from kpi.text.progress import PROGRESS_TEXT
 from kpi.text.ranking import RANKING_TEXT
 
 BELOW = "below_target"  # an item naming the units below a ratio target
@@ -51,6 +52,8 @@ def gap_sentence(gap_pp: float | None, lang: str, entry: Mapping[str, Any] | Non
     `entry` with band_pp): the light counts from the band's lower edge (shortfall_pp), so the
     sentence does too: '距目标区间下沿72.00% 0.36个百分点', or '已达到目标区间下沿72.00%'.
     """
+    if entry and entry.get("gap_text"):  # the status's own sentence (kpi.progress.compute.gap_text)
+        return str(entry["gap_text"])
     if gap_pp is None or pd.isna(gap_pp):
         return numbers.DASH
     band = (entry or {}).get("band_pp")
@@ -68,6 +71,25 @@ def gap_sentence(gap_pp: float | None, lang: str, entry: Mapping[str, Any] | Non
         return pick(UI_TEXT, key, lang, gap=numbers.pp(gap_pp, lang, signed=False))
     key = _gap_key(gap_pp, "card.above_tiny", "card.above")
     return pick(UI_TEXT, key, lang, gap=numbers.pp(-gap_pp, lang, signed=False))
+
+
+def achieved_line(target: Target) -> float:
+    """What counts as achieved (trajectory.achieved_from): the target, or a band's lower edge."""
+    return trajectory.achieved_from(target)
+
+
+def achieved_words(target: Target, lang: str) -> str:
+    """'3.15%', or for a band '72.00%（73%±1个百分点区间下沿）'."""
+    if target.kind is TargetKind.BAND and target.band_pp:
+        return pick(
+            PROGRESS_TEXT,
+            "band.edge",
+            lang,
+            edge=numbers.pct(achieved_line(target)),
+            centre=f"{target.value * 100:g}%",
+            band=f"{target.band_pp:g}",
+        )
+    return numbers.pct(target.value)
 
 
 def uncovered_sentence(names: list[str], lang: str) -> str:
@@ -120,7 +142,8 @@ def attention_items(
     lang: str = "zh",
 ) -> list[Attention]:
     """The indicators at risk or off track (in the status's order), then per ratio the units
-    whose value in `ranking` is below the target's value."""
+    whose value in `ranking` is below what counts as achieved (the target, or a band's lower
+    edge: the rule of the light, so that no unit with an achieved light is listed)."""
     ind = status["indicators"]
     items = [
         Attention(entry["status"], code, entry["label"], why(code, entry, lang))

@@ -117,6 +117,7 @@ def narrative(data: dict[str, Any]) -> str:
         Status.AT_RISK: "项有风险",
         Status.OFF_TRACK: "项滞后",
         Status.NO_DATA: "项暂无数据",
+        Status.INCOMPLETE: "项数据未报齐",
     }
     parts = [f"{tally[s]}{w}" for s, w in words.items() if tally[s]]
     sentences = [
@@ -130,8 +131,8 @@ def narrative(data: dict[str, Any]) -> str:
         if e["value"] is None or e["status"] == Status.ACHIEVED or extra is None or extra <= 0:
             continue
         num = r.numerator
-        needs.append(
-            f"{r.short_zh}{pct(e['value'])}，距{pct(e['target'])}尚差{pp(e['gap_pp'], signed=False)}，"
+        needs.append(  # the gap and the money by the light's rule (a band: from its lower edge)
+            f"{r.short_zh}{pct(e['value'])}，{e.get('gap_text') or '距' + pct(e['target']) + '尚差' + pp(e['gap_pp'], signed=False)}，"
             f"按当前规模需再增加{_field(num)}{money(extra)}"
         )
     if needs:
@@ -244,13 +245,14 @@ def html_page(data: dict[str, Any]) -> str:
 def _card(code: str, e: dict[str, Any], status: dict[str, Any]) -> str:
     colour = style.status_colour(e["status"])
     if code in RATIO:
-        value = pct(e["value"])
+        value = pct(e["value"] if e.get("complete", True) else None)  # a partial sum is no figure
         band = f"±{e['band_pp']:g}个百分点" if e.get("band_pp") else ""
         lines = [
             f"目标 {COMPARATOR.get(e['comparator'], e['comparator'])} {pct(e['target'])}{band}"
             f"（{e['deadline'][:4]}年）",
             gap_sentence(e["gap_pp"], "zh", e),
             _change_words(code, e, status),
+            *([e["basis_note"]] if e.get("basis_note") else []),  # the periods' bases (issue 12)
         ]
     elif code == "cluster_coverage":
         value = pct(e["value"], 1)

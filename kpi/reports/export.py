@@ -292,6 +292,8 @@ def status_table(status: dict[str, Any]) -> Sheet:
                 "判定规则": e.get("status_rule", ""),
                 "追赶要求": (e.get("catch_up") or {}).get("text", ""),
                 "目标来源": e.get("source", ""),
+                "差距说明": e.get("gap_text", ""),  # by the light's rule: a band from its edges
+                "同比口径": e.get("basis_note") or "",  # where the periods compared differ in basis
             }
         )
     kinds = {

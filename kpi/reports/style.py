@@ -20,6 +20,7 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {  # colour, symbol
     Status.OFF_TRACK: ("#D55E00", "✖"),
     Status.NO_DATA: ("#777777", "○"),
     Status.NO_TARGET: ("#777777", "–"),
+    Status.INCOMPLETE: ("#777777", "◔"),
 }
 UNKNOWN_STYLE = ("#777777", "?")
 

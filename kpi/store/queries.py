@@ -106,9 +106,11 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def uploads(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """The upload history, newest first. `unchanged_rows`: rows identical to the stored ones,
+    neither new nor revised (kpi.store.writes.write_stats writes nothing for them)."""
     return con.execute(
         """SELECT id, kind, file_name, sha256, encoding, uploaded_at, uploaded_by, rows, new_rows,
-                  revised_rows, status, is_demo, rolled_back_at, rolled_back_by,
+                  revised_rows, rows - new_rows - revised_rows AS unchanged_rows, status, is_demo, rolled_back_at, rolled_back_by,
                   (SELECT count(*) FROM upload_issues i WHERE i.upload_id = u.id) AS warnings
            FROM uploads u ORDER BY id DESC LIMIT $limit""",
         {"limit": limit},
@@ -256,20 +258,65 @@ coalesce((SELECT md5(string_agg(to_json(r)::VARCHAR, '|' ORDER BY r.code)) FROM 
              WHERE u.status = 'committed'), '-')
 """
 
+# The latest complete quarter: the city's own all-industry row was uploaded, or every reporting
+# unit (every region but the city) sent its all-industry row (CONTRACT.md §3, the default period).
+_LATEST_COMPLETE = f"""(SELECT period FROM stat_values WHERE is_current AND cluster = 'ALL'
+ GROUP BY period, year, quarter
+ HAVING bool_or(region = '{CITY_CODE}')
+     OR count(DISTINCT region) FILTER (WHERE region <> '{CITY_CODE}')
+        >= (SELECT count(*) FROM regions WHERE code <> '{CITY_CODE}')
+ ORDER BY year DESC, quarter DESC LIMIT 1)"""  # noqa: S608 - a constant of kpi.model.definitions
+
 _STATE_SQL = f"""
 SELECT {_STARTED}, {_DATA_VERSION},
        (SELECT period FROM stat_values WHERE is_current ORDER BY year DESC, quarter DESC LIMIT 1),
        {REFERENCE_FINGERPRINT},
-       (SELECT list(id ORDER BY id) FROM uploads WHERE is_demo)
+       (SELECT list(id ORDER BY id) FROM uploads WHERE is_demo),
+       {_LATEST_COMPLETE}
 """  # noqa: S608 - fixed text
 
 
-def status_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int | None, str | None, str, list[int]]:
+def status_state(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[int, int | None, str | None, str, list[int], str | None]:
     """(started, DATA_VERSION, the latest period with data, REFERENCE_FINGERPRINT, the demo
-    upload ids), read together: what kpi_status keeps for a connection while the data stay as
-    they are. `started` as in `city_status_rows`."""
-    started, version, latest, fingerprint, demo = con.execute(_STATE_SQL).fetchall()[0]
-    return started, version, latest, fingerprint, list(demo or [])
+    upload ids, the latest complete period), read together: what kpi_status keeps for a
+    connection while the data stay as they are. `started` as in `city_status_rows`."""
+    started, version, latest, fingerprint, demo, complete = con.execute(_STATE_SQL).fetchall()[0]
+    return started, version, latest, fingerprint, list(demo or []), complete
+
+
+def latest_complete_period(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The latest quarter with the city's own all-industry row or every unit's (None: none yet)."""
+    return con.execute(f"SELECT {_LATEST_COMPLETE}").fetchall()[0][0]
+
+
+def default_period(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The period a page or `kpi status` opens on: the latest complete quarter, else (while no
+    quarter is complete yet) the latest with data; None without statistics."""
+    return latest_complete_period(con) or latest_period(con)
+
+
+def period_reporters(
+    con: duckdb.DuckDBPyConnection, period: str, cluster: str = "ALL"
+) -> tuple[bool, list[str]]:
+    """(whether the city's own row exists, the units with a row) for one period and cluster."""
+    rows = con.execute(
+        "SELECT DISTINCT region FROM stat_values WHERE is_current AND period = $p AND cluster = $c",
+        {"p": period, "c": cluster},
+    ).fetchall()
+    found = {r[0] for r in rows}
+    return CITY_CODE in found, sorted(found - {CITY_CODE})
+
+
+def cluster_hosts(con: duckdb.DuckDBPyConnection, cluster: str) -> list[str]:
+    """The units with rows for a cluster in any period: the units whose rows make its city figure."""
+    rows = con.execute(
+        """SELECT DISTINCT region FROM stat_values
+           WHERE is_current AND cluster = $c AND region <> $city ORDER BY region""",
+        {"c": cluster, "city": CITY_CODE},
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def database_file(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -105,12 +105,20 @@ def supersede(
     )
 
 
-def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame | str) -> tuple[int, int]:
+def write_stats(
+    con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFrame | str
+) -> tuple[int, int, int]:
     """Insert validated rows as a new vintage; older vintages of the same keys stop counting.
 
     `rows` is a frame or the name of a temp table (kpi.ingest.row_checks.ROWS) with the columns line,
     period, year, quarter, region, cluster and the values. Runs inside the caller's transaction.
-    Returns (new rows, revised rows).
+    Returns (new rows, revised rows, unchanged rows).
+
+    A row is the unit, as the upload preview counts (kpi.ingest.stats.preview_changes): a row
+    whose every value (the money fields and enterprises; empty over empty counts as equal) is the
+    stored current one is *unchanged*: nothing is written for it, so the stored vintage keeps
+    counting under the upload that brought it and no new vintage repeats it. A row with any
+    value changed is a revision and is stored whole as the key's new vintage.
     """
     if isinstance(rows, str):
         return _write_stats_from(con, upload_id, rows)
@@ -121,7 +129,13 @@ def write_stats(con: duckdb.DuckDBPyConnection, upload_id: int, rows: pd.DataFra
         con.unregister("incoming_stats")
 
 
-def _write_stats_from(con: duckdb.DuckDBPyConnection, upload_id: int, incoming: str) -> tuple[int, int]:
+# the stored current row of a key holds exactly the incoming values (NULL = NULL, as the preview)
+_SAME_VALUES = " AND ".join(
+    f"stat_values.{c}::DOUBLE IS NOT DISTINCT FROM i.{c}::DOUBLE" for c in STAT_VALUE_COLUMNS
+)
+
+
+def _write_stats_from(con: duckdb.DuckDBPyConnection, upload_id: int, incoming: str) -> tuple[int, int, int]:
     # The keys carry their year and quarter, and stat_values lies in period order: constant
     # bounds on both let DuckDB skip every row group outside the file's quarters, so superseding
     # 100,000 rows reads those quarters, not the whole history. The join on the key is the exact
@@ -130,23 +144,31 @@ def _write_stats_from(con: duckdb.DuckDBPyConnection, upload_id: int, incoming: 
         f"SELECT count(*), min(year), max(year), min(quarter), max(quarter) FROM {incoming}"  # noqa: S608 - our own name
     ).fetchall()[0]
     if not bounds[0]:
-        return 0, 0
+        return 0, 0, 0
+    params = {"y0": bounds[1], "y1": bounds[2], "q0": bounds[3], "q1": bounds[4]}
+    in_bounds = (
+        "stat_values.is_current AND stat_values.year BETWEEN $y0 AND $y1 "
+        "AND stat_values.quarter BETWEEN $q0 AND $q1 AND stat_values.period = i.period "
+        "AND stat_values.region = i.region AND stat_values.cluster = i.cluster"
+    )
+    # a stored row with any value different stops counting; an identical one stays current
     revised = con.execute(
         f"""UPDATE stat_values SET is_current = false FROM {incoming} i
-            WHERE stat_values.is_current
-              AND stat_values.year BETWEEN $y0 AND $y1 AND stat_values.quarter BETWEEN $q0 AND $q1
-              AND stat_values.period = i.period AND stat_values.region = i.region
-              AND stat_values.cluster = i.cluster""",  # noqa: S608 - our own name
-        {"y0": bounds[1], "y1": bounds[2], "q0": bounds[3], "q1": bounds[4]},
+            WHERE {in_bounds} AND NOT ({_SAME_VALUES})""",  # noqa: S608 - our own names
+        params,
     ).fetchall()[0][0]
     cols = ", ".join(STAT_VALUE_COLUMNS)  # identifiers from kpi.model.definitions only
-    con.execute(
+    # what still has a current row now is exactly the unchanged rows: the rest is written
+    inserted = con.execute(
         f"""INSERT INTO stat_values
             SELECT $id, line, period, year, quarter, region, cluster, {cols}, true
-            FROM {incoming} ORDER BY line""",  # noqa: S608 - column names come from definitions
-        {"id": upload_id},
-    )
-    return int(bounds[0]) - int(revised), int(revised)
+            FROM {incoming} i
+            WHERE NOT EXISTS (SELECT 1 FROM stat_values WHERE {in_bounds})
+            ORDER BY line""",  # noqa: S608 - column names come from definitions
+        {"id": upload_id, **params},
+    ).fetchall()[0][0]
+    revised, inserted = int(revised), int(inserted)
+    return inserted - revised, revised, int(bounds[0]) - inserted
 
 
 def write_platforms(
@@ -194,14 +216,27 @@ def write_platforms(
     return len(rows) - revised, revised
 
 
-def finish_upload(con: duckdb.DuckDBPyConnection, upload_id: int, rows: int, new: int, revised: int) -> None:
-    """The upload's counts, and its audit event: every kind of upload ends here, in its transaction."""
+def finish_upload(
+    con: duckdb.DuckDBPyConnection,
+    upload_id: int,
+    rows: int,
+    new: int,
+    revised: int,
+    unchanged: int | None = None,
+) -> None:
+    """The upload's counts, and its audit event: every kind of upload ends here, in its transaction.
+
+    `unchanged` (statistics): rows identical to the stored ones, neither new nor revised; the
+    uploads table keeps rows, new and revised, so unchanged = rows − new − revised there."""
     kind, file_name, by, demo = con.execute(
         "UPDATE uploads SET rows = $rows, new_rows = $new, revised_rows = $rev WHERE id = $id "
         "RETURNING kind, file_name, uploaded_by, is_demo",
         {"rows": rows, "new": new, "rev": revised, "id": upload_id},
     ).fetchall()[0]
     action = audit.Action.TAXONOMY_CHANGE if kind == "clusters" else audit.Action.UPLOAD
+    counts = {"rows": rows, "new": new, "revised": revised}
+    if unchanged is not None:
+        counts["unchanged"] = unchanged
     audit.record(
         con,
         by,
@@ -209,9 +244,7 @@ def finish_upload(con: duckdb.DuckDBPyConnection, upload_id: int, rows: int, new
         upload_id=upload_id,
         kind=kind,
         file=file_name,
-        rows=rows,
-        new=new,
-        revised=revised,
+        **counts,
         demo=bool(demo),
     )
 

@@ -140,6 +140,10 @@ AUTH_TEXT: dict[str, tuple[str, str]] = {
         "{what}{file}：{rows} 行（新增 {new}，修订 {revised}），上传编号 {id}",
         "{what}{file}: {rows} rows ({new} new, {revised} revised), upload {id}",
     ),
+    "audit.text.upload_unchanged": (
+        "{what}{file}：{rows} 行（新增 {new}，修订 {revised}，未变 {unchanged}），上传编号 {id}",
+        "{what}{file}: {rows} rows ({new} new, {revised} revised, {unchanged} unchanged), upload {id}",
+    ),
     "audit.text.demo": ("（演示数据）", " (demo data)"),
     "audit.text.rollback": (
         "撤回上传编号 {id}（{what}，{rows} 行）",

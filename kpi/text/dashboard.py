@@ -25,6 +25,15 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "Data for {period} (latest in store: {latest})",
     ),
     "data_latest": ("库中最新数据：{latest}", "Latest data in store: {latest}"),
+    "incomplete.notice": (
+        "{period}数据尚未报齐：已报送{n}/{total}个单位（{names}）。全市数据及其亮灯待全部单位报送"
+        "或上传全市合计行后计算，已报送单位的合计不是全市数。",
+        "{period} is incomplete: {n} of {total} units have reported ({names}). The city's figures "
+        "and their lights wait for every unit, or the city's own total row; the sum of those that "
+        "have reported is not the city's figure.",
+    ),
+    "incomplete.latest": ("最近报齐的一期：{latest}。", " Latest complete period: {latest}."),
+    "incomplete.none": ("尚无", "none yet"),
     "demo_banner": (
         "演示数据：以下数字为合成数据，仅供演示，不是真实统计。载入真实数据请到“数据上传”页。",
         "Demo data: the numbers below are synthetic, for demonstration only, not real statistics. "

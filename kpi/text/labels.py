@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "task_status.lagging": ("滞后", "lagging"),
     "task_status.seriously_lagging": ("严重滞后", "seriously lagging"),
     "task_status.not_reported": ("未报送", "not reported"),
+    "status.incomplete": ("数据未报齐", "incomplete"),
     # the glide-path light (kpi.progress.trajectory.GlideStatus)
     "glide.achieved": ("已达标", "achieved"),
     "glide.on_track": ("正常推进", "on track"),

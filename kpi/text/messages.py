@@ -225,8 +225,8 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("文件 {file} 未入库：发现 {n} 个问题", "{file} was rejected: {n} problem(s)"),
     "not_stored": ("文件 {file} 未入库", "{file} was not stored"),
     "stored": (
-        "文件 {file} 已入库：{rows} 行（新增 {new} 行，修订 {revised} 行），上传编号 {upload_id}",
-        "{file} stored: {rows} rows ({new} new, {revised} revised), upload {upload_id}",
+        "文件 {file} 已入库：{rows} 行（新增 {new} 行，修订 {revised} 行，未变 {unchanged} 行），上传编号 {upload_id}",
+        "{file} stored: {rows} rows ({new} new, {revised} revised, {unchanged} unchanged), upload {upload_id}",
     ),
     "warnings": ("{n} 条提示（已随上传记录保存）：", "{n} warning(s), stored with the upload:"),
     "line": ("第 {line} 行", "line {line}"),

@@ -117,11 +117,76 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
     # ---- status rules
     "methods.status": ("亮灯规则", "Status rules"),
     "methods.glide_rule": (
-        "按序时路径（优先）：自{year}年同期的基期值线性推进至2027年目标；达到目标为达标，"
-        "低于路径≤{green}个百分点为正常推进，≤{amber}个百分点为有风险，其余为滞后。",
-        "By the glide path (first): a straight line from the same period of {year} to the 2027 "
-        "target; achieved at the target, on track within {green} pp below the path, at risk within "
-        "{amber} pp, otherwise off track.",
+        "按序时路径（优先）：自{year}年同期的基期值线性推进至目标年同期的目标值（按同期整年计）；"
+        "达到目标为达标，低于路径≤{green}个百分点为正常推进，≤{amber}个百分点为有风险，其余为滞后。",
+        "By the glide path (first): a straight line from the same period of {year} to the target "
+        "in the same period of the target year (whole years); achieved at the target, on track "
+        "within {green} pp below the path, at risk within {amber} pp, otherwise off track.",
+    ),
+    # ---- progress: how the glide path, the pace and the catch-up are computed
+    "methods.progress": ("序时路径、推进速度与追赶要求", "Glide path, pace and catch-up"),
+    "methods.progress.time": (
+        "**按同期整年计时**：累计比率有季节性，基期、当前值与目标都取同一季度（同期）。"
+        "时间按整年计：t₀ 为基期年份，t 为当前年份，T 为目标年份（期限所在年，{target_year}年）。"
+        "因此 2024 年 1—3月 与 2024 年 1—12月 到 {target_year} 年都是 {span} 年，"
+        "同样的数据在任何季度得到相同的路径、速度与分类（Open SDG / Eurostat 的做法）；"
+        "目标年的同期数值即与目标比较。",
+        "**Whole years of the same period**: year-to-date ratios are seasonal, so the baseline, the "
+        "latest value and the target are the same quarter of their years. Time counts whole years: "
+        "t₀ is the baseline's year, t the latest year, T the target year (the deadline's year, "
+        "{target_year}). Jan–Mar 2024 and Jan–Dec 2024 are both {span} years from {target_year}, so the "
+        "same data give the same path, pace and class in every quarter (as Open SDG / Eurostat "
+        "measure it); a same-period value of the target year is held against the target.",
+    ),
+    "methods.progress.glide": (
+        "**序时路径**：路径值 = 基期值 + （目标 − 基期值）×（t − t₀）÷（T − t₀）。"
+        "基期已达到目标的，路径保持在目标值。",
+        "**Glide path**: expected = base + (target − base) × (t − t₀) ÷ (T − t₀). A baseline "
+        "already at the target keeps the path at the target.",
+    ),
+    "methods.progress.pace": (
+        "**推进速度**：实际年均增速 r = （当前值 ÷ 基期值）^(1 ÷ (t − t₀)) − 1，所需年均增速 "
+        "r* = （目标 ÷ 基期值）^(1 ÷ (T − t₀)) − 1；r/r* ≥ {substantial} 为进展显著，≥ {moderate} 为进展中等，"
+        "≥ {limited} 为进展有限，< {limited} 为反向变化；已达标的为已达标。",
+        "**Pace**: observed growth r = (latest ÷ base)^(1 ÷ (t − t₀)) − 1, required growth "
+        "r* = (target ÷ base)^(1 ÷ (T − t₀)) − 1; r/r* ≥ {substantial} substantial, ≥ {moderate} "
+        "moderate, ≥ {limited} limited, < {limited} moving away; a value that counts as achieved "
+        "is achieved.",
+    ),
+    "methods.progress.band": (
+        "**区间目标**（如高新技术产业占比 73% 左右，±1 个百分点）：达到区间下沿及以上即为达标，"
+        "亮灯、路径与速度分类、追赶要求和简报都按这一条规则；在区间内不再提示“需再增加”，"
+        "区间以下的追赶金额按达到区间下沿计算。路径与速度仍以目标值（73%）为终点。",
+        "**Band targets** (the high-tech share at about 73 %, ± 1 pp): at or above the band's lower "
+        "edge counts as achieved, one rule for the light, the path and pace classes, the catch-up "
+        "and the brief; inside the band nothing more is asked for, and below it the catch-up money "
+        "is what reaches the lower edge. The path and the pace still end at the target value (73 %).",
+    ),
+    "methods.progress.catch_up": (
+        "**追赶要求**：按当前分母，分子需增加 = 达标值 × 分母 − 分子；"
+        "每年需提高 =（达标值 − 当前值）÷ 距目标年的整年数。",
+        "**Catch-up**: the extra numerator at the current denominator = the achieved line × "
+        "denominator − numerator; pp a year = (achieved line − latest) ÷ whole years to the target year.",
+    ),
+    "methods.progress.basis": (
+        "**同口径比较**：全市数用全市合计行（已上传时），否则用各单位合计。本期与上年同期、基期比较时，"
+        "两期口径不同（一期为全市合计行、另一期为各单位合计）的，按两期都有的各单位合计口径比较，"
+        "同比、分解与路径都不把口径变化算作研发或收入的变化；无共同口径的，卡片、数据和简报中注明“口径不一致”。",
+        "**Like with like**: the city uses its own total row where uploaded, else the sum of the "
+        "units. Where two periods compared (the same period a year earlier, the baseline) stand on "
+        "different bases, both are compared on the sum of the units where both have it, so that the "
+        "change, its decomposition and the path never count a switch of basis as a change of R&D or "
+        "revenue; where no common basis exists, the card, the JSON and the brief say “bases differ”.",
+    ),
+    "methods.progress.complete": (
+        "**报齐规则**：全市数需要全部统计单位的数据（或全市合计行）。某季度只有部分单位报送时，"
+        "该季度为“数据未报齐”：已报送单位的合计不作为全市数、不亮灯，页面注明已报送的单位；"
+        "各页面和 `kpi status` 默认显示最近报齐的一期。集群的全市数同样需要该集群各单位的数据。",
+        "**Complete quarters**: a city figure needs every reporting unit (or the city's own total "
+        "row). While only some units have sent a quarter, it is *incomplete*: the sum of those that "
+        "have is not the city's figure and gets no light, and the pages name who has reported; pages "
+        "and `kpi status` open on the latest complete quarter. A cluster's city figure likewise "
+        "needs every unit with rows for that cluster.",
     ),
     "methods.gap_rule_prefix": ("无基期可比时按差距：", "Where no baseline exists, by the gap: "),
     "methods.status_intro": (
@@ -149,16 +214,23 @@ METHODS_TEXT: dict[str, tuple[str, str]] = {
         "beyond the thresholds, or past the deadline",
     ),
     "methods.meaning.no_data": ("本期数据不足，无法计算", "not enough data for this period"),
+    "methods.meaning.incomplete": (
+        "全市数据未报齐：尚有单位未报送本期数据，且未上传全市合计行；已报送单位的合计不作为全市数，不亮灯",
+        "the city's figure is incomplete: some units have not reported this period and the city sent "
+        "no total row; the sum of those that have is not the city's figure and gets no light",
+    ),
     "methods.meaning.no_target": (
         "规划只对全市设定此项目标，区县或集群不分解",
         "the plan sets this target for the city only, not per region or cluster",
     ),
     "methods.elapsed": (
         "**序时进度** = （统计时点 − 规划起算日）÷（期限 − 规划起算日），取值 0—100%。"
-        "比率指标的**差距**是目标值减当前值（个百分点，区间目标以区间下沿计），正数表示尚未达到。",
+        "比率指标的**差距**是目标值减当前值（个百分点），正数表示尚未达到；区间目标的卡片写明在区间内、"
+        "距区间下沿或高于区间上沿多少。",
         "**Time elapsed** = (as-of date − plan start) ÷ (deadline − plan start), between 0 and 100%. "
-        "A ratio's **gap** is the target minus the current value in pp (a band counts from its lower "
-        "edge); positive means not yet reached.",
+        "A ratio's **gap** is the target minus the current value in pp; positive means not yet "
+        "reached. For a band the card says whether the value is inside it, below its lower edge or "
+        "above its upper edge, and by how much.",
     ),
     # ---- city and clusters
     "methods.scopes": ("全市合计与集群数据", "City total and cluster rows"),

@@ -94,8 +94,8 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
         "Written in one transaction: all of it or nothing.",
     ),
     "upload.stored": (
-        "文件 {file} 已入库，上传编号 {upload_id}：{rows} 行（新增 {new}，修订 {revised}）。各页面已更新。",
-        "{file} stored as upload {upload_id}: {rows} rows ({new} new, {revised} revised). Every page "
+        "文件 {file} 已入库，上传编号 {upload_id}：{rows} 行（新增 {new}，修订 {revised}，未变 {unchanged}）。各页面已更新。",
+        "{file} stored as upload {upload_id}: {rows} rows ({new} new, {revised} revised, {unchanged} unchanged). Every page "
         "now shows the new numbers.",
     ),
     "upload.failed": (
@@ -175,8 +175,11 @@ UPLOAD_TEXT: dict[str, tuple[str, str]] = {
     "upload.col.file": ("文件名", "File"),
     "upload.col.when": ("上传时间", "Uploaded at"),
     "upload.col.by": ("上传人", "By"),
-    "upload.col.rows": ("行数（新增/修订）", "Rows (new/revised)"),
-    "upload.rows_text": ("{rows}（{new} / {revised}）", "{rows} ({new} / {revised})"),
+    "upload.col.rows": ("行数（新增/修订/未变）", "Rows (new/revised/unchanged)"),
+    "upload.rows_text": (
+        "{rows}（{new} / {revised} / {unchanged}）",
+        "{rows} ({new} / {revised} / {unchanged})",
+    ),
     "upload.col.status": ("状态", "Status"),
     "upload.col.warnings": ("提示数", "Warnings"),
     "upload.col.line": ("行", "Line"),

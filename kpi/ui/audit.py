@@ -169,13 +169,16 @@ def _sign_in_failed(facts: dict[str, Any]) -> str:
 
 def _upload(facts: dict[str, Any]) -> str:
     kind = str(facts["kind"])
+    # statistics uploads record their unchanged rows (identical to the stored ones) since issue 12
+    unchanged = facts.get("unchanged")
     text = lang.t(
-        "audit.text.upload",
+        "audit.text.upload" if unchanged is None else "audit.text.upload_unchanged",
         what=_known(f"audit.upload.{kind}", lang.t("audit.upload.other", kind=kind)),
         file=f" {facts['file']}" if facts.get("file") else "",
         rows=_count(facts["rows"]),
         new=_count(facts["new"]),
         revised=_count(facts["revised"]),
+        unchanged="" if unchanged is None else _count(unchanged),
         id=int(facts["upload_id"]),
     )
     return text + (lang.t("audit.text.demo") if facts.get("demo") and kind != "demo" else "")

@@ -44,6 +44,8 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
         ratio_metric(code, entry, period)
         target = target_of(code)
         st.caption(f"{target_text(code)} · {gap_text(entry)}")
+        if entry.get("basis_note"):  # the same-period change compared on another basis (issue 12)
+            st.caption(entry["basis_note"])
         if series is not None and not series.empty:
             st.plotly_chart(
                 charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
@@ -69,7 +71,8 @@ def region_card(
     with st.container(border=True):
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
         ratio_metric(code, entry, period)
-        parts = [t("regions.city_value", value=pct(city["value"]))] if city else []
+        city_value = city["value"] if city and city.get("complete", True) else None  # no partial figure
+        parts = [t("regions.city_value", value=pct(city_value))] if city else []
         st.caption(" · ".join([*parts, target_text(code), gap_text(entry), rank]))
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
         if (entry.get("catch_up") or {}).get("text"):
@@ -84,8 +87,9 @@ def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:
     with 同, which drew a green ↑ beside a fall."""
     ch = style.change(entry.get("change_pp"), lang(), higher_is_better=RATIO[code].higher_is_better)
     label = t("card.as_of", period=period_label(period))
+    value = pct(entry["value"] if entry.get("complete", True) else None)  # a partial sum is no figure
     if ch is None:
-        st.metric(label, pct(entry["value"]))
+        st.metric(label, value)
         return
     previous = t(
         "card.previous",
@@ -94,7 +98,7 @@ def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:
     )
     st.metric(
         label,
-        pct(entry["value"]),
+        value,
         delta=ch.text,
         delta_color=ch.colour,
         delta_arrow=ch.arrow,

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from kpi.access import accounts
-from kpi.engine import breakdown, series, status
+from kpi.engine import breakdown, completeness, series, status
 from kpi.model.roles import Viewer
 from kpi.platforms import figures, register, reviews, rewards, scoring
 from kpi.reports import clusters as cluster_reports
@@ -80,6 +80,9 @@ _READERS: dict[str, Callable[..., Any]] = {
     "account": lambda con, username: accounts.get_user(con, username),
     "periods": lambda con: queries.periods(con),
     "latest": lambda con: queries.latest_period(con),
+    # the period pages open on: the latest complete quarter (every unit, or the city's own row)
+    "default_period": lambda con: queries.default_period(con),
+    "completeness": lambda con, period: completeness.period_completeness(con, period),
     "regions": lambda con: reference.regions(con),
     "units": lambda con: reference.units(con),
     "clusters": lambda con: reference.clusters(con),

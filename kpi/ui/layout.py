@@ -17,7 +17,8 @@ from kpi.ui.scope import read
 
 
 def page_header(title: str, period: str | None = None, demo: bool | None = None) -> None:
-    """Title plus the data period and a demo banner: every page states both."""
+    """Title plus the data period and a demo banner: every page states both; for a quarter not
+    every unit has reported yet, who has (incomplete_notice)."""
     st.title(title)
     latest = read("latest")
     if period:
@@ -26,6 +27,37 @@ def page_header(title: str, period: str | None = None, demo: bool | None = None)
         st.caption(t("data_latest", latest=period_label(latest)))
     if demo if demo is not None else _has_demo():
         st.warning(t("demo_banner"), icon=":material/science:")
+    if period:
+        incomplete_notice(period)
+
+
+def default_period() -> str | None:
+    """The period a page opens on: the latest complete quarter (every unit, or the city's own
+    row), else the latest with data. One unit's early report never becomes everyone's view."""
+    found = read("default_period")
+    return None if found is None else str(found)
+
+
+def incomplete_notice(period: str) -> None:
+    """For a quarter some units have not reported (and the city sent no total row): say so,
+    name who has reported, and which quarter is the latest complete one."""
+    c = read("completeness", period)
+    if c["complete"]:
+        return
+    reported = c["reported_units"]
+    names = ("、" if lang() == "zh" else ", ").join(region_name(u) for u in reported) or t("incomplete.none")
+    latest = c["latest_complete_period"]
+    st.warning(
+        t(
+            "incomplete.notice",
+            period=period_label(period),
+            n=len(reported),
+            total=len(reported) + len(c["missing_units"]),
+            names=names,
+        )
+        + (t("incomplete.latest", latest=period_label(latest)) if latest else ""),
+        icon=":material/hourglass_top:",
+    )
 
 
 def _has_demo() -> bool:
@@ -95,6 +127,7 @@ def select(
     format_func: Callable[[str], str],
     *,
     sidebar: bool = False,
+    default: str | None = None,
 ) -> str:
     """A selectbox whose option labels follow the language switch.
 
@@ -103,6 +136,8 @@ def select(
     `name`, where it survives the switch (and where choose_from_url puts a link's value).
     """
     current = st.session_state.get(name)
+    if current not in options:  # nothing chosen yet: the `default` (e.g. default_period()), else the first
+        current = default
     index = options.index(current) if current in options else 0
     box = st.sidebar if sidebar else st
     value = box.selectbox(label, options, index=index, format_func=format_func, key=f"{name}__{lang()}")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.model.definitions import COUNT_LABELS, RATIO, RATIOS, STAT_FIELD, TargetKind, indicator_label
-from kpi.progress import compute
+from kpi.progress import compute, trajectory
 from kpi.ui import cards, lang, scope
 
 
@@ -91,6 +91,27 @@ def rules_table() -> pd.DataFrame:
             rule = compute.count_rule(lang.lang())
         rows.append((label(code), rule))
     return pd.DataFrame(rows, columns=[lang.t("methods.col.indicator"), lang.t("methods.col.rule")])
+
+
+def progress_rules() -> list[str]:
+    """How the glide path, the pace, the catch-up, the basis and the completeness rule work, with
+    the thresholds and the target year read from the code and the targets that set them."""
+    year = cards.target_of("rd_intensity").deadline.year
+    base = int(scope.read("targets").set_index("indicator").loc["rd_intensity", "baseline_year"])
+    pace = {
+        "substantial": f"{trajectory.PACE_SUBSTANTIAL:g}",
+        "moderate": f"{trajectory.PACE_MODERATE:g}",
+        "limited": f"{trajectory.PACE_LIMITED:g}",
+    }
+    return [
+        lang.t("methods.progress.time", target_year=year, span=year - base),
+        lang.t("methods.progress.glide"),
+        lang.t("methods.progress.pace", **pace),
+        lang.t("methods.progress.catch_up"),
+        lang.t("methods.progress.band"),
+        lang.t("methods.progress.basis"),
+        lang.t("methods.progress.complete"),
+    ]
 
 
 def taxonomy_section() -> None:

@@ -81,9 +81,10 @@ def _status_text(r: dict[str, Any]) -> str:
 
 
 def _rows_text(r: dict[str, Any]) -> str:
-    """`722（722 / 0）`: one column instead of three keeps the table on screen."""
+    """`722（722 / 0 / 0）`: rows (new / revised / unchanged), one column instead of four keeps
+    the table on screen. Unchanged rows (identical to the stored ones) are the rest."""
     n = [0 if pd.isna(r[c]) else int(r[c]) for c in ("rows", "new_rows", "revised_rows")]
-    return lang.t("upload.rows_text", rows=n[0], new=n[1], revised=n[2])
+    return lang.t("upload.rows_text", rows=n[0], new=n[1], revised=n[2], unchanged=n[0] - n[1] - n[2])
 
 
 def has_demo() -> bool:

@@ -298,6 +298,7 @@ def commit(kind: str, name: str, data: bytes) -> None:
         rows=result.rows,
         new=result.new_rows,
         revised=result.revised_rows,
+        unchanged=result.unchanged_rows,
     )
     flash("success", text)
     written()
