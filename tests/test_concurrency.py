@@ -206,7 +206,8 @@ def test_a_lock_that_outlasts_the_wait_is_reported_and_nothing_is_stored(db: Pat
         busy = _ingest(db, f, KPI_LOCK_TIMEOUT="1")
         out, err = busy.communicate(timeout=60)
     assert (busy.returncode, out) == (1, "")
-    assert err.strip() == f"数据库 {db} 正被另一个进程占用，请稍后重试"
+    # the file the failure hit, then the cause
+    assert err.strip() == f"文件 q1.csv 未入库\n数据库 {db} 正被另一个进程占用，请稍后重试"
     assert fingerprint(db) == before
     # told to try again, the person does, and it goes in
     again = subprocess.run(

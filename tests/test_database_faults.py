@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -55,7 +56,8 @@ def plain(err: str) -> str:
     """stderr, checked to hold no DuckDB or Python text."""
     for word in ("Error", "Exception", "Traceback", "rollback", "database file"):
         assert word not in err, err
-    return err.strip()
+    # an ingest names the file a system failure hit first ("文件 q2.csv 未入库"), then the cause
+    return re.sub(r"^文件 \S+ 未入库\n", "", err.strip())
 
 
 def _mount(*args: str) -> bool:

@@ -236,18 +236,23 @@ def test_the_cluster_table_counts_and_marks_one_scope_as_kpi_status_does(
 def test_a_platform_not_yet_recognised_is_neither_counted_nor_covering(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """At a period that ended before a platform's recognition, the platform neither counts nor
+    covers its cluster (a future recognition date is refused at ingest, so an earlier period is
+    where "not yet" happens)."""
     from kpi.ingest.platforms import ingest_platforms
     from kpi.reports import clusters
 
-    assert support.ingest_text(db, support.stats_csv(support.GOOD_ROW)).stored
-    plats = "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态\n未来平台,某公司,南湖区,健康食品,省级,龙头企业开放,2099-06-30,在建\n"
+    later = support.GOOD_ROW.replace("2025Q1", "2025Q2")
+    assert support.ingest_text(db, support.stats_csv(support.GOOD_ROW, later)).stored
+    plats = "平台名称,依托单位,县(市、区),服务集群,级别,建设模式,认定时间,状态\n新平台,某公司,南湖区,健康食品,省级,龙头企业开放,2025-05-15,在建\n"
     with connection.connect(db) as con:
         assert ingest_platforms(con, plats.encode(), "名录.csv").stored
-        table = clusters.cluster_table(con)  # today: before its recognition
+        table = clusters.cluster_table(con, "2025Q1")  # its end, 2025-03-31: before the recognition
     row = table.frame.set_index("name").loc["健康食品"]
     assert (row["platforms"], row["covered"]) == (0, False)
     monkeypatch.setenv("KPI_DB", str(db))
     at = run("pages/clusters.py")  # the page counted every platform not revoked: 1 beside ✖
+    at.sidebar.selectbox(key="clusters_period__zh").set_value("2025Q1").run()
     page = at.dataframe[0].value.set_index("产业集群")
     assert (page.loc["健康食品", "平台数"], page.loc["健康食品", "平台覆盖"]) == (0, "✖ 未覆盖")
 

@@ -518,7 +518,7 @@ def test_a_revoked_platform_without_a_date_is_stored_with_the_stated_rule_and_sa
     [("2014", "YEAR_OUT_OF_RANGE"), ("2031", "YEAR_OUT_OF_RANGE"), ("٢٠٢٥", "BAD_YEAR"), ("２０２５", None)],
 )
 def test_review_years_lie_within_the_programmes_life(seeded_db, cell, code):
-    data = f"平台名称,依托单位,考核年度,考核得分\n光伏中试平台,某公司,{cell},85\n".encode()
+    data = f"平台名称,依托单位,考核年度,考核得分,评语\n光伏中试平台,某公司,{cell},85,按期完成\n".encode()
     with connection.connect(seeded_db) as con:
         result = reviews.check_reviews(con, data, "r.csv", today=TODAY)
     assert problems(result.report) == ([] if code is None else [(code, 2, "考核年度")])

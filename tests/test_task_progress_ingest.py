@@ -38,7 +38,7 @@ EXPECTED = [
     ("UNKNOWN_TASK", 2, "任务编号"),
     ("UNIT_NOT_ACCOUNTABLE", 3, "责任单位"),
     ("BAD_PERCENT", 4, "完成进度(%)"),
-    ("PERIOD_NOT_ENDED", 5, "报告期"),
+    ("TASK_PERIOD_NOT_ENDED", 5, "报告期"),
     ("PERIOD_BEFORE_PLAN", 6, "报告期"),
     ("BAD_PERCENT", 7, "完成进度(%)"),
     ("UNKNOWN_TASK_UNIT", 8, "责任单位"),
@@ -75,7 +75,8 @@ def test_a_bad_file_lists_every_problem_and_stores_nothing(db: Path, encoding: s
         "“市商务局”不是任务 二(一)1 的责任单位（该任务的责任单位：市经信局、市发展改革委、市科技局、市财政局）"
     )
     assert (
-        messages["PERIOD_NOT_ENDED5"] == "报告期 2026Q4 尚未结束（今天是 2026-12-01）：只能报送已经结束的季度"
+        messages["TASK_PERIOD_NOT_ENDED5"]
+        == "报告期 2026Q4 尚未结束（今天是 2026-12-01）：只能报送已经结束的季度"
     )
 
 

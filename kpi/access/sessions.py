@@ -307,10 +307,11 @@ def find_session(con: duckdb.DuckDBPyConnection, token_hash_: str) -> Session | 
 def record_seen(con: duckdb.DuckDBPyConnection, token_hash_: str, at: dt.datetime) -> None:
     """Store the last page run of a session (the app does this every few minutes, not on every
     click: each write changes the database's stamp, and every cache is keyed on it)."""
-    con.execute(
-        "UPDATE sessions SET last_seen_at = $at WHERE token_hash = $h AND last_seen_at < $at",
-        {"at": at, "h": token_hash_},
-    )
+    with connection.transaction(con):
+        con.execute(
+            "UPDATE sessions SET last_seen_at = $at WHERE token_hash = $h AND last_seen_at < $at",
+            {"at": at, "h": token_hash_},
+        )
 
 
 def cookie_key(con: duckdb.DuckDBPyConnection) -> bytes:

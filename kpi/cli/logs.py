@@ -21,6 +21,14 @@ class _QuietFileHandler(logging.FileHandler):
     def handleError(self, record: logging.LogRecord) -> None:
         return
 
+    def emit(self, record: logging.LogRecord) -> None:
+        # FileHandler opens a delayed file outside the try that routes errors to handleError: on a
+        # read-only folder the open itself would raise into the command
+        try:
+            super().emit(record)
+        except OSError:
+            return
+
 
 def log_path(db: Path) -> Path:
     """$KPI_LOG, else kpi.log beside the database file."""

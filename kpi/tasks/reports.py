@@ -169,7 +169,7 @@ def check_progress(
         p = from_code(str(period[idx]))
         if not has_ended(p, on):
             report.error(
-                "PERIOD_NOT_ENDED", int(lines[idx]), header("period"), value=p.code, today=on.isoformat()
+                "TASK_PERIOD_NOT_ENDED", int(lines[idx]), header("period"), value=p.code, today=on.isoformat()
             )
         elif p < first:
             report.error(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kpi.text.auth import AUTH_TEXT
 from kpi.text.labels import LABELS
+from kpi.text.lookup import merge
 from kpi.text.methods import METHODS_TEXT
 from kpi.text.platforms import PLATFORMS_TEXT
 from kpi.text.reviews import REVIEWS_TEXT
@@ -120,12 +121,6 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "basis.city_total_row": ("全市合计行", "city total row"),
     "basis.sum_of_units": ("九个单位合计", "sum of the nine units"),
     "basis.region_rows": ("本单位数据", "this unit's rows"),
-    "pace.achieved": ("已达标", "target achieved"),
-    "pace.substantial": ("进展显著", "substantial progress"),
-    "pace.moderate": ("进展中等", "moderate progress"),
-    "pace.limited": ("进展有限", "limited progress"),
-    "pace.moving_away": ("反向变化", "moving away"),
-    "pace.insufficient_data": ("数据不足", "insufficient data"),
     "overview.contributions": (
         "各单位对全市差距的贡献（按目标比例折算的金额）",
         "Each unit's contribution to the city's gap (money at the target ratio)",
@@ -230,12 +225,4 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "group.future": ("未来产业", "future"),
 }
 
-UI_TEXT.update(UPLOAD_TEXT)
-UI_TEXT.update(METHODS_TEXT)
-
-UI_TEXT.update(PLATFORMS_TEXT)
-UI_TEXT.update(REVIEWS_TEXT)
-UI_TEXT.update(TASKS_TEXT)
-
-UI_TEXT.update(AUTH_TEXT)
-UI_TEXT.update(LABELS)
+merge(UI_TEXT, UPLOAD_TEXT, METHODS_TEXT, PLATFORMS_TEXT, REVIEWS_TEXT, TASKS_TEXT, AUTH_TEXT, LABELS)

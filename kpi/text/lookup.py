@@ -12,3 +12,15 @@ def pick(table: Mapping[str, tuple[str, str]], key: str, lang: str = "zh", /, **
     KeyError. The one lookup behind kpi.text.messages, kpi.text.ranking and kpi.text.export."""
     zh, en = table[key]
     return (en if lang == "en" else zh).format(**params)
+
+
+def merge(into: dict[str, tuple[str, str]], *tables: Mapping[str, tuple[str, str]]) -> None:
+    """Add the area catalogues `tables` to `into` (the page texts, the message templates). A key
+    two areas both define is an error at import: with dict.update the later area's words would
+    silently replace the earlier's, as PERIOD_NOT_ENDED once did (a task's period and a
+    statistics period, each template with its own parameters)."""
+    for table in tables:
+        for key, pair in table.items():
+            if key in into and into[key] != pair:
+                raise ValueError(f"text key {key!r} is defined twice, with different words")
+            into[key] = pair

@@ -6,7 +6,7 @@ the command line, the upload page and the stored report all say the same words.
 
 from __future__ import annotations
 
-from kpi.text.lookup import pick
+from kpi.text.lookup import merge, pick
 from kpi.text.reviews import FIGURE_TEMPLATES
 from kpi.text.tasks import TASK_CLI_TEXT, TASK_TEMPLATES
 
@@ -219,7 +219,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 
-TEMPLATES.update(FIGURE_TEMPLATES)  # the annual figures file's own problems
+merge(TEMPLATES, FIGURE_TEMPLATES)  # the annual figures file's own problems
 
 CLI_TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("文件 {file} 未入库：发现 {n} 个问题", "{file} was rejected: {n} problem(s)"),
@@ -363,8 +363,8 @@ CLI_TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
-TEMPLATES.update(TASK_TEMPLATES)
-CLI_TEXT.update(TASK_CLI_TEXT)
+merge(TEMPLATES, TASK_TEMPLATES)
+merge(CLI_TEXT, TASK_CLI_TEXT)
 
 
 # A period refused for a reason kpi.model.periods.refusal can name (UNKNOWN_PERIOD in a file,

@@ -25,7 +25,7 @@ TASK_TEMPLATES: dict[str, tuple[str, str]] = {
         "完成进度“{value}”应为 0 到 100 之间的数字（百分比，如 45 或 45%）",
         "progress “{value}” must be a number from 0 to 100 (a percent, e.g. 45 or 45%)",
     ),
-    "PERIOD_NOT_ENDED": (
+    "TASK_PERIOD_NOT_ENDED": (
         "报告期 {value} 尚未结束（今天是 {today}）：只能报送已经结束的季度",
         "period {value} has not ended (today is {today}): only a quarter that has ended can be reported",
     ),
