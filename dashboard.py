@@ -11,7 +11,9 @@ from kpi.model.roles import Permission
 from kpi.ui import lang, signin
 from kpi.ui import signin as ui_signin
 
-st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
+# an emoji icon: the page draws it itself; a :material/…: page icon made the browser fetch the
+# favicon from a font CDN, which a closed network does not reach
+st.set_page_config(page_title="中试驾驶舱", page_icon="🏭", layout="wide")
 lang.language_switch()
 PATHS = ["overview", "regions", "clusters", "platforms", "upload", "methods", "admin", "audit"]
 user = signin.entry_guard(entry=True, paths=PATHS)

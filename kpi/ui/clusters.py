@@ -42,24 +42,24 @@ def taxonomy_table(table: ClusterTable) -> None:
     (the caption says which)."""
     zh = lang() == "zh"
     f = table.frame
-    out: dict[str, list] = {
-        t("col.tier"): [t(f"tier.{v}") for v in f["tier"]],
-        t("col.group"): [t(f"group.{v}") for v in f["group"]],
-        t("col.cluster"): list(f["name" if zh else "name_en"]),
-    }
-    for r in RATIOS:
-        out[r.short_zh if zh else r.short_en] = [fmt.pct(v) for v in f[r.code]]
+    # the key columns first (issue 14: at phone width the table showed 4 of 10 columns, tier and
+    # group among them): the cluster, its coverage and platforms, the ratios; tier and group last
+    out: dict[str, list] = {t("col.cluster"): list(f["name" if zh else "name_en"])}
     if table.region is None:
-        out[t("col.platforms")] = list(f["platforms"])
         out[t("col.covered")] = [_mark(v) for v in f["covered"]]
+        out[t("col.platforms")] = list(f["platforms"])
         note = t("clusters.scope_city", date=table.as_of, covered=table.covered, total=table.total)
     else:
-        out[t("col.platforms_own")] = list(f["platforms"])
         out[t("col.covered_own")] = [_mark(v) for v in f["covered"]]
-        out[t("col.platforms_city")] = list(f["city_platforms"])
+        out[t("col.platforms_own")] = list(f["platforms"])
         out[t("col.covered_city")] = [_mark(v) for v in f["city_covered"]]
+        out[t("col.platforms_city")] = list(f["city_platforms"])
         unit = fmt.region_name(table.region, short=False)
         note = t("clusters.scope_own", unit=unit, date=table.as_of, covered=table.covered, total=table.total)
+    for r in RATIOS:
+        out[r.short_zh if zh else r.short_en] = [fmt.pct(v) for v in f[r.code]]
+    out[t("col.tier")] = [t(f"tier.{v}") for v in f["tier"]]
+    out[t("col.group")] = [t(f"group.{v}") for v in f["group"]]
     out[t("col.hosts")] = [fmt.join([fmt.region_name(r) for r in hs]) for hs in f["hosts"]]
     st.caption(note)
     pinned = {t("col.cluster"): st.column_config.TextColumn(pinned=True)}  # in view while scrolling right
@@ -83,7 +83,10 @@ def matrix_section(period: str, table: ClusterTable) -> None:
     )
     figure, note = matrix_figure(period, str(metric), table)
     st.caption(note)
-    st.plotly_chart(figure, key="matrix", config={"displayModeBar": False})
+    # at phone width nine units' columns were 10 px cells: the map keeps a readable width and
+    # scrolls inside its own box (layout.PAGE_STYLE), never the page
+    with st.container(key="matrix_box"):
+        st.plotly_chart(figure, key="matrix", config={"displayModeBar": False})
 
 
 def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Figure, str]:
@@ -118,13 +121,21 @@ def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Fig
             zmin=low,
             zmax=high,
             hoverongaps=False,
-            colorbar={"ticksuffix": suffix},
-        )
+            colorbar={
+                "ticksuffix": suffix,
+                "orientation": "h",
+                "y": -0.02,
+                "yanchor": "top",
+                "thickness": 12,
+            },
+        ),
+        layout={
+            "height": 110 + 34 * len(rows),
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+            "font": {"family": charts.FONT, "size": 13},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"side": "top", "automargin": True},
+            "template": charts.NO_TEMPLATE,
+        },
     )
-    fig.update_layout(
-        height=60 + 34 * len(rows),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"family": charts.FONT, "size": 13},
-    )
-    fig.update_yaxes(autorange="reversed")
     return fig, note

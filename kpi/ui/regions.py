@@ -1,4 +1,4 @@
-"""The tables of the regions page (区县): a unit's clusters and its platforms."""
+"""The regions page's parts (区县): the trend of one ratio, a unit's clusters and its platforms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,42 @@ import pandas as pd
 import streamlit as st
 
 from kpi.model.definitions import LEVEL, RATIOS
+from kpi.model.periods import parse_period
+from kpi.progress.compute import Target
+from kpi.reports import charts
 from kpi.ui import fmt, lang, scope
+from kpi.ui.ranking import indicator_choice
+
+_CONFIG = {"displayModeBar": False}
+
+
+@st.fragment
+def trend_section(
+    region: str, period: str, targets: dict[str, Target], labels: dict[str, str], *, with_city: bool
+) -> None:
+    """One ratio's trend, like with like (kpi.reports.charts.trend: one line per quarter of the
+    year, `period`'s quarter thick), with the city's same quarter where the viewer may see it. One
+    chart for the chosen ratio (a fragment: choosing another reruns this section only); three side
+    by side were three plotly figures to draw and a third of a phone's width each."""
+    p = parse_period(period)
+    quarter = p.quarter if p else 4
+    names = {q: lang.t(f"trend.q{q}") for q in (1, 2, 3, 4)}
+    st.subheader(lang.t("regions.trend" if with_city else "regions.trend_own", quarter=names[quarter]))
+    code = indicator_choice("regions_trend")
+    series = scope.read("series", region, None)
+    city = scope.read("series", None, None) if with_city else None
+    figure = charts.trend(
+        series[series["indicator"] == code],
+        targets[code],
+        fmt.chart_labels(),
+        quarter=quarter,
+        quarter_names=names,
+        title=labels[code],
+        compare=None if city is None else city[city["indicator"] == code],
+        name=fmt.region_name(region),
+        compare_name=lang.t("city"),
+    )
+    st.plotly_chart(figure, key=f"trend-{code}", config=_CONFIG)
 
 
 def clusters_table(period: str, region: str) -> None:
