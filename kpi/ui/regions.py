@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from kpi.model.definitions import LEVEL, RATIOS
-from kpi.model.periods import parse_period
+from kpi.model.periods import from_code
 from kpi.progress.compute import Target
 from kpi.reports import charts
 from kpi.ui import fmt, lang, scope
@@ -23,25 +26,65 @@ def trend_section(
     year, `period`'s quarter thick), with the city's same quarter where the viewer may see it. One
     chart for the chosen ratio (a fragment: choosing another reruns this section only); three side
     by side were three plotly figures to draw and a third of a phone's width each."""
-    p = parse_period(period)
-    quarter = p.quarter if p else 4
+    quarter = from_code(period).quarter
     names = {q: lang.t(f"trend.q{q}") for q in (1, 2, 3, 4)}
     st.subheader(lang.t("regions.trend" if with_city else "regions.trend_own", quarter=names[quarter]))
     code = indicator_choice("regions_trend")
     series = scope.read("series", region, None)
     city = scope.read("series", None, None) if with_city else None
-    figure = charts.trend(
-        series[series["indicator"] == code],
+    figure = _trend_figure(
+        _points(series, code),
+        None if city is None else _points(city, code),
         targets[code],
-        fmt.chart_labels(),
-        quarter=quarter,
-        quarter_names=names,
-        title=labels[code],
-        compare=None if city is None else city[city["indicator"] == code],
-        name=fmt.region_name(region),
-        compare_name=lang.t("city"),
+        tuple(sorted(fmt.chart_labels().items())),
+        quarter,
+        tuple(sorted(names.items())),
+        labels[code],
+        fmt.region_name(region),
+        lang.t("city"),
     )
     st.plotly_chart(figure, key=f"trend-{code}", config=_CONFIG)
+
+
+Points = tuple[tuple[str, float | None], ...]
+
+
+def _points(series: pd.DataFrame, code: str) -> Points:
+    part = series[series["indicator"] == code]
+    return tuple(
+        (str(p), None if pd.isna(v) else float(v)) for p, v in zip(part["period"], part["value"], strict=True)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _trend_figure(
+    mine: Points,
+    city: Points | None,
+    target: Target,
+    labels: tuple[tuple[str, str], ...],
+    quarter: int,
+    names: tuple[tuple[int, str], ...],
+    title: str,
+    name: str,
+    compare_name: str,
+) -> go.Figure:
+    """The trend figure, kept by its content as the rankings' figures are (kpi.ui.ranking): a
+    figure costs plotly ~15 ms to build, and the same one serves every session that shows it."""
+
+    def frame(points: Points) -> pd.DataFrame:
+        return pd.DataFrame(list(points), columns=["period", "value"]).astype({"value": "float64"})
+
+    return charts.trend(
+        frame(mine),
+        target,
+        dict(labels),
+        quarter=quarter,
+        quarter_names=dict(names),
+        title=title,
+        compare=None if city is None else frame(city),
+        name=name,
+        compare_name=compare_name,
+    )
 
 
 def clusters_table(period: str, region: str) -> None:
