@@ -83,17 +83,27 @@ def matrix_section(period: str, table: ClusterTable) -> None:
     )
     figure, note = matrix_figure(period, str(metric), table)
     st.caption(note)
-    # at phone width nine units' columns were 10 px cells: the map keeps a readable width and
-    # scrolls inside its own box (layout.PAGE_STYLE), never the page
-    with st.container(key="matrix_box"):
-        st.plotly_chart(figure, key="matrix", config={"displayModeBar": False})
+    st.plotly_chart(figure, key="matrix", config={"displayModeBar": False})
+
+
+def _two_lines(name: str, width: int = 5) -> str:
+    """A long cluster name over two lines (at its middle, or its middle space): the names took
+    half of a phone's width and left the nine units' columns 12 px each."""
+    if len(name) <= width:
+        return name
+    if " " in name:
+        words = name.split(" ")
+        cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(name) / 2))
+        return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+    half = -(-len(name) // 2)
+    return name[:half] + "<br>" + name[half:]
 
 
 def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Figure, str]:
     units = ui_scope.read("units")
     codes = ui_scope.visible_units(list(units["code"]))
     clusters = list(table.frame["cluster"])
-    rows = [fmt.cluster_name(c) for c in clusters]
+    rows = [_two_lines(fmt.cluster_name(c)) for c in clusters]
     cols = [fmt.region_name(u) for u in codes]
     if metric == "platforms":
         counts = ui_scope.read("platform_matrix", table.as_of)
@@ -130,7 +140,7 @@ def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Fig
             },
         ),
         layout={
-            "height": 110 + 34 * len(rows),
+            "height": 110 + 38 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "font": {"family": charts.FONT, "size": 13},
             "yaxis": {"autorange": "reversed", "automargin": True},

@@ -16,12 +16,8 @@ from kpi.ui.scope import read
 # ---------------------------------------------------------------- page scaffolding
 
 # Page-wide rules that Streamlit's elements have no parameter for (issue 14, phone width): the
-# heat map keeps cells a reader can read and scrolls inside its own box, never the page; the
 # cards keep their lines closer (six of them stacked on a phone).
 PAGE_STYLE = """<style>
-.st-key-matrix_box { overflow-x: auto; }
-.st-key-matrix_box [data-testid="stElementContainer"],
-.st-key-matrix_box [data-testid="stPlotlyChart"] { min-width: 560px; }
 [class*="st-key-card_"] { gap: 0.45rem; }
 </style>"""
 
