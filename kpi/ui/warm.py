@@ -4,9 +4,11 @@ Cached reads are keyed on the database file's stamp (kpi.ui.data), so after any 
 person to open a page paid for every read of it (1.7–3.6 s at country scale). Here the serving
 process remembers the reads its pages made lately (name, arguments, scope: `note`, called by
 kpi.ui.scope.read) and a background thread watches the stamp of each database they came from;
-once a stamp has changed and holds still (a writer commits, then checkpoints), it makes those
-reads again under the new stamp (`refresh`), most recent first, so they are in the cache before
-anyone asks. Where the latest period moved (a new quarter came in), the reads of the old latest
+once a stamp has changed and the writer has let go of the file (a `kpi ingest` holds it until it
+exits, and its last checkpoint changes the stamp again), it makes those reads again under the
+stamp the pages will see (`refresh`), in the order they were made, so they are in the cache
+before anyone asks (a page asking meanwhile waits for the read under way, Streamlit's per-key
+lock, instead of making it twice). Where the latest period moved (a new quarter came in), the reads of the old latest
 period are made for the new one as well: the pages open on the latest period.
 
 Only in a served app: AppTest runs pages on a stand-in runtime, where a thread outliving the test
@@ -31,8 +33,8 @@ log = logging.getLogger("kpi.ui.warm")
 Key = tuple[str, tuple[Any, ...], Hashable]  # (reader name, arguments, scope) of kpi.ui.data
 KEEP = 256  # reads remembered per database
 FRESH_S = 30 * 60  # a read not made for this long is not warmed (a session's idle limit)
-POLL_S = 0.2
-SETTLE_S = 0.3  # the stamp must hold still this long before the reads are made
+POLL_S = 0.1
+OPEN_WAIT_S = 60.0  # how long to wait for a writer in another process to let go of the file
 
 _lock = threading.Lock()
 _recent: dict[str, dict[Key, float]] = {}  # database path → read → when last made (monotonic)
@@ -88,30 +90,45 @@ def _watch() -> None:
             before = seen.setdefault(path, now)
             if now == before:
                 continue
-            time.sleep(SETTLE_S)
-            if stamp(path) != now:  # still being written: look again at the next poll
-                continue
-            seen[path] = now
             if not Path(path).exists():
                 with _lock:
                     _recent.pop(path, None)
+                seen.pop(path, None)
                 continue
+            if not _wait_for_writer(path):
+                continue  # still held: look again at the next poll
+            current = stamp(path)
             try:
-                refresh(now, before)
+                refresh(current, before)
             except Exception:  # never let the thread die: the pages read for themselves
                 log.exception("warming the caches failed")
+            seen[path] = stamp(path)
+
+
+def _wait_for_writer(path: str) -> bool:
+    """Wait until the database can be opened (another process's writer has exited); False after
+    OPEN_WAIT_S."""
+    deadline = time.monotonic() + OPEN_WAIT_S
+    while True:
+        try:
+            with connection.connect(path, timeout=0):
+                return True
+        except Exception:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
 
 
 def refresh(version: tuple[str, int, int], before: tuple[str, int, int] | None = None) -> list[Key]:
-    """Make the recent reads of `version`'s database under `version`, most recent first; with
-    the stamp `before` the change, also the reads of the old latest period for the new one.
-    Returns the reads made (those that failed are left out)."""
+    """Make the recent reads of `version`'s database under `version`, in the order they were last
+    made (a page's own order); with the stamp `before` the change, first the reads of the old
+    latest period for the new one. Returns the reads made (those that failed are left out)."""
     path = version[0]
     horizon = time.monotonic() - FRESH_S
     with _lock:
         reads = sorted(
             (k for k, at in _recent.get(path, {}).items() if at >= horizon),
-            key=lambda k: -_recent[path][k],
+            key=lambda k: _recent[path][k],
         )
     reads = [*_moved(reads, version, before), *reads]
     made = []
