@@ -1,7 +1,7 @@
 """At phone width (390 px) every page a leader or a county official reads, in headless Chromium
 (issue 14): the page itself never scrolls sideways; no chart text runs past its chart's edge; no
-tab or button label is cut; the heat map's columns stay readable (it scrolls inside its own box
-instead). The server and the browser are tests/test_e2e_browser.py's."""
+tab or button label is cut; the heat map's columns hold their values; nothing is fetched from
+another host. The server and the browser are tests/test_e2e_browser.py's."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def test_a_page_reads_at_phone_width_without_sideways_scrolling(
     account: str,
 ) -> None:
     page = browser.new_page(viewport=PHONE)
+    outside: list[str] = []  # a closed network: nothing may be asked of another host
+    page.on("request", lambda r: None if r.url.startswith((server, "data:")) else outside.append(r.url))
     page.goto(f"{server}/{path}")
     wait_for_app(page)
     sign_in(page, account)
@@ -64,5 +66,6 @@ def test_a_page_reads_at_phone_width_without_sideways_scrolling(
     assert m["doc"] <= m["inner"], m  # document.scrollingElement
     assert m["main"] <= m["mainClient"], m  # Streamlit scrolls inside stMain
     assert m["cut"] == [], m  # chart labels inside their chart, tab and button labels whole
+    assert outside == []  # the favicon came from a font CDN (a :material/ page icon)
     if m["heatGap"] is not None:
         assert m["heatGap"] >= 26, m  # heat-map columns that hold their values (12 px before)

@@ -190,7 +190,8 @@ def trend(
     ticks = x[::-1][::step][::-1]
     xaxis = {"type": "category", "tickvals": ticks, "ticktext": ticks, "tickangle": 0}
     layout = _layout(height, title, xaxis=xaxis, marks=target_marks(target, labels), showlegend=True)
-    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 11}}
+    # below the year labels (at -0.1 the legend ran over them at phone width)
+    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 11}}
     layout["margin"]["b"] = 8
     return go.Figure(data=traces, layout=layout)
 
