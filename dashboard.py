@@ -23,7 +23,9 @@ def page(path: str, key: str, icon: str, *, default: bool = False) -> st.Page:
 
 
 def main() -> None:
-    st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
+    # an emoji icon: the page draws it itself; a :material/…: page icon made the browser fetch the
+    # favicon from a font CDN, which a closed network does not reach
+    st.set_page_config(page_title="中试驾驶舱", page_icon="🏭", layout="wide")
     lang.language_switch()
     lang.widget_texts()
     user = signin.entry_guard(entry=True, paths=PATHS)

@@ -15,6 +15,7 @@ from kpi.ui.methods import (
     rules_table,
     table,
     targets_table,
+    taxonomy_notice,
     taxonomy_section,
 )
 from kpi.ui.platforms import rewards
@@ -25,46 +26,49 @@ signin.entry_guard()
 def body() -> None:
     layout.page_header(lang.t("nav.methods"))
     st.markdown(lang.t("methods.intro"))
+    # a short summary first, the detail in sections to open (issue 14: 4,900 px of tables)
+    st.markdown(lang.t("methods.summary"))
+    taxonomy_notice()
 
-    st.header(lang.t("methods.indicators"))
-    table(indicators_table())
-    st.markdown(lang.t("methods.ratio_of_sums"))
-    st.caption(lang.t("methods.rd_note"))
-    st.markdown(lang.t("methods.platform_rule"))
+    with st.expander(lang.t("methods.indicators")):
+        table(indicators_table())
+        st.markdown(lang.t("methods.ratio_of_sums"))
+        st.caption(lang.t("methods.rd_note"))
+        st.markdown(lang.t("methods.platform_rule"))
 
-    st.header(lang.t("methods.data"))
-    st.markdown(lang.t("methods.data_text"))
+    with st.expander(lang.t("methods.data")):
+        st.markdown(lang.t("methods.data_text"))
 
-    st.header(lang.t("methods.targets"))
-    table(targets_table())
-    st.caption(lang.t("methods.targets_note"))
+    with st.expander(lang.t("methods.targets")):
+        table(targets_table())
+        st.caption(lang.t("methods.targets_note"))
 
-    st.header(lang.t("methods.status"))
-    st.markdown(lang.t("methods.status_intro"))
-    legend = [f"{fmt.status_badge(s)} {lang.t(f'methods.meaning.{s}')}" for s in Status]
-    st.markdown("\n".join(f"- {line}" for line in legend), unsafe_allow_html=True)
-    table(rules_table())
-    st.markdown(lang.t("methods.elapsed"))
+    with st.expander(lang.t("methods.status")):
+        st.markdown(lang.t("methods.status_intro"))
+        legend = [f"{fmt.status_badge(s)} {lang.t(f'methods.meaning.{s}')}" for s in Status]
+        st.markdown("\n".join(f"- {line}" for line in legend), unsafe_allow_html=True)
+        table(rules_table())
+        st.markdown(lang.t("methods.elapsed"))
 
-    st.header(lang.t("methods.progress"))
-    st.markdown("\n".join(f"- {line}" for line in progress_rules()))
+    with st.expander(lang.t("methods.progress")):
+        st.markdown("\n".join(f"- {line}" for line in progress_rules()))
 
-    st.header(lang.t("methods.scopes"))
-    st.markdown(lang.t("methods.scopes_text"))
+    with st.expander(lang.t("methods.scopes")):
+        st.markdown(lang.t("methods.scopes_text"))
 
-    st.header(lang.t("methods.taxonomy"))
-    taxonomy_section()
+    with st.expander(lang.t("methods.taxonomy")):
+        taxonomy_section()
 
-    st.header(lang.t("methods.rewards"))
-    st.markdown(lang.t("methods.rewards_intro"))
-    settings = rewards.current_settings()  # the platforms page's rules, from the same settings
-    st.markdown("\n".join(f"- {line}" for line in rewards.rule_lines(settings)))
-    table(rewards.settings_table(settings))
-    scheme.methods_section()  # the annual review's scoring scheme, marked while a placeholder
+    with st.expander(lang.t("methods.rewards")):
+        st.markdown(lang.t("methods.rewards_intro"))
+        settings = rewards.current_settings()  # the platforms page's rules, from the same settings
+        st.markdown("\n".join(f"- {line}" for line in rewards.rule_lines(settings)))
+        table(rewards.settings_table(settings))
+        scheme.methods_section()  # the annual review's scoring scheme, marked while a placeholder
 
-    st.header(lang.t("methods.open"))
-    st.markdown(lang.t("methods.open_intro"))
-    st.markdown("\n".join(f"{i}. {lang.t(f'methods.open.{i}')}" for i in range(1, 5)))
+    with st.expander(lang.t("methods.open")):
+        st.markdown(lang.t("methods.open_intro"))
+        st.markdown("\n".join(f"{i}. {lang.t(f'methods.open.{i}')}" for i in range(1, 5)))
 
 
 layout.guarded(body)

@@ -4,7 +4,6 @@ With many units (province or country scale) the charts show the top and bottom o
 and the signed-in county official's own unit; the full lists are tables (kpi/ui_ranking.py).
 """
 
-import pandas as pd
 import streamlit as st
 
 from kpi.model.definitions import RATIOS
@@ -39,6 +38,7 @@ def body() -> None:
     ind = status["indicators"]
 
     st.subheader(lang.t("overview.cards"))
+    st.caption(lang.t("overview.elapsed_note"))  # 序时进度 / 序时路径, where they first appear
     cols = st.columns(3)
     for i, r in enumerate(RATIOS):
         with cols[i]:
@@ -64,33 +64,22 @@ def body() -> None:
 
     own = user.region  # a county official's unit stays in every chart
     if scope is None:  # how each unit adds to the city's gap: the city's figures, the task force's
-        _contributions(ind, names, period, own)
+        st.subheader(lang.t("overview.contributions"))
+        ui_ranking.contribution_section(ind, names, period, keep=own)
 
+    # one ratio at a time (a segmented control, not tabs that drew every hidden chart)
     st.subheader(ui_ranking.title(ranking["region"].nunique()))
-    tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
-    for tab, r in zip(tabs, RATIOS, strict=True):
-        with tab:
-            frame = ranking[ranking["indicator"] == r.code]
-            ui_ranking.ranking_chart(frame, targets[r.code], names, key=f"rank-{r.code}", highlight=own)
-    ui_ranking.ranking_table(ranking, names, period, key="overview-ranking")
+    ui_ranking.ranking_section(
+        ranking,
+        targets,
+        names,
+        period,
+        name="overview_rank",
+        chart_key="rank",
+        highlight=own,
+        table_key="overview-ranking",
+    )
     downloads.brief_buttons(period, scope)
-
-
-def _contributions(ind: dict, names: dict[str, str], period: str, own: str | None) -> None:
-    st.subheader(lang.t("overview.contributions"))
-    tabs = st.tabs([ind[r.code]["label"] for r in RATIOS])
-    unit = "亿元" if lang.lang() == "zh" else "100m yuan"
-    frames = {}
-    for tab, r in zip(tabs, RATIOS, strict=True):
-        contrib = ind[r.code].get("region_contributions") or {}
-        with tab:
-            if not contrib.get("regions"):
-                st.caption(lang.t("status.no_data"))
-                continue
-            frames[r.code] = frame = pd.DataFrame(contrib["regions"], columns=["region", "gap_money"])
-            ui_ranking.contribution_chart(frame, names, value_label=unit, key=f"contrib-{r.code}", keep=[own])
-            st.caption(lang.t("overview.contrib_note", total=fmt.money(contrib["total"])))
-    ui_ranking.contribution_table(frames, names, period, key="overview-contrib")
 
 
 layout.guarded(body)

@@ -7,10 +7,9 @@ With many units the comparison shows the top and bottom and the chosen unit (kpi
 import streamlit as st
 
 from kpi.model.definitions import RATIOS
-from kpi.reports import charts
 from kpi.ui import cards, fmt, lang, layout, scope, signin
 from kpi.ui import ranking as ui_ranking
-from kpi.ui.regions import clusters_table, platforms_table
+from kpi.ui.regions import clusters_table, platforms_table, trend_section
 
 signin.entry_guard()
 
@@ -29,7 +28,10 @@ def body() -> None:
     c1, c2 = st.columns(2)
     names = ui_ranking.unit_names()
     with c1:
-        region = layout.select(lang.t("region"), codes, "regions_region", lambda c: names.get(c, c))
+        # the unit's full name, as the heading below writes it (南湖区, not 南湖)
+        region = layout.select(
+            lang.t("region"), codes, "regions_region", lambda c: fmt.region_name(c, short=False)
+        )
     with c2:
         period = layout.select(lang.t("period"), periods, "regions_period", fmt.period_label)
     st.query_params.update({"region": region, "period": period})
@@ -52,22 +54,8 @@ def body() -> None:
             )
             cards.region_card(r.code, e, period, city[r.code] if city else None, rank_text)
 
-    st.subheader(lang.t("regions.trend" if city else "regions.trend_own"))
-    series = scope.read("series", region, None)
-    city_series = scope.read("series", None, None) if city else None
-    cols = st.columns(3)
-    for col, r in zip(cols, RATIOS, strict=True):
-        with col:
-            fig = charts.trend(
-                series[series["indicator"] == r.code],
-                targets[r.code],
-                fmt.chart_labels(),
-                title=mine[r.code]["label"],
-                compare=None if city_series is None else city_series[city_series["indicator"] == r.code],
-                name=fmt.region_name(region),
-                compare_name=lang.t("city"),
-            )
-            st.plotly_chart(fig, key=f"trend-{r.code}", config={"displayModeBar": False})
+    labels = {r.code: mine[r.code]["label"] for r in RATIOS}
+    trend_section(region, period, targets, labels, with_city=city is not None)
 
     # one above the other: side by side, each table was cut at its right edge (four columns of
     # Chinese headers do not fit half the page)
@@ -77,12 +65,10 @@ def body() -> None:
     platforms_table(region)
 
     st.subheader(lang.t("regions.compare"))
-    tabs = st.tabs([mine[r.code]["label"] for r in RATIOS])
-    for tab, r in zip(tabs, RATIOS, strict=True):
-        with tab:
-            frame = ranking[ranking["indicator"] == r.code]
-            ui_ranking.ranking_chart(frame, targets[r.code], names, key=f"cmp-{r.code}", highlight=region)
-    ui_ranking.ranking_table(ranking, names, period, key="regions-ranking")
+    ui_ranking.ranking_section(
+        ranking, targets, names, period, name="regions_cmp", chart_key="cmp", highlight=region,
+        table_key="regions-ranking",
+    )  # fmt: skip
 
 
 layout.guarded(body)

@@ -196,3 +196,20 @@ def app_copy(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     shutil.copyfile(template, path)
     monkeypatch.setenv("KPI_DB", str(path))
     return path
+
+
+RATIO_CODES = ("rd_intensity", "new_product_rate", "hightech_share")
+
+
+def each_ratio(at: Any, control: str, marker: str) -> list[dict[str, Any]]:
+    """The chart a section draws for each ratio, chosen in turn with its segmented control `control`
+    (a widget key; the page draws the chosen ratio's chart only): one parsed plotly spec per ratio,
+    in RATIO_CODES order, from the charts whose id holds `marker`."""
+    specs = []
+    for code in RATIO_CODES:
+        at.segmented_control(key=control).set_value(code).run()
+        assert not at.exception, [e.value for e in at.exception]
+        found = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if marker in c.proto.id]
+        assert len(found) == 1, (code, len(found))
+        specs.append(found[0])
+    return specs

@@ -23,6 +23,11 @@ UP, DOWN, NONE = (
 GREEN, RED, GRAY = (MetricProto.MetricColor.GREEN, MetricProto.MetricColor.RED, MetricProto.MetricColor.GRAY)
 
 
+def caption_lines(at) -> list[str]:
+    """Every line of every caption (a card writes its lines as one caption, joined by '  \\n')."""
+    return [line for c in at.caption for line in c.value.split("  \n")]
+
+
 def run(page: str | None, role: str = "leader", region: str | None = None, lang: str = "zh"):
     at = support.app(role, region)
     at.run()
@@ -169,7 +174,7 @@ def test_a_countys_platform_counts_show_no_progress_against_a_target_it_does_not
         f"{ind['provincial_platforms']['value']} 家",
         f"{ind['national_platforms']['value']} 家",
     ]
-    captions = [c.value for c in at.caption]
+    captions = caption_lines(at)
     # 序时进度 only where there is a target: the county's coverage (target 100 %)
     assert [c for c in captions if re.search(r"序时进度 \d", c)] == [
         f"完成率 {ind['cluster_coverage']['completion'] * 100:.0f}% · "
@@ -182,7 +187,7 @@ def test_a_countys_platform_counts_show_no_progress_against_a_target_it_does_not
 def test_the_citys_count_cards_show_completion_beside_time_elapsed(app_db: Path) -> None:
     at = run(None)
     ind = status(app_db)["indicators"]
-    captions = [c.value for c in at.caption]
+    captions = caption_lines(at)
     for code in ("cluster_coverage", "provincial_platforms", "national_platforms"):
         e = ind[code]
         line = f"完成率 {e['completion'] * 100:.0f}% · 序时进度 {e['elapsed'] * 100:.0f}%"
@@ -363,9 +368,11 @@ def test_a_contribution_bar_is_marked_by_the_sign_of_its_written_value() -> None
     )
     bar = charts.contributions(frame, value_label="亿元").data[0]
     texts = dict(zip(bar.y, bar.text, strict=True))
-    assert texts == {"a": "▲ +0.50", "b": "0.00", "c": "0.00", "d": "▼ -1.75"}  # was '▼ +0.00', '▼ -0.00'
+    # a word, not ▲/▼ (issue 14: ▲ read as a rise); the word follows the sign as written
+    assert texts == {"a": "缺口 0.50", "b": "0.00", "c": "0.00", "d": "超出 1.75"}  # was '超出 0.00'
+    assert list(bar.x) == [-1.75, -0.003, 0.0, 0.5]  # still signed: the bars add up to the city's gap
     colours = dict(zip(bar.y, bar.marker.color, strict=True))
-    assert (colours["a"], colours["c"], colours["d"]) == (1, 0, 0)  # vermillion only for a shortfall
+    assert (colours["a"], colours["c"], colours["d"]) == (charts.VERMILLION, charts.BLUE, charts.BLUE)
 
 
 def test_the_regions_cards_write_the_target_as_the_overview_does(app_db: Path) -> None:

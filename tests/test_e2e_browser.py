@@ -75,6 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         accounts.add_user(
             con, "e2e_county", PASSWORD, "county", region="南湖区", display_name="区县丙", by="tests"
         )
+        accounts.add_user(con, "e2e_leader", PASSWORD, "leader", display_name="领导丁", by="tests")
     port = _free_port()
     env = {**os.environ, "KPI_DB": str(db)}
     SERVER_DB.append(db)  # for the tests that change accounts as a shell would

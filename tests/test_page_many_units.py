@@ -84,7 +84,7 @@ def captions(at) -> str:
 def test_overview_ranking_shows_the_top_and_bottom_15_of_40(forty: Path) -> None:
     at = start(role="leader")
     rd = ranking(forty, "rd_intensity")
-    bars = charts_of(at, "-rank-")
+    bars = support.each_ratio(at, "overview_rank__zh", "-rank-")
     assert len(bars) == 3
     names = bars[0]["data"][0]["y"]
     assert len(names) == 30
@@ -110,7 +110,7 @@ def test_overview_keeps_the_full_list_as_a_table_and_a_download(forty: Path) -> 
 
 def test_overview_contributions_show_the_largest_and_smallest_gaps(forty: Path) -> None:
     at = start(role="leader")
-    contrib = charts_of(at, "-contrib-")
+    contrib = support.each_ratio(at, "overview_contrib__zh", "-contrib-")
     assert len(contrib) == 3 and len(contrib[0]["data"][0]["y"]) == 30
     assert "共40个单位，显示缺口最大的15个与最小的15个" in captions(at)
     assert "全部40个单位的差距贡献（表格）" in [e.label for e in at.expander]
@@ -136,7 +136,8 @@ def test_regions_comparison_keeps_the_chosen_unit_from_the_middle(forty: Path) -
     trace = bars[0]["data"][0]
     assert len(trace["y"]) == 31 and middle["short_name"] in trace["y"]
     colours = dict(zip(trace["y"], trace["marker"]["color"], strict=True))
-    assert colours[middle["short_name"]] == 1 and sum(colours.values()) == 1  # highlighted, alone
+    highlighted = [name for name, colour in colours.items() if colour == charts.ORANGE]
+    assert highlighted == [middle["short_name"]]  # highlighted, alone
     assert f"另含{middle['short_name']}（第 {int(middle['rank'])} 位）" in captions(at)
     assert f"40个单位中第 {int(middle['rank'])} 位" in captions(at)
     assert len(bars[0]["layout"]["shapes"]) >= 3  # the target and a dotted line on each side

@@ -125,7 +125,7 @@ def test_english_switch(db):
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Methods"
-    assert [h.value for h in at.header][:2] == ["Indicator definitions", "Data sources"]
+    assert [e.label for e in at.expander][:2] == ["Indicator definitions", "Data sources"]
     defs = table_with(at, "Formula").set_index("Code")
     assert defs.loc["rd_intensity", "Formula"] == "Σ R&D expense ÷ Σ operating revenue"
     assert defs.loc["national_platforms", "Indicator"] == indicator_label("national_platforms", "en")
@@ -168,7 +168,7 @@ def rewards_table(at: AppTest):
 
 def test_reward_rules_in_force_are_shown_with_their_source(db):
     at = methods_page()
-    assert "中试平台奖励规则" in [h.value for h in at.header]
+    assert "中试平台奖励规则" in [e.label for e in at.expander]
     shown = rewards_table(at)
     assert len(shown) == len(rewards.SETTING_KEYS)
     award = shown.loc["省级奖励（万元/个）"]
@@ -205,7 +205,7 @@ def test_reward_rules_in_english(db):
     at = methods_page()
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
-    assert "Pilot-platform reward rules" in [h.value for h in at.header]
+    assert "Pilot-platform reward rules" in [e.label for e in at.expander]
     shown = table_with(at, "Source").set_index("Setting")
     assert shown.loc["Provincial award (10k yuan each)", "In force"] == "1000 (10k yuan)"
     assert shown.loc["The cap applies", "In force"] == "for the three years in total"

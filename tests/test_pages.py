@@ -71,7 +71,7 @@ def test_overview_period_selector_changes_the_numbers(app_db: Path) -> None:
 
 def test_overview_ranking_lists_the_nine_units(app_db: Path) -> None:
     at = start()
-    bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "-rank-" in c.proto.id]
+    bars = support.each_ratio(at, "overview_rank__zh", "-rank-")
     assert len(bars) == 3
     names = bars[0]["data"][0]["y"]
     assert len(names) == 9 and "南湖" in names and "嘉兴港区" in names
@@ -150,10 +150,7 @@ def test_progress_panels_and_contributions_equal_the_json(app_db: Path) -> None:
         ratio = "—" if e["pace_ratio"] is None else f"{e['pace_ratio']:.2f}"
         assert f"r/r* = {ratio}" in text
         assert f"此时应为 {e['glide']['expected'] * 100:.2f}%" in text
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    contrib = [
-        c for c in charts if c["data"] and any("▲" in t or "▼" in t for t in c["data"][0].get("text", []))
-    ]
+    contrib = support.each_ratio(at, "overview_contrib__zh", "-contrib-")
     assert len(contrib) == 3
     for chart, code in zip(contrib, ("rd_intensity", "new_product_rate", "hightech_share"), strict=True):
         assert sum(chart["data"][0]["x"]) == pytest.approx(
@@ -164,7 +161,8 @@ def test_progress_panels_and_contributions_equal_the_json(app_db: Path) -> None:
 def test_regions_page_shows_the_regions_own_catch_up(app_db: Path) -> None:
     at = start("pages/regions.py", {"region": "JX-PORT"})
     e = status(app_db, region="JX-PORT")["indicators"]["rd_intensity"]
-    assert e["catch_up"]["text"] in " ".join(c.value for c in at.caption)
+    shown = " ".join([*(c.value for c in at.caption), *(m.value for m in at.markdown)])
+    assert e["catch_up"]["text"] in shown  # behind the card's 依据与测算 panel
 
 
 def test_regions_cluster_table_holds_percent_numbers_that_sort_as_numbers(app_db: Path) -> None:

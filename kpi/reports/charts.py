@@ -28,6 +28,14 @@ BLUE, ORANGE, GREEN, VERMILLION, GREY, SKY = "#0072B2", "#E69F00", "#009E73", "#
 # add_hline/add_vline/add_hrect/add_vrect would make, written out.
 
 
+# Plotly's default template is nine tenths of a small figure's JSON (6.6 kB of a bar chart's
+# 6.7 kB): serialising it cost ~10 ms per chart on the server and parsing it the browser more.
+# Streamlit's own theme is written into `layout.template` by the page anyway, so none is sent:
+# plotly's empty template "none" (a dict of empty parts would be taken as unset, and filled with
+# the default, Streamlit's 3.5 kB placeholder template).
+NO_TEMPLATE = "none"
+
+
 def _layout(
     height: int,
     title: str | None = None,
@@ -51,6 +59,7 @@ def _layout(
         "yaxis": {"gridcolor": "#eeeeee", "ticksuffix": "%", "zeroline": False, **(yaxis or {})},
         "shapes": shapes,
         "annotations": annotations,
+        "template": NO_TEMPLATE,
         **extra,
     }
 
@@ -104,88 +113,94 @@ def add_target(fig: go.Figure, target: Target, labels: dict[str, str], horizonta
     )
 
 
+def by_quarter(series: pd.DataFrame) -> dict[int, dict[int, float | None]]:
+    """Year-to-date values (period, value) as {quarter: {year: value}}: the lines of a trend that
+    compares like with like (a 1—9月 value with other years' 1—9月, never with 1—6月)."""
+    out: dict[int, dict[int, float | None]] = {}
+    for period, value in zip(series["period"], series["value"], strict=True):
+        year, quarter = int(str(period)[:4]), int(str(period)[-1])
+        out.setdefault(quarter, {})[year] = None if pd.isna(value) else float(value)
+    return out
+
+
+def years_of(*lines: dict[int, dict[int, float | None]]) -> list[int]:
+    """Every year from the first to the last with a value, gaps included (the axis)."""
+    years = {y for line in lines for q in line.values() for y in q}
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+# one colour per quarter of the year; the quarter being read is drawn blue and thick
+QUARTER_COLOUR = {1: SKY, 2: GREEN, 3: ORANGE, 4: GREY}
+
+
 def trend(
     series: pd.DataFrame,
     target: Target,
     labels: dict[str, str],
     *,
+    quarter: int,
+    quarter_names: dict[int, str],
     height: int = 300,
     title: str | None = None,
     compare: pd.DataFrame | None = None,
     name: str = "",
     compare_name: str = "",
 ) -> go.Figure:
-    """Quarterly YTD values (period, value) with the target; optional second series to compare."""
+    """Year-to-date ratios compared like with like: x = year, one line per quarter of the year
+    (1—3月, 1—6月, 1—9月, 全年), the chosen `quarter` thick and blue. A YTD series read in period
+    order draws a sawtooth (Q1 low, Q4 high) that looks like volatility; the same quarter across
+    the years does not. `compare` (the city): its line for `quarter` only, dotted.
+    Trace names: '{name} {quarter name}' (no name: the quarter name alone)."""
+    mine = by_quarter(series)
+    other = by_quarter(compare) if compare is not None and not compare.empty else {}
+    years = years_of(mine, other)
+    x = [str(y) for y in years]
     traces = []
-    if compare is not None and not compare.empty:
+    for q in sorted(mine, key=lambda q: (q == quarter, q)):  # the chosen quarter drawn last, on top
+        chosen = q == quarter
+        values = [None if mine[q].get(y) is None else mine[q][y] * 100 for y in years]  # type: ignore[operator]
+        label = f"{name} {quarter_names[q]}".strip()
         traces.append(
             go.Scatter(
-                x=compare["period"],
-                y=compare["value"] * 100,
-                name=compare_name,
-                mode="lines",
-                line={"color": GREY, "dash": "dot"},
+                x=x,
+                y=values,
+                name=label,
+                mode="lines+markers",
+                line={"color": BLUE if chosen else QUARTER_COLOUR[q], "width": 3 if chosen else 1.5},
+                marker={"size": 7 if chosen else 4},
+                opacity=1 if chosen else 0.75,
+                hovertemplate=f"%{{x}} {quarter_names[q]}: %{{y:.2f}}%<extra>{label}</extra>",
             )
         )
-    traces.append(
-        go.Scatter(
-            x=series["period"],
-            y=series["value"] * 100,
-            name=name,
-            mode="lines+markers",
-            line={"color": BLUE, "width": 2.5},
-            marker={"size": 6},
-            hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
+    if quarter in other:
+        label = f"{compare_name} {quarter_names[quarter]}".strip()
+        values = [None if other[quarter].get(y) is None else other[quarter][y] * 100 for y in years]  # type: ignore[operator]
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=values,
+                name=label,
+                mode="lines",
+                line={"color": "#555555", "dash": "dot", "width": 2},
+                hovertemplate=f"%{{x}} {quarter_names[quarter]}: %{{y:.2f}}%<extra>{label}</extra>",
+            )
         )
-    )
-    periods = list(series["period"])
-    # YTD values restart each January: label the year ends only, so the axis stays readable
-    ticks = [p for p in periods if p.endswith("Q4")] or periods[-1:]
-    # at most six year labels: ten years of quarters ran the labels into each other in a third
-    # of the page's width; the latest year is always labelled
-    step = -(-len(ticks) // 6)  # ceiling division
-    ticks = ticks[::-1][::step][::-1]
-    xaxis = {"type": "category", "tickvals": ticks, "ticktext": [p[:4] for p in ticks], "tickangle": 0}
-    layout = _layout(
-        height, title, xaxis=xaxis, marks=target_marks(target, labels), showlegend=compare is not None
-    )
+    # every year labelled up to eight, then every second or third, the last always
+    step = -(-len(x) // 8) if x else 1
+    ticks = x[::-1][::step][::-1]
+    xaxis = {"type": "category", "tickvals": ticks, "ticktext": ticks, "tickangle": 0}
+    layout = _layout(height, title, xaxis=xaxis, marks=target_marks(target, labels), showlegend=True)
+    # below the year labels (at -0.1 the legend ran over them at phone width)
+    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 11}}
+    layout["margin"]["b"] = 8
     return go.Figure(data=traces, layout=layout)
 
 
-def sparkline(series: pd.DataFrame, target: Target, height: int = 70) -> go.Figure:
-    shapes, _ = _line(target.value * 100, True, {"dash": "dot", "color": GREY, "width": 1})
-    return go.Figure(
-        data=[
-            go.Scatter(
-                x=series["period"],
-                y=series["value"] * 100,
-                mode="lines",
-                line={"color": BLUE, "width": 2},
-                hovertemplate="%{x}: %{y:.2f}%<extra></extra>",
-            )
-        ],
-        layout={
-            "xaxis": {"visible": False, "type": "category"},
-            "yaxis": {"visible": False},
-            "shapes": shapes,
-            "height": height,
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "showlegend": False,
-            "plot_bgcolor": "white",
-            "paper_bgcolor": "white",
-        },
-    )
-
-
 def _two_colours(first: list[bool], colour: str, other: str) -> dict[str, Any]:
-    """Bar colours as 0/1 on a two-colour scale: plotly checks a list of colour names one by one
-    (most of a chart's cost with thousands of bars), a list of numbers at once."""
-    return {
-        "color": [1 if f else 0 for f in first],
-        "colorscale": [[0, other], [1, colour]],
-        "cmin": 0,
-        "cmax": 1,
-    }
+    """Bar colours by name. (Numbers on a two-colour scale made plotly.js log "Invalid color
+    specifier" for every bar and every redraw, ~250 lines per Overview; a chart draws at most
+    2 × SHOW_EACH + a few bars, so checking the names costs nothing.)"""
+    return {"color": [colour if f else other for f in first]}
 
 
 # ---------------------------------------------------------------- many units
@@ -284,17 +299,25 @@ def ranking(
     gaps_after: Collection[str] = (),
 ) -> go.Figure:
     """Horizontal bars, best on top, the target as a vertical line; `highlight` one region code;
-    a dotted line after each code in `gaps_after` (units left out there, see top_and_bottom)."""
+    a dotted line after each code in `gaps_after` (units left out there, see top_and_bottom).
+
+    Each value is written inside its bar at the bar's start: written after the bar's end, a value
+    just below the target had the target's line run through it, and at phone width the longest
+    bar's label was cut at the chart's right edge."""
     data = frame.sort_values("value", ascending=False, na_position="last", kind="stable").iloc[::-1]
     codes = data["region"].tolist()
     mine = [bool(highlight) and r == highlight for r in codes]
+    missing = data["value"].isna().tolist()
     bars = go.Bar(
         x=data["value"] * 100,
         y=data[name_column],
         orientation="h",
         marker=_two_colours(mine, ORANGE, BLUE),
-        text=[("—" if pd.isna(v) else f"{v * 100:.2f}%") for v in data["value"]],
-        textposition="outside",
+        text=[("—" if m else f"{v * 100:.2f}%") for v, m in zip(data["value"], missing, strict=True)],
+        textposition=["outside" if m else "inside" for m in missing],
+        insidetextanchor="start",
+        insidetextfont={"color": "white"},
+        textangle=0,
         cliponaxis=False,
         hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
     )
@@ -303,48 +326,67 @@ def ranking(
         _height(len(data), height),
         title,
         xaxis={"ticksuffix": "%", "showgrid": True, "gridcolor": "#eeeeee"},
-        yaxis={"ticksuffix": "", "showgrid": False},
+        yaxis={"ticksuffix": "", "showgrid": False, "automargin": True},
         marks=([*shapes, *_gap_lines(codes, gaps_after)], annotations),
     )
     layout["margin"]["t"] = max(layout["margin"]["t"], _ABOVE)  # room for the target's label
     return go.Figure(data=[bars], layout=layout)
 
 
-def _contribution_text(yi: float) -> str:
-    """'▲ +6.55' (a shortfall), '▼ -1.75' (a surplus), '0.00' where two decimals write zero: the
-    mark follows the number as written, never '▼ +0.00'."""
+def _contribution_text(yi: float, words: tuple[str, str]) -> str:
+    """'缺口 6.55' (a shortfall), '超出 1.75' (a surplus), '0.00' where two decimals write zero: the
+    word follows the number as written, never '超出 0.00'. `words`: (shortfall, surplus)."""
     sign = numbers.sign(yi)
     if sign == 0:
         return f"{0:.2f}"
-    return f"{'▲' if sign > 0 else '▼'} {yi:+,.2f}"
+    return f"{words[0] if sign > 0 else words[1]} {abs(yi):,.2f}"
 
 
 def contributions(
-    frame: pd.DataFrame, *, value_label: str, height: int = 330, gaps_after: Collection[str] = ()
+    frame: pd.DataFrame,
+    *,
+    value_label: str,
+    words: tuple[str, str] = ("缺口", "超出"),
+    height: int = 330,
+    gaps_after: Collection[str] = (),
 ) -> go.Figure:
-    """Ranked bars of each unit's gap at the target ratio (万元 in, 亿元 shown).
+    """Ranked bars of each unit's gap at the target ratio (万元 in, 亿元 shown): x = the amount the
+    unit adds to the city's gap, so the bars add up to it.
 
-    Positive bars (a shortfall) are vermillion and marked ▲, negative (a surplus) blue and ▼,
-    so the sign reads without colour; the sign is the one written (two decimals of 亿元). A dotted line after each code in `gaps_after` (largest
-    first) marks units left out.
+    A shortfall (positive) is vermillion and written with words[0] ('缺口 6.55'), a surplus
+    (negative) blue with words[1] ('超出 1.75'), so neither needs the caption nor a ▲ that reads
+    as a rise; the word follows the number as written (two decimals of 亿元). The x range leaves
+    room for the labels on both sides, so they stay inside the chart at phone width. A dotted
+    line after each code in `gaps_after` (largest first) marks units left out.
     """
     data = frame.sort_values("gap_money", ascending=False, kind="stable").iloc[::-1]
     yi = data["gap_money"] / 10_000
+    low, high = min(0.0, float(yi.min())), max(0.0, float(yi.max()))
+    pad = 0.5 * ((high - low) or 1.0)
     bars = go.Bar(
         x=yi.tolist(),
         y=data["label"].tolist(),
         orientation="h",
         marker=_two_colours([numbers.sign(v) > 0 for v in yi], VERMILLION, BLUE),
-        text=[_contribution_text(v) for v in yi],
+        text=[_contribution_text(v, words) for v in yi],
         textposition="outside",
+        textfont={"size": 12},
+        textangle=0,
         cliponaxis=False,
         hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
     )
     shapes, annotations = _line(0, False, {"color": GREY, "width": 1})
+    xaxis = {
+        "ticksuffix": "",
+        "title": {"text": value_label, "font": {"size": 12}},
+        "showgrid": True,
+        "gridcolor": "#eeeeee",
+        "range": [low - pad if low < 0 else low, high + pad if high > 0 else high],
+    }
     layout = _layout(
         _height(len(data), height),
-        xaxis={"ticksuffix": "", "title": {"text": value_label}, "showgrid": True, "gridcolor": "#eeeeee"},
-        yaxis={"ticksuffix": "", "showgrid": False},
+        xaxis=xaxis,
+        yaxis={"ticksuffix": "", "showgrid": False, "automargin": True},
         marks=([*shapes, *_gap_lines(data["region"].tolist(), gaps_after)], annotations),
     )
     return go.Figure(data=[bars], layout=layout)

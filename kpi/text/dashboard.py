@@ -8,6 +8,7 @@ from kpi.text.labels import LABELS
 from kpi.text.lookup import merge
 from kpi.text.methods import METHODS_TEXT
 from kpi.text.platforms import PLATFORMS_TEXT
+from kpi.text.reading import READING_TEXT
 from kpi.text.reviews import REVIEWS_TEXT
 from kpi.text.tasks import TASKS_TEXT
 from kpi.text.upload import UPLOAD_TEXT
@@ -122,12 +123,15 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "basis.sum_of_units": ("九个单位合计", "sum of the nine units"),
     "basis.region_rows": ("本单位数据", "this unit's rows"),
     "overview.contributions": (
-        "各单位对全市差距的贡献（按目标比例折算的金额）",
-        "Each unit's contribution to the city's gap (money at the target ratio)",
+        "各单位离目标还差多少（按各自的分母折算成金额）",
+        "How far each unit is from the target, in money",
     ),
     "overview.contrib_note": (
-        "正值：该单位距目标的缺口；负值：超出目标的部分。合计 = 全市距目标的缺口 {total}。",
-        "Positive: the unit's shortfall at the target ratio; negative: its surplus. Total = the city's gap {total}.",
+        "向右的条形：按本单位的{denominator}，{numerator}还差多少才达到目标比例；向左：已超出多少。"
+        "各单位相加 = 全市的缺口 {total}。",
+        "Bars to the right: how much more {numerator} the unit would need, at its own {denominator}, "
+        "to reach the target ratio; to the left: how much it is above. Together they make the city's "
+        "gap, {total}.",
     ),
     "url_own_unit": (
         "链接指向其他单位：区县账号仅可查看本单位，已为您显示{unit}。",
@@ -143,9 +147,15 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     ),
     "regions.city_value": ("全市 {value}", "city {value}"),
     "regions.rank": ("九个单位中第 {rank} 位", "rank {rank} of 9"),
-    "regions.trend": ("分季度趋势（累计值，虚线为全市）", "Quarterly trend (year to date; dotted: city)"),
+    "regions.trend": (
+        "各年同期比较（年初至季末累计；粗线为{quarter}，虚线为全市）",
+        "Each year's same period (year to date; thick: {quarter}, dotted: city)",
+    ),
     "regions.kpis_own": ("主要指标：本地区 vs 目标", "Key indicators: this region vs the target"),
-    "regions.trend_own": ("分季度趋势（累计值）", "Quarterly trend (year to date)"),
+    "regions.trend_own": (
+        "各年同期比较（年初至季末累计；粗线为{quarter}）",
+        "Each year's same period (year to date; thick: {quarter})",
+    ),
     "regions.clusters": ("本地区产业集群", "Clusters in this region"),
     "regions.no_clusters": ("本期没有本地区的集群数据。", "No cluster rows for this region in this period."),
     "regions.platforms": ("本地区中试平台", "Pilot platforms in this region"),
@@ -225,4 +235,14 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "group.future": ("未来产业", "future"),
 }
 
-merge(UI_TEXT, UPLOAD_TEXT, METHODS_TEXT, PLATFORMS_TEXT, REVIEWS_TEXT, TASKS_TEXT, AUTH_TEXT, LABELS)
+merge(
+    UI_TEXT,
+    UPLOAD_TEXT,
+    METHODS_TEXT,
+    PLATFORMS_TEXT,
+    REVIEWS_TEXT,
+    TASKS_TEXT,
+    AUTH_TEXT,
+    LABELS,
+    READING_TEXT,
+)

@@ -1,57 +1,106 @@
-"""The KPI cards: value, target, gap, light and the work behind them."""
+"""The KPI cards: value, target, gap, light, a one-line reason, and the work behind them.
+
+A card keeps what a reader takes in at a glance (issue 14): the value with its 同比, the target,
+the gap, the light and one line saying why (kpi.reports.reasons); the rule and the arithmetic sit
+behind the "依据与测算" panel. The Overview's small trend is inline SVG of the same quarter in
+each year (kpi.reports.sparkline), not a plotly figure (issue 16).
+"""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from kpi.model.definitions import RATIO, TargetKind
+from kpi.model.periods import from_code
 from kpi.progress.compute import Target
-from kpi.reports import style
+from kpi.reports import charts, reasons, style
+from kpi.reports.sparkline import sparkline_svg
 from kpi.text import numbers
+from kpi.ui.data import cached_read, data_version
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
 from kpi.ui.lang import lang, t
-from kpi.ui.scope import read
 
 # ---------------------------------------------------------------- indicator cards
 
 
 def target_of(code: str) -> Target:
-    frame = read("targets")
-    row = frame[frame["indicator"] == code].iloc[0]
-    return Target(
-        indicator=code,
-        kind=TargetKind(row["kind"]),
-        value=float(row["value"]),
-        comparator=str(row["comparator"]),
-        deadline=pd.Timestamp(row["deadline"]).date(),
-        plan_start=pd.Timestamp(row["plan_start"]).date(),
-        band_pp=None if pd.isna(row["band_pp"]) else float(row["band_pp"]),
-        green_pp=None if pd.isna(row["green_pp"]) else float(row["green_pp"]),
-        amber_pp=None if pd.isna(row["amber_pp"]) else float(row["amber_pp"]),
-        source=str(row["source"] or ""),
-    )
+    """The target of an indicator as the lights judge it (kpi.progress.compute.Target)."""
+    return _targets(data_version())[code]
+
+
+@functools.lru_cache(maxsize=8)
+def _targets(version: tuple[str, int, int]) -> dict[str, Target]:
+    """Every target of one data version, built once: a page asks for each several times, and
+    filtering the targets frame each time was a fifth of an Overview rerun. Targets are the same
+    for every viewer (the reference table), so one dictionary serves every session."""
+    frame = cached_read(version, "targets", ())
+    out = {}
+    for row in frame.to_dict("records"):
+        out[str(row["indicator"])] = Target(
+            indicator=str(row["indicator"]),
+            kind=TargetKind(row["kind"]),
+            value=float(row["value"]),
+            comparator=str(row["comparator"]),
+            deadline=pd.Timestamp(row["deadline"]).date(),
+            plan_start=pd.Timestamp(row["plan_start"]).date(),
+            band_pp=None if pd.isna(row["band_pp"]) else float(row["band_pp"]),
+            green_pp=None if pd.isna(row["green_pp"]) else float(row["green_pp"]),
+            amber_pp=None if pd.isna(row["amber_pp"]) else float(row["amber_pp"]),
+            source=str(row["source"] or ""),
+        )
+    return out
+
+
+def _title(entry: dict[str, Any]) -> None:
+    """The light and the indicator's name on one line (a line less on each of six stacked cards)."""
+    st.markdown(f"{status_badge(entry['status'])} **{entry['label']}**", unsafe_allow_html=True)
+
+
+def _lines(*lines: str | None) -> None:
+    """Caption lines as one element: each element is a gap of its own, and at phone width six
+    cards of separate captions made the Overview 5.5 screens tall."""
+    st.caption("  \n".join(line for line in lines if line))
 
 
 def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFrame | None, key: str) -> None:
-    """One target card: value with its period, target, gap (pp), y/y change, light and rule."""
-    from kpi.reports import charts
-
-    with st.container(border=True):
-        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+    """One target card: value with its period and 同比, target and gap, light, why in one line,
+    the same quarter of each year as a small line, and the work behind the light."""
+    with st.container(border=True, key=f"card_{key}"):
+        _title(entry)
         ratio_metric(code, entry, period)
-        target = target_of(code)
-        st.caption(f"{target_text(code)} · {gap_text(entry)}")
-        if entry.get("basis_note"):  # the same-period change compared on another basis (issue 12)
-            st.caption(entry["basis_note"])
+        _lines(
+            f"{target_text(code)} · {gap_text(entry)}",
+            entry.get("basis_note"),  # the same-period change compared on another basis (issue 12)
+            reasons.ratio_reason(entry, lang()),
+        )
         if series is not None and not series.empty:
-            st.plotly_chart(
-                charts.sparkline(series, target), key=f"spark-{key}", config={"displayModeBar": False}
-            )
-        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
+            spark = _sparkline(code, entry["label"], period, series)
+            if spark:
+                st.markdown(spark, unsafe_allow_html=True)
         show_work(entry, key)
+
+
+def quarter_names() -> dict[int, str]:
+    return {q: t(f"trend.q{q}") for q in (1, 2, 3, 4)}
+
+
+def _sparkline(code: str, label: str, period: str, series: pd.DataFrame) -> str:
+    """The value of `period`'s quarter in each year up to `period` (SVG, see kpi.reports.sparkline)."""
+    p = from_code(period)  # a stored period code (parse_period reads every spelling: 30 ms)
+    line = charts.by_quarter(series).get(p.quarter, {})
+    points = tuple((str(y), line.get(y)) for y in range(min(line, default=p.year), p.year + 1))
+    quarter = t(f"trend.q{p.quarter}")
+    return _svg(points, target_of(code).value, t("spark.title", label=label, quarter=quarter),
+                t("spark.caption", quarter=quarter))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _svg(points: tuple[tuple[str, float | None], ...], target: float, title: str, caption: str) -> str:
+    return sparkline_svg(points, target, title=title, caption=caption)
 
 
 def target_text(code: str) -> str:
@@ -67,16 +116,18 @@ def region_card(
     code: str, entry: dict[str, Any], period: str, city: dict[str, Any] | None, rank: str
 ) -> None:
     """A ratio card of the regions page: the unit's value and change, the city's value (where the
-    viewer may see it), the target, the gap, the rank, the light's rule and the catch-up."""
-    with st.container(border=True):
-        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+    viewer may see it), the target, the gap, the rank, why in one line; the rule and the catch-up
+    behind the panel."""
+    with st.container(border=True, key=f"card_region_{code}"):
+        _title(entry)
         ratio_metric(code, entry, period)
         city_value = city["value"] if city and city.get("complete", True) else None  # no partial figure
         parts = [t("regions.city_value", value=pct(city_value))] if city else []
-        st.caption(" · ".join([*parts, target_text(code), gap_text(entry), rank]))
-        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
-        if (entry.get("catch_up") or {}).get("text"):
-            st.caption(entry["catch_up"]["text"])
+        _lines(
+            " · ".join([*parts, target_text(code), gap_text(entry), rank]),
+            entry.get("basis_note"),
+            reasons.ratio_reason(entry, lang()),
+        )
         show_work(entry, f"region-{code}")
 
 
@@ -110,6 +161,7 @@ def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:
 def show_work(entry: dict[str, Any], key: str) -> None:
     """The panel behind a status: formula and live numbers (issue: show the work)."""
     with st.popover(t("show_work"), width="stretch"):
+        st.markdown(f"**{t('rule')}**{colon()}{entry['status_rule']}")
         work = entry.get("work") or {}
         if entry.get("numerator") is not None:
             st.markdown(
@@ -162,31 +214,28 @@ def show_work(entry: dict[str, Any], key: str) -> None:
 def count_card(code: str, entry: dict[str, Any], as_of: str) -> None:
     """Coverage or a platform count. With a target: value, target, completion beside 序时进度 (the
     two numbers the light compares). Without one (a county's counts): the count alone and that the
-    plan sets no county target; no 序时进度, which would pretend a target."""
-    with st.container(border=True):
-        st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+    plan sets no county target; no 序时进度, which would pretend a target. The rule behind the panel."""
+    with st.container(border=True, key=f"card_{code}"):
+        _title(entry)
         label = t("card.platforms_as_of", date=as_of)
+        lines: list[str | None] = []
         if code == "cluster_coverage":
             st.metric(label, pct(entry["value"], 1))
-            st.caption(t("card.covered", covered=entry["covered"], total=entry["total"]))
+            lines.append(t("card.covered", covered=entry["covered"], total=entry["total"]))
             if entry["uncovered_names"]:
                 from kpi.ui import ranking  # the first few names when many clusters lack a platform
 
-                st.caption(ranking.uncovered(entry["uncovered_names"]))
+                lines.append(ranking.uncovered(entry["uncovered_names"]))
         elif entry["target"] is None:
             st.metric(label, t("card.count_only", value=entry["value"]))
             city = entry.get("city_target")
-            st.caption(
+            lines.append(
                 t("card.no_target", target="—" if city is None else f"{city:g}", year=entry["deadline"][:4])
             )
         else:
             st.metric(label, t("card.count", value=entry["value"], target=f"{entry['target']:g}"))
-        if entry.get("elapsed") is not None and entry["target"] is not None:
-            st.caption(
-                t(
-                    "card.progress",
-                    completion=pct(entry.get("completion"), 0),
-                    elapsed=pct(entry["elapsed"], 0),
-                )
-            )
-        st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
+        lines.append(reasons.count_reason(entry, lang()))
+        if any(lines):
+            _lines(*lines)
+        with st.popover(t("show_work"), width="stretch"):
+            st.markdown(f"**{t('rule')}**{colon()}{entry['status_rule']}")

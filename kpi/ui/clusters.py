@@ -42,24 +42,24 @@ def taxonomy_table(table: ClusterTable) -> None:
     (the caption says which)."""
     zh = lang() == "zh"
     f = table.frame
-    out: dict[str, list] = {
-        t("col.tier"): [t(f"tier.{v}") for v in f["tier"]],
-        t("col.group"): [t(f"group.{v}") for v in f["group"]],
-        t("col.cluster"): list(f["name" if zh else "name_en"]),
-    }
-    for r in RATIOS:
-        out[r.short_zh if zh else r.short_en] = [fmt.pct(v) for v in f[r.code]]
+    # the key columns first (issue 14: at phone width the table showed 4 of 10 columns, tier and
+    # group among them): the cluster, its coverage and platforms, the ratios; tier and group last
+    out: dict[str, list] = {t("col.cluster"): list(f["name" if zh else "name_en"])}
     if table.region is None:
-        out[t("col.platforms")] = list(f["platforms"])
         out[t("col.covered")] = [_mark(v) for v in f["covered"]]
+        out[t("col.platforms")] = list(f["platforms"])
         note = t("clusters.scope_city", date=table.as_of, covered=table.covered, total=table.total)
     else:
-        out[t("col.platforms_own")] = list(f["platforms"])
         out[t("col.covered_own")] = [_mark(v) for v in f["covered"]]
-        out[t("col.platforms_city")] = list(f["city_platforms"])
+        out[t("col.platforms_own")] = list(f["platforms"])
         out[t("col.covered_city")] = [_mark(v) for v in f["city_covered"]]
+        out[t("col.platforms_city")] = list(f["city_platforms"])
         unit = fmt.region_name(table.region, short=False)
         note = t("clusters.scope_own", unit=unit, date=table.as_of, covered=table.covered, total=table.total)
+    for r in RATIOS:
+        out[r.short_zh if zh else r.short_en] = [fmt.pct(v) for v in f[r.code]]
+    out[t("col.tier")] = [t(f"tier.{v}") for v in f["tier"]]
+    out[t("col.group")] = [t(f"group.{v}") for v in f["group"]]
     out[t("col.hosts")] = [fmt.join([fmt.region_name(r) for r in hs]) for hs in f["hosts"]]
     st.caption(note)
     pinned = {t("col.cluster"): st.column_config.TextColumn(pinned=True)}  # in view while scrolling right
@@ -86,11 +86,24 @@ def matrix_section(period: str, table: ClusterTable) -> None:
     st.plotly_chart(figure, key="matrix", config={"displayModeBar": False})
 
 
+def _two_lines(name: str, width: int = 5) -> str:
+    """A long cluster name over two lines (at its middle, or its middle space): the names took
+    half of a phone's width and left the nine units' columns 12 px each."""
+    if len(name) <= width:
+        return name
+    if " " in name:
+        words = name.split(" ")
+        cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(name) / 2))
+        return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+    half = -(-len(name) // 2)
+    return name[:half] + "<br>" + name[half:]
+
+
 def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Figure, str]:
     units = ui_scope.read("units")
     codes = ui_scope.visible_units(list(units["code"]))
     clusters = list(table.frame["cluster"])
-    rows = [fmt.cluster_name(c) for c in clusters]
+    rows = [_two_lines(fmt.cluster_name(c)) for c in clusters]
     cols = [fmt.region_name(u) for u in codes]
     if metric == "platforms":
         counts = ui_scope.read("platform_matrix", table.as_of)
@@ -118,13 +131,21 @@ def matrix_figure(period: str, metric: str, table: ClusterTable) -> tuple[go.Fig
             zmin=low,
             zmax=high,
             hoverongaps=False,
-            colorbar={"ticksuffix": suffix},
-        )
+            colorbar={
+                "ticksuffix": suffix,
+                "orientation": "h",
+                "y": -0.02,
+                "yanchor": "top",
+                "thickness": 12,
+            },
+        ),
+        layout={
+            "height": 110 + 38 * len(rows),
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+            "font": {"family": charts.FONT, "size": 13},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"side": "top", "automargin": True},
+            "template": charts.NO_TEMPLATE,
+        },
     )
-    fig.update_layout(
-        height=60 + 34 * len(rows),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"family": charts.FONT, "size": 13},
-    )
-    fig.update_yaxes(autorange="reversed")
     return fig, note

@@ -8,7 +8,7 @@ import re
 from kpi.model.periods import from_code
 from kpi.reports import attention, style
 from kpi.text import numbers
-from kpi.ui.data import cached, cached_read, data_version
+from kpi.ui.data import cached_read, data_version
 from kpi.ui.lang import lang, t
 
 # ---------------------------------------------------------------- supplied text
@@ -93,9 +93,16 @@ def _region_names(version: tuple[str, int, int], lng: str, short: bool) -> dict[
 def cluster_name(code: str | None) -> str:
     if not code:
         return t("all_industry")
-    frame = cached("clusters")
-    row = frame[frame["code"] == code]
-    return code if row.empty else str(row["name" if lang() == "zh" else "name_en"].iloc[0])
+    return _cluster_names(data_version(), lang()).get(code, code)
+
+
+@functools.lru_cache(maxsize=32)
+def _cluster_names(version: tuple[str, int, int], lng: str) -> dict[str, str]:
+    """Code → cluster name for one data version and language (the heat map names every cluster:
+    filtering the cached frame once per name was half of the clusters page's rerun)."""
+    frame = cached_read(version, "clusters", ())
+    column = "name_en" if lng == "en" else "name"
+    return {str(c): str(n) for c, n in zip(frame["code"], frame[column], strict=True)}
 
 
 def chart_labels() -> dict[str, str]:

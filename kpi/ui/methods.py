@@ -114,8 +114,9 @@ def progress_rules() -> list[str]:
     ]
 
 
-def taxonomy_section() -> None:
-    st.markdown(lang.t("methods.taxonomy_text"))
+def taxonomy_notice() -> None:
+    """Whether the taxonomy is confirmed, said above the sections (a placeholder needs saying
+    even with every section closed)."""
     clusters = scope.read("clusters")
     unconfirmed = int((~clusters["confirmed"].astype(bool)).sum())
     if unconfirmed:
@@ -125,6 +126,12 @@ def taxonomy_section() -> None:
         )
     else:
         st.success(lang.t("methods.taxonomy_confirmed", total=len(clusters)))
+
+
+def taxonomy_section() -> None:
+    """The taxonomy's note and table (inside the page's own section: an expander holds no other)."""
+    st.markdown(lang.t("methods.taxonomy_text"))
+    clusters = scope.read("clusters")
     zh = lang.lang() == "zh"
     shown = pd.DataFrame(
         {
@@ -137,5 +144,5 @@ def taxonomy_section() -> None:
             ),
         }
     )
-    with st.expander(f"{lang.t('methods.taxonomy')}（{len(clusters)}）", expanded=bool(unconfirmed)):
-        table(shown)
+    st.caption(f"{lang.t('methods.taxonomy')}（{len(clusters)}）")
+    table(shown)

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.model.definitions import RATIOS
+from kpi.model.definitions import RATIO, RATIOS, STAT_FIELD
 from kpi.progress.compute import Target
 from kpi.reports import attention, charts, export
 from kpi.text.ranking import text
@@ -104,7 +104,8 @@ def contribution_chart(
     """Each unit's gap at the target ratio (region, gap_money), cut to the largest and smallest."""
     shown = charts.top_and_bottom(frame, "gap_money", keep=keep)
     rows = _rows(labelled(shown.frame, names), "gap_money")
-    figure = _contribution_figure(rows, value_label, shown.gaps_after)
+    words = (lang.t("contrib.shortfall"), lang.t("contrib.surplus"))
+    figure = _contribution_figure(rows, value_label, words, shown.gaps_after)
     st.plotly_chart(figure, key=key, config=_CHART_CONFIG)
     if shown.cut:
         st.caption(_caption(shown, names, contrib=True))
@@ -139,8 +140,94 @@ def _ranking_figure(
 
 
 @functools.lru_cache(maxsize=64)
-def _contribution_figure(rows: Rows, value_label: str, gaps: tuple[str, ...]) -> go.Figure:
-    return charts.contributions(_frame(rows, "gap_money"), value_label=value_label, gaps_after=gaps)
+def _contribution_figure(
+    rows: Rows, value_label: str, words: tuple[str, str], gaps: tuple[str, ...]
+) -> go.Figure:
+    return charts.contributions(
+        _frame(rows, "gap_money"), value_label=value_label, words=words, gaps_after=gaps
+    )
+
+
+# ---------------------------------------------------------------- one indicator at a time
+
+
+def indicator_choice(name: str) -> str:
+    """Which ratio a section draws: a segmented control of the short names. Tabs drew all three
+    charts on every run, two of them hidden (most of the browser's time on the Overview), and cut
+    their long labels at phone width; the buttons wrap. The choice lives under `name`; the widget
+    key carries the language, as layout.select does, so its labels follow the language switch."""
+    codes = [r.code for r in RATIOS]
+    current = st.session_state.get(name)
+    chosen = st.segmented_control(
+        lang.t("indicator"),
+        codes,
+        default=current if current in codes else codes[0],
+        required=True,
+        format_func=_short,
+        key=f"{name}__{lang.lang()}",
+        label_visibility="collapsed",
+    )
+    value = chosen if chosen in codes else codes[0]
+    st.session_state[name] = value
+    return str(value)
+
+
+@st.fragment
+def ranking_section(
+    ranking: pd.DataFrame,
+    targets: dict[str, Target],
+    names: dict[str, str],
+    period: str,
+    *,
+    name: str,
+    chart_key: str,
+    highlight: str | None,
+    table_key: str,
+) -> None:
+    """The units' ranking for the chosen ratio, with the full table when a chart cannot show every
+    unit. A fragment: choosing another ratio reruns this section only."""
+    code = indicator_choice(name)
+    frame = ranking[ranking["indicator"] == code]
+    ranking_chart(frame, targets[code], names, key=f"{chart_key}-{code}", highlight=highlight)
+    ranking_table(ranking, names, period, key=table_key)
+
+
+@st.fragment
+def contribution_section(indicators: dict, names: dict[str, str], period: str, *, keep: str | None) -> None:
+    """How far each unit is from the target ratio, in money, for the chosen ratio; the full table
+    when a chart cannot show every unit (a fragment, as ranking_section)."""
+    code = indicator_choice("overview_contrib")
+    contrib = indicators[code].get("region_contributions") or {}
+    zh = lang.lang() == "zh"
+    ratio = RATIO[code]
+    num, den = STAT_FIELD[ratio.numerator], STAT_FIELD[ratio.denominator]
+    numerator, denominator = (num.label_zh, den.label_zh) if zh else (num.label_en, den.label_en)
+    if not contrib.get("regions"):
+        st.caption(lang.t("status.no_data"))
+    else:
+        frame = pd.DataFrame(contrib["regions"], columns=["region", "gap_money"])
+        contribution_chart(
+            frame,
+            names,
+            value_label=lang.t("contrib.axis", numerator=numerator),
+            key=f"contrib-{code}",
+            keep=[keep],
+        )
+        note = lang.t(
+            "overview.contrib_note",
+            numerator=numerator,
+            denominator=denominator,
+            total=fmt.money(contrib["total"]),
+        )
+        st.caption(note)
+    frames = {
+        r.code: pd.DataFrame(
+            indicators[r.code]["region_contributions"]["regions"], columns=["region", "gap_money"]
+        )
+        for r in RATIOS
+        if (indicators[r.code].get("region_contributions") or {}).get("regions")
+    }
+    contribution_table(frames, names, period, key="overview-contrib")
 
 
 def attention_line(item: attention.Attention) -> str:

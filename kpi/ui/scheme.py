@@ -50,7 +50,7 @@ def methods_section() -> None:
     """For the methods page (方法说明): the formula, the scheme in force, its source, the rounding
     and override rules."""
     scheme: scoring.Scheme = scope.read("scheme")
-    st.header(lang.t("scheme.methods"))
+    st.markdown(f"**{lang.t('scheme.methods')}**")
     st.markdown(lang.t("scheme.formula"))
     _state(scheme)
     st.table(scheme_table(scheme), hide_index=True)

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from kpi.model import roles
-from kpi.ui import signin
+from kpi.ui import signin, warm
 from kpi.ui.data import SCOPED, cached_read, data_version
 from kpi.ui.fmt import region_name
 from kpi.ui.lang import t
@@ -15,11 +15,27 @@ from kpi.ui.lang import t
 
 def read(name: str, *args: Any) -> Any:
     """A cached read through the kpi core for the signed-in user; `name` is a key of _READERS.
-    Readers in _SCOPED get the user (`viewer=`) and apply its scope in their SQL; the others
-    read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first)."""
-    v = signin.viewer()
-    scope = (v.username, v.role.value, v.region, v.unit) if name in SCOPED else None
-    return cached_read(data_version(), name, args, scope)
+    Readers in _SCOPED get a viewer (`viewer=`) and apply its scope in their SQL; the others
+    read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first).
+    The serving process remembers the read, to make it again when the data change (kpi.ui.warm)."""
+    scope = cache_scope(signin.viewer()) if name in SCOPED else None
+    version = data_version()
+    warm.note(version, name, args, scope)
+    return cached_read(version, name, args, scope)
+
+
+def cache_scope(viewer: roles.Viewer) -> tuple[str, str, str | None, str | None]:
+    """The viewer a scoped read is made for and cached under: what the answer depends on, the
+    units the viewer may see in full, not who asks. Every role that sees the city sees what a
+    leader sees; a county official what that county's officials see. So ten leaders opening
+    the Overview share one cached answer instead of computing ten, and the reads can be warmed
+    for a scope before anyone of it asks (TRAPS.md 2 holds: the key still carries the scope)."""
+    if roles.visible_regions(viewer) is None and viewer.unit is None:
+        return (SHARED, roles.Role.LEADER.value, None, None)
+    return (SHARED, viewer.role.value, viewer.region, viewer.unit)  # a department: its own unit
+
+
+SHARED = "*"  # the username of a scope's shared viewer (no account has it: names are 2+ characters)
 
 
 # ---------------------------------------------------------------- the signed-in user's scope

@@ -1,0 +1,160 @@
+"""Warm the caches when the data change, in the process that serves (issue 16).
+
+Cached reads are keyed on the database file's stamp (kpi.ui.data), so after any write the first
+person to open a page paid for every read of it (1.7–3.6 s at country scale). Here the serving
+process remembers the reads its pages made lately (name, arguments, scope: `note`, called by
+kpi.ui.scope.read) and a background thread watches the stamp of each database they came from;
+once a stamp has changed and the writer has let go of the file (a `kpi ingest` holds it until it
+exits, and its last checkpoint changes the stamp again), it makes those reads again under the
+stamp the pages will see (`refresh`), in the order they were made, so they are in the cache
+before anyone asks (a page asking meanwhile waits for the read under way, Streamlit's per-key
+lock, instead of making it twice). Where the latest period moved (a new quarter came in), the reads of the old latest
+period are made for the new one as well: the pages open on the latest period.
+
+Only in a served app: AppTest runs pages on a stand-in runtime, where a thread outliving the test
+would read other tests' files. Reads that fail (a file gone, a database busy) are left for the
+page to make, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any
+
+from kpi.store import connection
+from kpi.ui.data import cached_read
+
+log = logging.getLogger("kpi.ui.warm")
+
+Key = tuple[str, tuple[Any, ...], Hashable]  # (reader name, arguments, scope) of kpi.ui.data
+KEEP = 256  # reads remembered per database
+FRESH_S = 30 * 60  # a read not made for this long is not warmed (a session's idle limit)
+POLL_S = 0.1
+OPEN_WAIT_S = 60.0  # how long to wait for a writer in another process to let go of the file
+
+_lock = threading.Lock()
+_recent: dict[str, dict[Key, float]] = {}  # database path → read → when last made (monotonic)
+_thread: threading.Thread | None = None
+
+
+def note(version: tuple[Any, ...], name: str, args: tuple[Any, ...], scope: Hashable) -> None:
+    """A page made this read under `version` (path first): remember it, and make sure the thread
+    that watches the database runs."""
+    path = str(version[0])
+    with _lock:
+        reads = _recent.setdefault(path, {})
+        reads[(name, args, scope)] = time.monotonic()
+        if len(reads) > KEEP:  # forget the oldest
+            for old in sorted(reads, key=reads.__getitem__)[: len(reads) - KEEP]:
+                del reads[old]
+    _start()
+
+
+def _start() -> None:
+    global _thread
+    if _thread is not None and _thread.is_alive():
+        return
+    if not _serving():
+        return
+    with _lock:
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_watch, name="kpi-cache-warmer", daemon=True)
+            _thread.start()
+
+
+def _serving() -> bool:
+    """True in a `streamlit run` server (AppTest's runtime is a stand-in of another type)."""
+    from streamlit import runtime
+    from streamlit.runtime import Runtime
+
+    return runtime.exists() and type(Runtime.instance()) is Runtime
+
+
+def stamp(path: str) -> tuple[str, int, int]:
+    """The version kpi.ui.data keys its reads on, for one database path."""
+    return (path, *connection.data_version(path))  # type: ignore[return-value]
+
+
+def _watch() -> None:
+    seen: dict[str, tuple[str, int, int]] = {}
+    while True:
+        time.sleep(POLL_S)
+        with _lock:
+            paths = list(_recent)
+        for path in paths:
+            now = stamp(path)
+            before = seen.setdefault(path, now)
+            if now == before:
+                continue
+            if not Path(path).exists():
+                with _lock:
+                    _recent.pop(path, None)
+                seen.pop(path, None)
+                continue
+            if not _wait_for_writer(path):
+                continue  # still held: look again at the next poll
+            current = stamp(path)
+            try:
+                refresh(current, before)
+            except Exception:  # never let the thread die: the pages read for themselves
+                log.exception("warming the caches failed")
+            seen[path] = stamp(path)
+
+
+def _wait_for_writer(path: str) -> bool:
+    """Wait until the database can be opened (another process's writer has exited); False after
+    OPEN_WAIT_S."""
+    deadline = time.monotonic() + OPEN_WAIT_S
+    while True:
+        try:
+            with connection.read(path, timeout=0):
+                return True
+        except Exception:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+def refresh(version: tuple[str, int, int], before: tuple[str, int, int] | None = None) -> list[Key]:
+    """Make the recent reads of `version`'s database under `version`, in the order they were last
+    made (a page's own order); with the stamp `before` the change, first the reads of the old
+    latest period for the new one. Returns the reads made (those that failed are left out)."""
+    path = version[0]
+    horizon = time.monotonic() - FRESH_S
+    with _lock:
+        reads = sorted(
+            (k for k, at in _recent.get(path, {}).items() if at >= horizon),
+            key=lambda k: _recent[path][k],
+        )
+    reads = [*_moved(reads, version, before), *reads]
+    made = []
+    for name, args, scope in dict.fromkeys(reads):  # once each, in order
+        try:
+            cached_read(version, name, args, scope)
+        except Exception as exc:  # a file gone, a database busy: the page will read for itself
+            log.debug("not warmed: %s %s: %s", name, args, exc)
+            continue
+        made.append((name, args, scope))
+    return made
+
+
+def _moved(reads: list[Key], version: tuple[str, int, int], before: tuple[str, int, int] | None) -> list[Key]:
+    """The reads of the old latest period asked again for the new latest period."""
+    if before is None:
+        return []
+    try:
+        old, new = _latest(before), _latest(version)
+    except Exception:
+        return []
+    if old is None or new is None or old == new:
+        return []
+    return [(n, tuple(new if a == old else a for a in args), s) for n, args, s in reads if old in args]
+
+
+def _latest(version: tuple[str, int, int]) -> str | None:
+    periods = cached_read(version, "periods", ())
+    return periods[-1] if len(periods) else None

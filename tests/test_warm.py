@@ -1,0 +1,72 @@
+"""Caches warmed when the data change (issue 16), and scoped reads shared by a scope's viewers.
+
+The serving process remembers the reads its pages made and, once the database's stamp has
+changed, makes them again under the new stamp (kpi.ui.warm.refresh, what its thread runs): the
+first person to open the Overview after an upload finds its reads in the cache. Checked by
+moving the database away after the warming: a read that was warmed still answers with the new
+data; one that was not would open an empty database in its place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import support
+
+from kpi.engine import status as engine_status
+from kpi.model.roles import Role, Viewer
+from kpi.store import connection
+from kpi.ui import data, scope, warm
+
+
+def _revision(db: Path, factor: float) -> bytes:
+    """The latest quarter's all-industry rows of every unit, scaled (a revision of each)."""
+    with connection.connect(db) as con:
+        rows = con.execute(
+            """SELECT period, region, rd_expense, operating_revenue, new_product_output, gross_output,
+                      hightech_value_added, industrial_value_added
+               FROM stat_values WHERE is_current AND cluster = 'ALL'
+                 AND period = (SELECT max(period) FROM stat_values WHERE is_current) ORDER BY region"""
+        ).fetchall()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(support.HEADER.split(","))
+    for period, region, rd, *rest in rows:
+        writer.writerow([period, region, "", round(rd * factor, 1), *rest])
+    return out.getvalue().encode()
+
+
+def test_the_overviews_reads_are_made_again_for_the_new_data(app_db: Path, tmp_path: Path) -> None:
+    at = support.app("leader")
+    at.run()
+    assert not at.exception
+    path = str(app_db.resolve())
+    before = warm.stamp(path)
+    assert before == data.data_version()  # the key the pages read under
+    with connection.connect(app_db) as con:
+        period = engine_status.kpi_status(con)["period"]
+    shared = scope.cache_scope(Viewer("t_leader", Role.LEADER))
+    key = ("status", (period, None, None, "zh"), shared)
+
+    assert support.ingest_bytes(app_db, _revision(app_db, 1.05)).stored
+    after = warm.stamp(path)
+    assert after != before
+    made = warm.refresh(after, before)
+    assert key in made and ("series", (None, None), shared) in made
+    with connection.connect(app_db) as con:
+        expected = engine_status.kpi_status(con, lang="zh")["indicators"]["rd_intensity"]["value"]
+
+    app_db.rename(tmp_path / "moved.duckdb")  # from here a read that misses the cache finds no data
+    warmed = data.cached_read(after, *key)
+    assert warmed["period"] == period
+    assert warmed["indicators"]["rd_intensity"]["value"] == expected
+
+
+def test_every_role_that_sees_the_city_shares_one_cached_answer() -> None:
+    city = {scope.cache_scope(Viewer(f"u{r}", r)) for r in (Role.LEADER, Role.STATISTICIAN, Role.ADMIN)}
+    assert len(city) == 1  # ten leaders (or a statistician) opening the Overview: one answer
+    nanhu = scope.cache_scope(Viewer("a", Role.COUNTY, "330402"))
+    assert nanhu == scope.cache_scope(Viewer("b", Role.COUNTY, "330402"))
+    assert nanhu != scope.cache_scope(Viewer("c", Role.COUNTY, "330411")) and nanhu not in city
