@@ -305,9 +305,14 @@ BAND = {"target": 0.73, "band_pp": 1.0}
         (0.0, None, "恰好达到目标"),  # was "超出目标 0.00个百分点"
         (0.004, None, "距目标不足0.01个百分点"),  # was "距目标 0.00个百分点" beside a light not achieved
         (-0.004, None, "超出目标不足0.01个百分点"),
-        (1.36, {**BAND, "shortfall_pp": 0.36}, "距目标区间下沿72.00% 0.36个百分点"),  # the light's edge
-        (0.5, {**BAND, "shortfall_pp": -0.5}, "已达到目标区间下沿72.00%"),  # was "距目标 0.50" beside 达标
-        (1.003, {**BAND, "shortfall_pp": 0.003}, "距目标区间下沿72.00%不足0.01个百分点"),
+        (1.36, {**BAND, "shortfall_pp": 0.36}, "距目标区间下沿（72.00%）0.36个百分点"),  # the light's edge
+        (
+            0.5,
+            {**BAND, "shortfall_pp": -0.5},
+            "在目标区间内（72.00%—74.00%）",
+        ),  # was "距目标 0.50" beside 达标
+        (1.003, {**BAND, "shortfall_pp": 0.003}, "距目标区间下沿（72.00%）不足0.01个百分点"),
+        (-1.5, {**BAND, "shortfall_pp": -2.5}, "高于目标区间上沿（74.00%）0.50个百分点"),
         (None, None, "—"),
     ],
 )
@@ -322,7 +327,8 @@ def test_the_city_card_gives_the_band_gap_from_the_edge_its_light_uses(app_db: P
     e = status(app_db)["indicators"]["hightech_share"]
     assert e["band_pp"] and e["shortfall_pp"] > 0
     captions = " ".join(c.value for c in at.caption)
-    assert f"距目标区间下沿72.00% {e['shortfall_pp']:.2f}个百分点" in captions
+    assert f"距目标区间下沿（72.00%）{e['shortfall_pp']:.2f}个百分点" in captions
+    assert e["gap_text"] in captions  # the card writes the status's own sentence
     assert f"距目标 {e['gap_pp']:.2f}个百分点" not in captions
 
 

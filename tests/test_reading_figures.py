@@ -132,7 +132,8 @@ def test_the_methods_page_opens_with_a_summary_and_closed_sections(app_db: Path)
     markdown = [m.value for m in at.markdown]
     assert any(m.startswith("**一句话**") for m in markdown[:3])
     labels = [e.label for e in at.expander]
-    assert labels[:3] == ["指标定义", "数据来源", "目标及其出处"] and len(labels) == 8
+    assert labels[:3] == ["指标定义", "数据来源", "目标及其出处"] and len(labels) == 9
+    assert "序时路径、推进速度与追赶要求" in labels  # the progress rules (issue 12) have a section too
     assert not any(e.proto.expanded for e in at.expander)
 
 

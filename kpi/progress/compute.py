@@ -82,26 +82,35 @@ def gap_text(value: float | None, target: Target, lang: str = "zh") -> str:
     distance beyond its upper edge. '—' without a value."""
     if value is None:
         return "—"
-    pp = (target.value - value) * 100
-    if target.kind is TargetKind.BAND and target.band_pp:
-        band = target.band_pp
-        low, high = pct(target.value - band / 100), pct(target.value + band / 100)
-        if pp - band > _PP_TOLERANCE:
-            return pick(PROGRESS_TEXT, "gap.band_below", lang, gap=_gap_words(pp - band, lang), low=low)
-        if -pp - band > _PP_TOLERANCE:
-            return pick(PROGRESS_TEXT, "gap.band_above", lang, gap=_gap_words(-pp - band, lang), high=high)
+    band = target.band_pp if target.kind is TargetKind.BAND else None
+    return gap_phrase((target.value - value) * 100, target.value, band, lang)
+
+
+def gap_phrase(gap_pp: float, target_value: float, band_pp: float | None, lang: str = "zh") -> str:
+    """`gap_text` from the gap in pp (target − value) and the target: the one place the sentence
+    is made (kpi.reports.attention.gap_sentence uses it for entries that carry no gap_text)."""
+    pp = gap_pp
+    if band_pp:
+        low, high = pct(target_value - band_pp / 100), pct(target_value + band_pp / 100)
+        if pp - band_pp > _PP_TOLERANCE:
+            return _gap_sentence("gap.band_below", pp - band_pp, lang, low=low)
+        if -pp - band_pp > _PP_TOLERANCE:
+            return _gap_sentence("gap.band_above", -pp - band_pp, lang, high=high)
         return pick(PROGRESS_TEXT, "gap.band_within", lang, low=low, high=high)
     if pp > _PP_TOLERANCE:
-        return pick(PROGRESS_TEXT, "gap.below", lang, gap=_gap_words(pp, lang))
+        return _gap_sentence("gap.below", pp, lang)
     if -pp > _PP_TOLERANCE:
-        return pick(PROGRESS_TEXT, "gap.above", lang, gap=_gap_words(-pp, lang))
+        return _gap_sentence("gap.above", -pp, lang)
     return pick(PROGRESS_TEXT, "gap.on_target", lang)
 
 
-def _gap_words(gap_pp: float, lang: str) -> str:
-    """A gap that is not zero but would be written 0.00 is 'less than 0.01 pp': "距目标 0.00个百分点"
-    beside a light that says the target is not met would read as a contradiction."""
-    return pp_words(gap_pp, lang) if sign(gap_pp) else pick(PROGRESS_TEXT, "gap.tiny", lang)
+def _gap_sentence(key: str, gap_pp: float, lang: str, **fields: str) -> str:
+    """A gap that is not zero but would be written 0.00 is 'less than 0.01 pp' (the `key`_tiny
+    sentence): "距目标 0.00个百分点" beside a light that says the target is not met would read as
+    a contradiction."""
+    if sign(gap_pp):
+        return pick(PROGRESS_TEXT, key, lang, gap=pp_words(gap_pp, lang), **fields)
+    return pick(PROGRESS_TEXT, f"{key}_tiny", lang, **fields)
 
 
 def ratio_status(value: float | None, target: Target) -> Status:

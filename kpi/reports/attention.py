@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from kpi.model.definitions import RATIOS, Status, TargetKind
-from kpi.progress import trajectory
+from kpi.progress import compute, trajectory
 from kpi.progress.compute import Target
 from kpi.reports.charts import SHOW_ALL_UP_TO, SHOW_EACH
 from kpi.text import numbers
@@ -35,42 +35,21 @@ def _join(items: list[str], lang: str) -> str:
     return (", " if lang == "en" else "、").join(items)
 
 
-_TOLERANCE_PP = 1e-9  # as kpi.progress.compute: float noise is not a gap
-
-
-def _gap_key(gap: float, close: str, far: str) -> str:
-    """`far` for a gap written with two decimals, `close` where it would be written 0.00 but is not
-    zero: "距目标 0.00个百分点" beside a light that says the target is not met reads as a contradiction."""
-    return far if numbers.sign(gap) else close
-
-
 def gap_sentence(gap_pp: float | None, lang: str, entry: Mapping[str, Any] | None = None) -> str:
     """How far the value is from its target, in words that agree with the light beside it.
 
-    A point or floor target: '距目标 0.06个百分点' below it, '超出目标 0.36个百分点' above it,
-    '达到目标' on it; 'less than 0.01' where two decimals would write 0.00. A band target (an
-    `entry` with band_pp): the light counts from the band's lower edge (shortfall_pp), so the
-    sentence does too: '距目标区间下沿72.00% 0.36个百分点', or '已达到目标区间下沿72.00%'.
+    The status's own `gap_text` where the entry has one; else the same sentence made from the
+    gap by the same function (kpi.progress.compute.gap_phrase): '距目标 0.06个百分点',
+    '超出目标 0.36个百分点', '恰好达到目标', 'less than 0.01' where two decimals would write 0.00;
+    a band target (an `entry` with band_pp and target) from the band's edges, as its light.
     """
     if entry and entry.get("gap_text"):  # the status's own sentence (kpi.progress.compute.gap_text)
         return str(entry["gap_text"])
     if gap_pp is None or pd.isna(gap_pp):
         return numbers.DASH
-    band = (entry or {}).get("band_pp")
-    short = (entry or {}).get("shortfall_pp")
-    if band and short is not None and entry.get("target") is not None:  # type: ignore[union-attr]
-        edge = numbers.pct(entry["target"] - band / 100)  # type: ignore[index]
-        if short > _TOLERANCE_PP:
-            key = _gap_key(short, "card.band_gap_tiny", "card.band_gap")
-            return pick(UI_TEXT, key, lang, edge=edge, gap=numbers.pp(short, lang, signed=False))
-        return pick(UI_TEXT, "card.in_band", lang, edge=edge)
-    if abs(gap_pp) <= _TOLERANCE_PP:
-        return pick(UI_TEXT, "card.on_target", lang)
-    if gap_pp > 0:
-        key = _gap_key(gap_pp, "card.gap_tiny", "card.gap")
-        return pick(UI_TEXT, key, lang, gap=numbers.pp(gap_pp, lang, signed=False))
-    key = _gap_key(gap_pp, "card.above_tiny", "card.above")
-    return pick(UI_TEXT, key, lang, gap=numbers.pp(-gap_pp, lang, signed=False))
+    target = (entry or {}).get("target")
+    band = (entry or {}).get("band_pp") if target is not None else None
+    return compute.gap_phrase(float(gap_pp), float(target or 0.0), band, lang)
 
 
 def achieved_line(target: Target) -> float:

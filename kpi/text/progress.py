@@ -52,7 +52,16 @@ PROGRESS_TEXT: dict[str, tuple[str, str]] = {
     "gap.below": ("距目标 {gap}", "{gap} to target"),
     "gap.above": ("超出目标 {gap}", "{gap} above target"),
     "gap.on_target": ("恰好达到目标", "exactly on target"),
-    "gap.tiny": ("不足0.01个百分点", "less than 0.01 pp"),
+    "gap.below_tiny": ("距目标不足0.01个百分点", "less than 0.01 pp to target"),
+    "gap.above_tiny": ("超出目标不足0.01个百分点", "less than 0.01 pp above target"),
+    "gap.band_below_tiny": (
+        "距目标区间下沿（{low}）不足0.01个百分点",
+        "less than 0.01 pp below the target band's lower edge ({low})",
+    ),
+    "gap.band_above_tiny": (
+        "高于目标区间上沿（{high}）不足0.01个百分点",
+        "less than 0.01 pp above the target band's upper edge ({high})",
+    ),
     "gap.band_within": ("在目标区间内（{low}—{high}）", "within the target band ({low}–{high})"),
     "gap.band_below": ("距目标区间下沿（{low}）{gap}", "{gap} below the target band's lower edge ({low})"),
     "gap.band_above": (
