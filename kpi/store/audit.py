@@ -35,6 +35,7 @@ class Action(StrEnum):
     ROLLBACK = "rollback"
     TARGET_CHANGE = "target_change"
     REWARD_SETTINGS = "reward_settings"
+    SETTINGS_CHANGE = "settings_change"  # the reporting calendar's due day, the alert rules, the webhook
     TAXONOMY_CHANGE = "taxonomy_change"
     USER_ADD = "user_add"
     USER_PASSWORD = "user_password"

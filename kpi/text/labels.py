@@ -17,6 +17,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "action.rollback": ("撤回上传", "rollback"),
     "action.target_change": ("修改目标", "target change"),
     "action.reward_settings": ("修改奖补规则", "reward rules change"),
+    "action.settings_change": ("修改报送与提醒设置", "calendar or alert settings change"),
     "action.taxonomy_change": ("修改产业集群分类", "taxonomy change"),
     "action.user_add": ("新建账号", "user added"),
     "action.user_password": ("修改密码", "password changed"),
