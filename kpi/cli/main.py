@@ -4,6 +4,7 @@ written), 1 any other failure. Messages go to stderr in the language of --lang (
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kpi.cli import users
+from kpi.cli import office, users
 from kpi.engine import status as engine_status
 from kpi.ingest import demo
 from kpi.ingest.clusters import ingest_clusters
@@ -22,8 +23,9 @@ from kpi.ingest.result import IngestResult
 from kpi.ingest.stats import ingest_stats
 from kpi.model.definitions import INDICATOR_ORDER
 from kpi.model.errors import InvalidInput, KpiError, UnknownScope
+from kpi.model.moments import parse_moment
 from kpi.platforms import reviews
-from kpi.store import connection, queries, schema, writes
+from kpi.store import connection, queries, schema, vintages, writes
 from kpi.store.reference import scope_label, targets
 from kpi.text import numbers
 from kpi.text.messages import text
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--period")
     st.add_argument("--region")
     st.add_argument("--cluster")
+    st.add_argument("--as-of", help='as known at "YYYY-MM-DD[ HH:MM[:SS]]"')
     st.add_argument("--json", action="store_true")
     _common(st)
     tg = sub.add_parser("targets", help="list targets, or change one with --set")
@@ -80,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--period", help="default: latest with data")
     rp.add_argument("--region", help="one unit (code or name); default: the city")
     rp.add_argument("--out", required=True, type=Path, help="brief.pdf (Chinese brief) or tables.xlsx")
+    rp.add_argument("--as-of", help='as known at "YYYY-MM-DD[ HH:MM[:SS]]"')
     _common(rp)
     users.add_parsers(sub, _common)
+    office.add_parsers(sub, _common)
     return parser
 
 
@@ -192,13 +197,20 @@ def _ingest(args: argparse.Namespace, db: Path, lang: str) -> int:
 
 def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
     with connection.connect(db) as con:
-        out = engine_status.kpi_status(con, args.period, args.region, args.cluster, lang=lang)
+        out = engine_status.kpi_status(
+            con, args.period, args.region, args.cluster, lang=lang, as_of=_moment(args)
+        )
         scope = scope_label(con, out["region"], out["cluster"], lang)
     if args.json:  # the codes, as CONTRACT.md §3 says
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     print(_status_table(out, lang, scope))
     return EXIT_OK
+
+
+def _moment(args: argparse.Namespace) -> dt.datetime | None:
+    """--as-of as a moment (kpi.model.moments); BadMoment (exit 2) when it is none."""
+    return parse_moment(args.as_of) if args.as_of else None
 
 
 def _status_table(out: dict[str, Any], lang: str, scope: str) -> str:
@@ -277,7 +289,7 @@ def _report(args: argparse.Namespace, db: Path, lang: str) -> int:
     if suffix not in (".pdf", ".xlsx"):
         print(cli_text("report_bad_suffix", lang, out=out), file=sys.stderr)
         return EXIT_REJECTED
-    with connection.connect(db) as con:
+    with connection.connect(db) as base, vintages.seen_at(base, _moment(args)) as con:
         if queries.latest_period(con) is None:
             print(cli_text("report_no_data", lang), file=sys.stderr)
             return EXIT_FAILED
@@ -308,6 +320,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "user": users.user_command,
     "audit": users.audit_command,
     "report": _report,
+    **office.HANDLERS,
 }
 
 
