@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi.model.roles import Permission
 from kpi.ui import lang, signin
+from kpi.ui import scope as ui_scope
 from kpi.ui import signin as ui_signin
 
 st.set_page_config(page_title="中试驾驶舱", page_icon=":material/factory:", layout="wide")
@@ -47,4 +48,5 @@ if asked:
         st.query_params.update(query)
     if target is not None and target.url_path != chosen.url_path:
         st.switch_page(target)
+st.session_state[ui_scope.PAGE] = chosen.url_path  # "as known on" applies to some pages only
 chosen.run()

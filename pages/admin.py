@@ -7,15 +7,15 @@ and recorded in the audit trail.
 import streamlit as st
 
 from kpi.model.roles import Permission
-from kpi.ui import admin, lang, layout, signin
+from kpi.ui import admin, alerts, lang, layout, signin
 
 signin.entry_guard(permission=Permission.MANAGE_USERS)
 
 
 def body() -> None:
     layout.page_header(lang.t("nav.admin"))
-    users, targets, taxonomy = st.tabs(
-        [lang.t("admin.tab.users"), lang.t("admin.tab.targets"), lang.t("admin.tab.taxonomy")]
+    users, targets, taxonomy, office = st.tabs(
+        [lang.t(f"admin.tab.{k}") for k in ("users", "targets", "taxonomy")] + [lang.t("alerts.tab")]
     )
     with users:
         admin.users_section()
@@ -23,6 +23,8 @@ def body() -> None:
         admin.targets_section()
     with taxonomy:
         admin.taxonomy_section()
+    with office:  # the calendar's due day, the alert rules, the webhook and the outbox
+        alerts.alerts_section()
 
 
 layout.guarded(body)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi.model.definitions import RATIOS
 from kpi.reports import charts
-from kpi.ui import cards, fmt, lang, layout, scope, signin
+from kpi.ui import cards, fmt, lang, layout, scope, signin, vintage
 from kpi.ui import ranking as ui_ranking
 from kpi.ui.regions import clusters_table, platforms_table
 
@@ -73,6 +73,7 @@ def body() -> None:
             if (e.get("catch_up") or {}).get("text"):
                 st.caption(e["catch_up"]["text"])
             cards.show_work(e, f"region-{r.code}")
+            vintage.card_revisions(r.code, period, f"region-{r.code}", region)
 
     st.subheader(lang.t("regions.trend" if city else "regions.trend_own"))
     series = scope.read("series", region, None)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi.model.errors import KpiError
 from kpi.model.roles import Permission
-from kpi.ui import data, lang, layout, signin
+from kpi.ui import calendar, data, lang, layout, signin
 from kpi.ui.upload import history, validate
 
 signin.entry_guard(permission=Permission.UPLOAD)
@@ -17,6 +17,7 @@ signin.entry_guard(permission=Permission.UPLOAD)
 def body() -> None:
     layout.page_header(lang.t("nav.upload"))
     validate.show_flash()
+    calendar.calendar_section()  # first: what has arrived from each unit, what is late
     st.markdown(lang.t("upload.intro"))
     st.info(lang.t("upload.limits", mb=validate.limit_mb()), icon=":material/info:")
 

@@ -3,11 +3,13 @@ clusters), merged with the area catalogues into UI_TEXT; pages use `kpi.ui.lang.
 
 from __future__ import annotations
 
+from kpi.text.alerts import ALERT_TEXT
 from kpi.text.auth import AUTH_TEXT
 from kpi.text.labels import LABELS
 from kpi.text.methods import METHODS_TEXT
 from kpi.text.platforms import PLATFORMS_TEXT
 from kpi.text.upload import UPLOAD_TEXT
+from kpi.text.vintages import VINTAGE_TEXT
 
 UI_TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("中试驾驶舱", "Pilot-platform cockpit"),
@@ -163,3 +165,5 @@ UI_TEXT.update(PLATFORMS_TEXT)
 
 UI_TEXT.update(AUTH_TEXT)
 UI_TEXT.update(LABELS)
+UI_TEXT.update(VINTAGE_TEXT)
+UI_TEXT.update(ALERT_TEXT)

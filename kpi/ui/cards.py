@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi.model.definitions import TargetKind
 from kpi.progress.compute import Target
+from kpi.ui import vintage
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
 from kpi.ui.lang import t
 from kpi.ui.scope import read
@@ -57,6 +58,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
             )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
         show_work(entry, key)
+        vintage.card_revisions(code, period, key)  # "已修订" and every vintage of the figure
 
 
 def show_work(entry: dict[str, Any], key: str) -> None:

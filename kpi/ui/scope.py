@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
 
-from kpi.model import roles
+from kpi.model import moments, roles
 from kpi.ui import signin
-from kpi.ui.data import SCOPED, cached_read, data_version
+from kpi.ui.data import AS_OF_READERS, SCOPED, cached_read, data_version
 from kpi.ui.fmt import region_name
 from kpi.ui.lang import t
 
@@ -19,7 +20,21 @@ def read(name: str, *args: Any) -> Any:
     read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first)."""
     v = signin.viewer()
     scope = (v.username, v.role.value, v.region) if name in SCOPED else None
-    return cached_read(data_version(), name, args, scope)
+    return cached_read(data_version(), name, args, scope, as_of() if name in AS_OF_READERS else None)
+
+
+AS_OF_DAY = "as_of_day"  # the pages' "as known on" day (kpi.ui.vintage), kept across pages
+PAGE = "kpi_page"  # the url path of the page this run draws (dashboard.py)
+AS_OF_PAGES = frozenset({"", "regions", "clusters"})  # the pages with the picker ("": the Overview)
+
+
+def as_of() -> dt.datetime | None:
+    """The moment the figures are shown as known at (the end of the chosen day) on a page with
+    the picker; None: now (always on the other pages: upload, register, admin, ...)."""
+    if st.session_state.get(PAGE) not in AS_OF_PAGES:
+        return None
+    day = st.session_state.get(AS_OF_DAY)
+    return moments.end_of_day(day) if isinstance(day, dt.date) else None
 
 
 # ---------------------------------------------------------------- the signed-in user's scope
