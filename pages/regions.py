@@ -48,6 +48,7 @@ def body() -> None:
         rank = ranking[(ranking["indicator"] == r.code) & (ranking["region"] == region)]["rank"]
         with col, st.container(border=True):
             st.markdown(f"**{e['label']}**  \n{fmt.status_badge(e['status'])}", unsafe_allow_html=True)
+            vintage.revised_badge(r.code, period, region)
             st.metric(
                 lang.t("card.as_of", period=fmt.period_label(period)),
                 fmt.pct(e["value"]),

@@ -40,6 +40,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
 
     with st.container(border=True):
         st.markdown(f"**{entry['label']}**  \n{status_badge(entry['status'])}", unsafe_allow_html=True)
+        vintage.revised_badge(code, period)  # "已修订" when the figure was revised
         st.metric(
             t("card.as_of", period=period_label(period)),
             pct(entry["value"]),
@@ -58,7 +59,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
             )
         st.caption(f"{t('rule')}{colon()}{entry['status_rule']}")
         show_work(entry, key)
-        vintage.card_revisions(code, period, key)  # "已修订" and every vintage of the figure
+        vintage.card_revisions(code, period, key)  # every vintage of the figure
 
 
 def show_work(entry: dict[str, Any], key: str) -> None:

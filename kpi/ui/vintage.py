@@ -79,16 +79,22 @@ def _badge() -> str:
     )
 
 
-def card_revisions(code: str, period: str, key: str, region: str | None = HOME) -> None:
-    """Under a KPI card: "已修订" when the figure was revised since the chosen day (default: the
-    quarter before's first publication), and the panel of its vintages."""
+def _history(code: str, period: str, region: str | None) -> History:
     region = scope.home_region() if region == HOME else region
-    history: History = scope.read("revisions", code, region, None, tuple(recent(period)))
-    since = revised_since()
-    if history.revised_since(period, since):
+    return scope.read("revisions", code, region, None, tuple(recent(period)))
+
+
+def revised_badge(code: str, period: str, region: str | None = HOME) -> None:
+    """Under a KPI card's light: "已修订" when the figure was revised since the chosen day
+    (default: the quarter before's first publication); nothing otherwise."""
+    if _history(code, period, region).revised_since(period, revised_since()):
         st.markdown(_badge(), unsafe_allow_html=True)
+
+
+def card_revisions(code: str, period: str, key: str, region: str | None = HOME) -> None:
+    """At a KPI card's foot: the panel of the figure's vintages and its revision triangle."""
     with st.popover(t("revised.panel"), icon=":material/history:", width="stretch"):
-        panel(history, period, since, key)
+        panel(_history(code, period, region), period, revised_since(), key)
 
 
 def panel(history: History, period: str, since: dt.datetime | None, key: str) -> None:
@@ -115,15 +121,15 @@ def panel(history: History, period: str, since: dt.datetime | None, key: str) ->
 
 
 def vintage_table(vintages: list[Any]) -> pd.DataFrame:
-    """Newest first: when, what changed (an upload or a rollback), the upload, by whom, the value."""
+    """Newest first: when, the value, what changed (an upload or a rollback), the upload, by whom."""
     rows = [
         {
             t("revised.col.when"): f"{v.moment.at:%Y-%m-%d %H:%M}",
+            t("revised.col.value"): pct(v.value),
             t("revised.col.event"): t(f"revised.event.{v.moment.event}"),
             t("revised.col.upload"): v.moment.upload_id,
             t("revised.col.who"): v.moment.who or "—",
             t("revised.col.file"): v.moment.file_name or "—",
-            t("revised.col.value"): pct(v.value),
         }
         for v in reversed(vintages)
     ]
