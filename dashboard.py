@@ -13,6 +13,7 @@ import streamlit as st
 
 from kpi.model.roles import Permission
 from kpi.ui import cookie, lang, signin
+from kpi.ui import scope as ui_scope
 from kpi.ui import signin as ui_signin
 
 PATHS = ["overview", "regions", "clusters", "platforms", "tasks", "upload", "methods", "admin", "audit"]
@@ -57,6 +58,7 @@ def main() -> None:
             st.query_params.update(query)
         if target is not None and target.url_path != chosen.url_path:
             st.switch_page(target)
+    st.session_state[ui_scope.PAGE] = chosen.url_path  # "as known on" applies to some pages only
     chosen.run()
 
 

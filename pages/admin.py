@@ -8,15 +8,16 @@ and recorded in the audit trail.
 import streamlit as st
 
 from kpi.model.roles import Permission
-from kpi.ui import admin, lang, layout, scheme, signin
+from kpi.ui import admin, alerts, lang, layout, scheme, signin
 
 signin.entry_guard(permission=Permission.MANAGE_USERS)
 
 
 def body() -> None:
     layout.page_header(lang.t("nav.admin"))
-    users, targets, taxonomy, review_scheme = st.tabs(
+    users, targets, taxonomy, review_scheme, office = st.tabs(
         [lang.t(f"admin.tab.{k}") for k in ("users", "targets", "taxonomy", "scheme")]
+        + [lang.t("alerts.tab")]
     )
     with users:
         admin.users_section()
@@ -26,6 +27,8 @@ def body() -> None:
         admin.taxonomy_section()
     with review_scheme:
         scheme.scheme_section()  # the annual review's scoring scheme (kpi.ui.scheme)
+    with office:  # the calendar's due day, the alert rules, the webhook and the outbox
+        alerts.alerts_section()
 
 
 layout.guarded(body)

@@ -52,7 +52,7 @@ def body() -> None:
             rank_text = ui_ranking.rank_text(
                 "—" if rank.empty or rank.isna().all() else int(rank.iloc[0]), units
             )
-            cards.region_card(r.code, e, period, city[r.code] if city else None, rank_text)
+            cards.region_card(r.code, e, period, city[r.code] if city else None, rank_text, region)
 
     labels = {r.code: mine[r.code]["label"] for r in RATIOS}
     trend_section(region, period, targets, labels, with_city=city is not None)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi.model.errors import KpiError
 from kpi.model.roles import Permission
-from kpi.ui import data, lang, layout, signin
+from kpi.ui import calendar, data, lang, layout, signin
 from kpi.ui.fmt import plain
 from kpi.ui.upload import history, validate
 
@@ -21,6 +21,7 @@ def body() -> None:
     if history.has_demo():
         st.warning(lang.t("upload.demo_banner"), icon=":material/science:")
     validate.show_flash()
+    calendar.calendar_section()  # first: what has arrived from each unit, what is late
     st.markdown(lang.t("upload.intro"))
     st.info(lang.t("upload.limits", mb=validate.limit_mb()), icon=":material/info:")
 

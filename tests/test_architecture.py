@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "tasks": 5,  # the plan's tasks and their progress reports (reports use ingest's machinery)
     "engine": 6,  # status and breakdowns
     "reports": 7,  # brief, exports, figures
+    "alerts": 7,  # alert rules over the engine, the outbox's delivery to a webhook
     "ui": 8,  # everything that imports streamlit
     "cli": 8,  # the command line
 }

@@ -4,6 +4,7 @@ written), 1 any other failure. Messages go to stderr in the language of --lang (
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import secrets
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kpi.cli import logs, output, users
+from kpi.cli import logs, office, output, users
 from kpi.cli import reviews as reviews_cli
 from kpi.cli import tasks as tasks_cli
 from kpi.engine import status as engine_status
@@ -24,8 +25,9 @@ from kpi.ingest.result import IngestResult
 from kpi.ingest.stats import ingest_stats
 from kpi.model.definitions import INDICATOR_ORDER
 from kpi.model.errors import DatabaseMissing, InvalidInput, KpiError, UnknownScope
+from kpi.model.moments import parse_moment
 from kpi.platforms import demo, reviews
-from kpi.store import connection, queries, schema, writes
+from kpi.store import connection, queries, schema, vintages, writes
 from kpi.store.reference import scope_label, targets
 from kpi.text import numbers
 from kpi.text.messages import text
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--period")
     st.add_argument("--region")
     st.add_argument("--cluster")
+    st.add_argument("--as-of", help='as known at "YYYY-MM-DD[ HH:MM[:SS]]"')
     st.add_argument("--json", action="store_true")
     _common(st)
     tg = sub.add_parser("targets", help="list targets, or change one with --set")
@@ -90,9 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--period", help="default: latest with data")
     rp.add_argument("--region", help="one unit (code or name); default: the city")
     rp.add_argument("--out", required=True, type=Path, help="brief.pdf (Chinese brief) or tables.xlsx")
+    rp.add_argument("--as-of", help='as known at "YYYY-MM-DD[ HH:MM[:SS]]"')
     _common(rp)
     users.add_parsers(sub, _common)
     tasks_cli.add_parsers(sub, _common)
+    office.add_parsers(sub, _common)
     return parser
 
 
@@ -244,13 +249,20 @@ def _load(args: argparse.Namespace, con: Any, data: bytes, name: str) -> IngestR
 
 def _status(args: argparse.Namespace, db: Path, lang: str) -> int:
     with connection.read(db) as con:
-        out = engine_status.kpi_status(con, args.period, args.region, args.cluster, lang=lang)
+        out = engine_status.kpi_status(
+            con, args.period, args.region, args.cluster, lang=lang, as_of=_moment(args)
+        )
         scope = scope_label(con, out["region"], out["cluster"], lang)
     if args.json:  # the codes, as CONTRACT.md §3 says
         print(output.to_json(out))
         return EXIT_OK
     print(_status_table(out, lang, scope))
     return EXIT_OK
+
+
+def _moment(args: argparse.Namespace) -> dt.datetime | None:
+    """--as-of as a moment (kpi.model.moments); BadMoment (exit 2) when it is none."""
+    return parse_moment(args.as_of) if args.as_of else None
 
 
 def _status_table(out: dict[str, Any], lang: str, scope: str) -> str:
@@ -333,18 +345,16 @@ def _report(args: argparse.Namespace, db: Path, lang: str) -> int:
     if suffix not in (".pdf", ".xlsx"):
         print(cli_text("report_bad_suffix", lang, out=out), file=sys.stderr)
         return EXIT_REJECTED
-    with connection.read(db) as con:
-        empty = queries.latest_period(con) is None
-        if not empty:
-            status = engine_status.kpi_status(con, args.period, args.region, lang=lang)
-            scope = scope_label(con, status["region"], lang=lang)
-            if suffix == ".pdf":
-                page = brief.brief_html(con, args.period, args.region)
-            else:
-                data = export.overview_workbook(con, args.period, args.region)
-    if empty:
-        print(cli_text("report_no_data", lang), file=sys.stderr)
-        return EXIT_FAILED
+    with connection.read(db) as base, vintages.seen_at(base, _moment(args)) as con:
+        if queries.latest_period(con) is None:
+            print(cli_text("report_no_data", lang), file=sys.stderr)
+            return EXIT_FAILED
+        status = engine_status.kpi_status(con, args.period, args.region, lang=lang)
+        scope = scope_label(con, status["region"], lang=lang)
+        if suffix == ".pdf":
+            page = brief.brief_html(con, args.period, args.region)
+        else:
+            data = export.overview_workbook(con, args.period, args.region)
     if suffix == ".pdf":
         data = brief.to_pdf(page)  # printed after the database is closed again
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -368,6 +378,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "report": _report,
     **reviews_cli.HANDLERS,
     "tasks": tasks_cli.tasks_command,
+    **office.HANDLERS,
 }
 
 

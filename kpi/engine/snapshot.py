@@ -21,7 +21,7 @@ from kpi.model.definitions import ALL_CLUSTER, TargetKind
 from kpi.model.errors import UnknownScope
 from kpi.platforms import register
 from kpi.progress.compute import Target
-from kpi.store import connection, queries
+from kpi.store import connection, queries, vintages
 from kpi.store.reference import cluster_lookup, fold, region_lookup
 from kpi.store.reference import clusters as cluster_table
 from kpi.store.reference import targets as target_table
@@ -219,7 +219,10 @@ _files: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str | None] = weakr
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The connection's database file (looked up once per connection); None in memory."""
+    """The connection's database file (looked up once per connection); None in memory, and
+    for a connection that sees a past moment (kpi.store.vintages): what it reads is its own."""
+    if vintages.moment(con) is not None:
+        return None
     with _lock:
         if con in _files:
             return _files[con]

@@ -37,11 +37,12 @@ from kpi.engine.sums import pick_fast
 from kpi.model import roles
 from kpi.model.definitions import ALL_CLUSTER, CITY_CODE, RATIOS, Status, indicator_label
 from kpi.model.errors import UnknownScope
+from kpi.model.moments import moment_text
 from kpi.model.periods import Period, from_code, parse_period
 from kpi.progress import basis, compute
 from kpi.progress import entry as progress_entry
 from kpi.progress.compute import Target
-from kpi.store import queries
+from kpi.store import queries, vintages
 from kpi.text.lookup import pick
 from kpi.text.progress import PROGRESS_TEXT
 
@@ -112,8 +113,11 @@ def kpi_status(
     today: dt.date | None = None,
     lang: str = "zh",
     viewer: roles.Viewer | None = None,
+    as_of: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The contract's `kpi status --json` object for one scope.
+    """The contract's `kpi status --json` object for one scope; `as_of`: as known at that moment
+    (kpi.store.vintages: uploads committed by then, rollbacks made later not made), with `today`
+    that moment's day unless given, and the moment echoed as `as_of`.
 
     With a `viewer`, the scope must be one it may see (access.authorize_scope): a county
     official gets Forbidden for the city or another unit before any statistic is read.
@@ -125,6 +129,13 @@ def kpi_status(
     they were (_State, checked by _current after the statement); its reference part is shared
     between connections on its content fingerprint (_Reference).
     """
+    as_of = as_of or vintages.moment(con)
+    if as_of is not None and vintages.moment(con) != as_of:
+        with vintages.known_at(con, as_of) as known:
+            return kpi_status(
+                known, period, region, cluster, today=today, lang=lang, viewer=viewer, as_of=as_of
+            )
+    today = today or (as_of.date() if as_of else None)
     p = _fast_period(period) if period else None
     if period and p is None:
         p = parse_period(period)
@@ -168,7 +179,8 @@ def kpi_status(
         makers = (
             state.ref.units if cluster_code == ALL_CLUSTER else tuple(cluster_hosts(con, state, cluster_code))
         )
-    return _status(rows, state, chosen, region_code, cluster_code, hosted, makers, today, lang)
+    out = _status(rows, state, chosen, region_code, cluster_code, hosted, makers, today, lang)
+    return out if as_of is None else {**out, "as_of": moment_text(as_of)}
 
 
 _N = len(queries.SUM_NAMES)

@@ -31,7 +31,7 @@ from kpi.progress import trajectory
 from kpi.reports import chromium, reviews_brief, style, tasks_brief
 from kpi.reports.attention import gap_sentence, target_words, units_below
 from kpi.reports.style import status_text, status_word
-from kpi.store import queries
+from kpi.store import queries, vintages
 from kpi.store.reference import regions as region_table
 from kpi.text import numbers
 
@@ -74,7 +74,10 @@ def gather(
     viewer: roles.Viewer | None = None,
 ) -> dict[str, Any]:
     """Everything the page shows, for one period and scope (the city, or one unit). A `viewer`
-    gets its own scope only (Forbidden otherwise) and the ranking as that role sees it."""
+    gets its own scope only (Forbidden otherwise) and the ranking as that role sees it. On a
+    connection that sees a past moment (kpi.store.vintages) the brief is that day's."""
+    known = vintages.moment(con)
+    today = today or (known.date() if known else None)
     status = engine_status.kpi_status(con, period, region, today=today, viewer=viewer)
     ranking = series.unit_ranking(con, status["period"], viewer=viewer)
     regions = region_table(con)
@@ -376,6 +379,8 @@ def footer(data: dict[str, Any]) -> str:
         f"统计期：{status['period_label']}（{status['period']}），累计值；同比对比期：{status['previous_period']}。"
         f"筛选条件：范围 {data['scope']}（{status['region'] or '330400'}），产业集群 全行业。"
     ]
+    if status.get("as_of"):  # kpi.store.vintages: the brief as it stood then
+        lines.append(f"数据口径：按 {status['as_of']} 时已知数据（此后的上传未计入，此后的撤回视为未发生）。")
     for u in data["uploads"]:
         kind = {"stats": "统计数据", "platforms": "平台名录"}.get(str(u["kind"]), str(u["kind"]))
         at = pd.Timestamp(u["uploaded_at"]).strftime("%Y-%m-%d %H:%M")

@@ -312,7 +312,8 @@ def scope_note(status: dict[str, Any]) -> str:
     region = "全市" if code in (None, CITY_CODE) else f"{roles.region_name(code)}（{code}）"
     cluster = status["cluster"] or "全行业"
     demo = "；演示数据（合成，非真实统计）" if status["demo"] else ""
-    return f"统计期：{status['period_label']}（{status['period']}）；范围：{region} × {cluster}{demo}"
+    known = f"；按 {status['as_of']} 时已知数据" if status.get("as_of") else ""  # kpi.store.vintages
+    return f"统计期：{status['period_label']}（{status['period']}）；范围：{region} × {cluster}{demo}{known}"
 
 
 def ranking_table(

@@ -38,6 +38,7 @@ class Action(StrEnum):
     REWARD_SETTINGS = "reward_settings"
     SCHEME_CHANGE = "scheme_change"  # the annual review's scoring scheme (kpi.platforms.scoring)
     REVIEW_OVERRIDE = "review_override"  # a typed review score replacing the computed one, with its reason
+    SETTINGS_CHANGE = "settings_change"  # the reporting calendar's due day, the alert rules, the webhook
     TAXONOMY_CHANGE = "taxonomy_change"
     USER_ADD = "user_add"
     USER_PASSWORD = "user_password"

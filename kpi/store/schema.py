@@ -11,7 +11,7 @@ import pandas as pd
 from kpi.model.definitions import MONEY_FIELDS
 from kpi.model.tasks import code_order
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -169,6 +169,27 @@ _MIGRATIONS: dict[int, str] = {
         ended_at TIMESTAMP, ended_reason VARCHAR
     );
     """,
+    # the reporting calendar and the alerts (kpi.engine.calendar, kpi.alerts, issue 19): settings
+    # as data (append-only: the latest value of a key counts; the due day, the webhook), the alert
+    # rules (one row per rule: on or off and its parameters), and the outbox, one row per event
+    # (its stable key unique: an event is queued once, however often the rules run), with the
+    # delivery's attempts and last error. Seeded from kpi/reference/settings.csv and alert_rules.csv.
+    8: """
+    CREATE TABLE IF NOT EXISTS app_settings (
+        key VARCHAR NOT NULL, value VARCHAR NOT NULL, set_at TIMESTAMP NOT NULL, set_by VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS alert_rules (
+        rule VARCHAR PRIMARY KEY, enabled BOOLEAN NOT NULL, params VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL, updated_by VARCHAR
+    );
+    CREATE SEQUENCE IF NOT EXISTS alert_id_seq START 1;
+    CREATE TABLE IF NOT EXISTS alert_outbox (
+        id BIGINT PRIMARY KEY, event_key VARCHAR NOT NULL UNIQUE, rule VARCHAR NOT NULL,
+        who VARCHAR, what VARCHAR NOT NULL, why VARCHAR NOT NULL, detail JSON,
+        created_at TIMESTAMP NOT NULL, sent_at TIMESTAMP, attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TIMESTAMP, next_attempt_at TIMESTAMP, last_error VARCHAR
+    );
+    """,
 }
 
 
@@ -201,6 +222,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
                 _seed_reward_settings(con)
             if version == 6:
                 _seed_tasks(con)
+            if version == 8:
+                _seed_alerting(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -316,6 +339,23 @@ def _seed_tasks(con: duckdb.DuckDBPyConnection) -> None:
             """INSERT INTO task_settings SELECT $key, $value, now(), 'reference'
                WHERE NOT EXISTS (SELECT 1 FROM task_settings WHERE key = $key)""",
             {"key": key, "value": value},
+        )
+
+
+def _seed_alerting(con: duckdb.DuckDBPyConnection) -> None:
+    """The settings' defaults (kpi/reference/settings.csv) and the alert rules
+    (kpi/reference/alert_rules.csv), for keys and rules not there yet."""
+    for r in reference_rows("settings"):
+        con.execute(
+            """INSERT INTO app_settings SELECT $key, $value, now(), 'reference'
+               WHERE NOT EXISTS (SELECT 1 FROM app_settings WHERE key = $key)""",
+            {"key": r["key"], "value": r["value"]},
+        )
+    for r in reference_rows("alert_rules"):
+        con.execute(
+            """INSERT INTO alert_rules SELECT $rule, $enabled, $params, now(), 'reference'
+               WHERE NOT EXISTS (SELECT 1 FROM alert_rules WHERE rule = $rule)""",
+            {"rule": r["rule"], "enabled": r["enabled"].strip().lower() == "true", "params": r["params"]},
         )
 
 

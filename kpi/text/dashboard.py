@@ -3,6 +3,7 @@ clusters), merged with the area catalogues into UI_TEXT; pages use `kpi.ui.lang.
 
 from __future__ import annotations
 
+from kpi.text.alerts import ALERT_TEXT
 from kpi.text.auth import AUTH_TEXT
 from kpi.text.labels import LABELS
 from kpi.text.lookup import merge
@@ -12,6 +13,7 @@ from kpi.text.reading import READING_TEXT
 from kpi.text.reviews import REVIEWS_TEXT
 from kpi.text.tasks import TASKS_TEXT
 from kpi.text.upload import UPLOAD_TEXT
+from kpi.text.vintages import VINTAGE_TEXT
 
 UI_TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("中试驾驶舱", "Pilot-platform cockpit"),
@@ -234,4 +236,6 @@ merge(
     AUTH_TEXT,
     LABELS,
     READING_TEXT,
+    VINTAGE_TEXT,
+    ALERT_TEXT,
 )

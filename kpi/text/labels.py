@@ -20,6 +20,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "action.reward_settings": ("修改奖补规则", "reward rules change"),
     "action.scheme_change": ("修改考核方案", "review scheme change"),
     "action.review_override": ("人工调整考核得分", "review score override"),
+    "action.settings_change": ("修改报送与提醒设置", "calendar or alert settings change"),
     "action.taxonomy_change": ("修改产业集群分类", "taxonomy change"),
     "action.user_add": ("新建账号", "user added"),
     "action.user_password": ("修改密码", "password changed"),

@@ -20,6 +20,7 @@ from kpi.progress.compute import Target
 from kpi.reports import charts, reasons, style
 from kpi.reports.sparkline import sparkline_svg
 from kpi.text import numbers
+from kpi.ui import vintage
 from kpi.ui.data import cached_read, data_version
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
 from kpi.ui.lang import lang, t
@@ -71,6 +72,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
     the same quarter of each year as a small line, and the work behind the light."""
     with st.container(border=True, key=f"card_{key}"):
         _title(entry)
+        vintage.revised_badge(code, period)  # "已修订" when the figure was revised
         ratio_metric(code, entry, period)
         _lines(
             f"{target_text(code)} · {gap_text(entry)}",
@@ -82,6 +84,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
             if spark:
                 st.markdown(spark, unsafe_allow_html=True)
         show_work(entry, key)
+        vintage.card_revisions(code, period, key)  # every vintage of the figure
 
 
 def quarter_names() -> dict[int, str]:
@@ -113,13 +116,14 @@ def target_text(code: str) -> str:
 
 
 def region_card(
-    code: str, entry: dict[str, Any], period: str, city: dict[str, Any] | None, rank: str
+    code: str, entry: dict[str, Any], period: str, city: dict[str, Any] | None, rank: str, region: str
 ) -> None:
     """A ratio card of the regions page: the unit's value and change, the city's value (where the
     viewer may see it), the target, the gap, the rank, why in one line; the rule and the catch-up
     behind the panel."""
     with st.container(border=True, key=f"card_region_{code}"):
         _title(entry)
+        vintage.revised_badge(code, period, region)  # "已修订" when the unit's figure was revised
         ratio_metric(code, entry, period)
         city_value = city["value"] if city and city.get("complete", True) else None  # no partial figure
         parts = [t("regions.city_value", value=pct(city_value))] if city else []
@@ -129,6 +133,7 @@ def region_card(
             reasons.ratio_reason(entry, lang()),
         )
         show_work(entry, f"region-{code}")
+        vintage.card_revisions(code, period, f"region-{code}", region)  # every vintage of it
 
 
 def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:

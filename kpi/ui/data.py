@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
@@ -11,11 +12,11 @@ from typing import Any
 import streamlit as st
 
 from kpi.access import accounts
-from kpi.engine import breakdown, completeness, series, status
+from kpi.engine import breakdown, calendar, completeness, revisions, series, status
 from kpi.model.roles import Viewer
 from kpi.platforms import figures, register, reviews, rewards, scoring
 from kpi.reports import clusters as cluster_reports
-from kpi.store import connection, queries, reference
+from kpi.store import connection, queries, reference, settings, vintages
 
 log = logging.getLogger("kpi.ui")
 
@@ -45,12 +46,14 @@ def cached_read(
     name: str,
     args: tuple[Any, ...],
     scope: tuple[str, str, str | None, str | None] | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Any:
     # `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
-    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2). Read
-    # only, on a connection closed at once: the app never keeps the file from a writer, and a
-    # read-only file (a replica, a backup, a read-only mount) serves the pages as well.
-    with connection.read(version[0]) as con:
+    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2);
+    # `as_of` a past moment the reader sees the data at (kpi.store.vintages). Read only, on a
+    # connection closed at once: the app never keeps the file from a writer, and a read-only
+    # file (a replica, a backup, a read-only mount) serves the pages as well.
+    with connection.read(version[0]) as base, vintages.seen_at(base, as_of) as con:
         if name in SCOPED:
             assert scope is not None
             return _READERS[name](con, *args, viewer=Viewer(*scope))
@@ -69,7 +72,27 @@ def clear_cache() -> None:
 
 
 # readers whose answer depends on the signed-in user: they take `viewer=`
-SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix", "cluster_table"})
+SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix", "cluster_table", "revisions"})
+# readers of the figures, which the pages' "as known on" picker applies to (kpi.ui.scope.read;
+# the pages that show the picker: Overview, Regions, Clusters). The register page, whose forms
+# edit the current versions, the upload history, accounts, settings and reference tables are
+# always as they are now.
+AS_OF_READERS = frozenset(
+    {
+        "status",
+        "series",
+        "ranking",
+        "cluster_ratios",
+        "matrix",
+        "matrix_scale",
+        "cluster_table",
+        "periods",
+        "latest",
+        "default_period",
+        "completeness",
+        "revisions",
+    }
+)
 
 _READERS: dict[str, Callable[..., Any]] = {
     "status": lambda con, period, region, cluster, lng, viewer: status.kpi_status(
@@ -115,4 +138,10 @@ _READERS: dict[str, Callable[..., Any]] = {
     "annual": lambda con: reviews.annual_reviews(con),
     "scheme": lambda con: scoring.load_scheme(con),
     "scheme_history": lambda con: scoring.scheme_history(con),
+    # every vintage of a KPI figure (kpi.ui.vintage) and the reporting calendar (kpi.ui.calendar)
+    "revisions": lambda con, code, region, cluster, periods, viewer: revisions.history(
+        con, code, region, cluster, periods=list(periods), viewer=viewer
+    ),
+    "app_settings": lambda con: settings.values(con),
+    "calendar": lambda con, periods, source, today: calendar.matrix(con, periods, source=source, today=today),
 }

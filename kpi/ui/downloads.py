@@ -8,6 +8,7 @@ to the database gives fresh files.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 
@@ -15,9 +16,11 @@ import streamlit as st
 
 from kpi.model.roles import Viewer
 from kpi.reports import brief, export
-from kpi.store import connection
+from kpi.store import connection, vintages
 from kpi.text.export import EXPORT_TEXT
-from kpi.ui import data, lang, signin
+from kpi.ui import data, lang, scope, signin
+
+Moment = dt.datetime | None
 
 
 def _t(key: str) -> str:
@@ -28,15 +31,19 @@ def _t(key: str) -> str:
 # Files are kept per data version and per signed-in user (`viewer` is part of the key: a county
 # official's file never serves a leader's click, nor the other way round; TRAPS.md 2).
 @functools.lru_cache(maxsize=8)
-def _brief(version: tuple[str, int, int], period: str | None, region: str | None, viewer: Viewer) -> bytes:
-    with connection.connect(version[0]) as con:
+def _brief(
+    version: tuple[str, int, int], period: str | None, region: str | None, viewer: Viewer, as_of: Moment
+) -> bytes:
+    with connection.connect(version[0]) as base, vintages.seen_at(base, as_of) as con:
         page = brief.brief_html(con, period, region, viewer=viewer)
     return brief.to_pdf(page)  # printed after the connection is closed
 
 
 @functools.lru_cache(maxsize=8)
-def _workbook(version: tuple[str, int, int], period: str | None, region: str | None, viewer: Viewer) -> bytes:
-    with connection.connect(version[0]) as con:
+def _workbook(
+    version: tuple[str, int, int], period: str | None, region: str | None, viewer: Viewer, as_of: Moment
+) -> bytes:
+    with connection.connect(version[0]) as base, vintages.seen_at(base, as_of) as con:
         return export.overview_workbook(con, period, region, viewer=viewer)
 
 
@@ -47,7 +54,7 @@ def _later(make: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
 def brief_buttons(period: str | None, region: str | None = None) -> None:
     """The brief (PDF) and the page's tables (Excel) for one period and scope, as the signed-in
     user may see them (the scope is checked again when the file is made)."""
-    viewer = signin.viewer()
+    viewer, as_of = signin.viewer(), scope.as_of()  # the files as the page shows the figures
     p = data.db_path()
     version = (str(p.resolve()), *connection.data_version(p))
     stem = f"中试驾驶舱_{region or '全市'}_{period or 'latest'}"
@@ -56,7 +63,7 @@ def brief_buttons(period: str | None, region: str | None = None) -> None:
     with c1:
         st.download_button(
             _t("export.brief"),
-            data=_later(_brief, version, period, region, viewer),
+            data=_later(_brief, version, period, region, viewer, as_of),
             file_name=f"{stem}_简报.pdf",
             mime=brief.PDF_MIME,
             help=_t("export.brief_help"),
@@ -67,7 +74,7 @@ def brief_buttons(period: str | None, region: str | None = None) -> None:
     with c2:
         st.download_button(
             _t("export.workbook"),
-            data=_later(_workbook, version, period, region, viewer),
+            data=_later(_workbook, version, period, region, viewer, as_of),
             file_name=f"{stem}_数据表.xlsx",
             mime=export.XLSX_MIME,
             help=_t("export.workbook_help"),

@@ -8,10 +8,11 @@ import streamlit as st
 
 from kpi.model.errors import KpiError
 from kpi.store import reference
+from kpi.ui import vintage
 from kpi.ui.data import log
 from kpi.ui.fmt import period_label, region_name
 from kpi.ui.lang import lang, t
-from kpi.ui.scope import read
+from kpi.ui.scope import as_of, read
 
 # ---------------------------------------------------------------- page scaffolding
 
@@ -30,6 +31,7 @@ def page_header(title: str, period: str | None = None, demo: bool | None = None)
     latest = read("latest")
     if period:
         st.caption(t("data_period", period=period_label(period), latest=period_label(latest)))
+        vintage.controls()  # "按…时已知数据": the figures as known at a past day
     elif latest:
         st.caption(t("data_latest", latest=period_label(latest)))
     if demo if demo is not None else _has_demo():
@@ -76,6 +78,8 @@ def empty_state() -> bool:
     """Show what to do when there are no statistics yet; True when the page should stop."""
     if read("latest") is None:
         st.info(t("empty_state"), icon=":material/inbox:")
+        if as_of() is not None:  # nothing was known yet at the chosen day: the way back
+            vintage.controls()
         return True
     return False
 

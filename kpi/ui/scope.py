@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
 
-from kpi.model import roles
+from kpi.model import moments, roles
 from kpi.ui import signin, warm
-from kpi.ui.data import SCOPED, cached_read, data_version
+from kpi.ui.data import AS_OF_READERS, SCOPED, cached_read, data_version
 from kpi.ui.fmt import region_name
 from kpi.ui.lang import t
 
@@ -17,11 +18,15 @@ def read(name: str, *args: Any) -> Any:
     """A cached read through the kpi core for the signed-in user; `name` is a key of _READERS.
     Readers in _SCOPED get a viewer (`viewer=`) and apply its scope in their SQL; the others
     read what every role sees. Without a signed-in user: NotSignedIn (the guard comes first).
-    The serving process remembers the read, to make it again when the data change (kpi.ui.warm)."""
+    A reader of the figures on a page with the "as known on" picker sees the data as they stood
+    then (as_of). The serving process remembers a read of the data as they are now, to make it
+    again when the data change (kpi.ui.warm)."""
     scope = cache_scope(signin.viewer()) if name in SCOPED else None
     version = data_version()
-    warm.note(version, name, args, scope)
-    return cached_read(version, name, args, scope)
+    moment = as_of() if name in AS_OF_READERS else None
+    if moment is None:
+        warm.note(version, name, args, scope)
+    return cached_read(version, name, args, scope, moment)
 
 
 def cache_scope(viewer: roles.Viewer) -> tuple[str, str, str | None, str | None]:
@@ -36,6 +41,18 @@ def cache_scope(viewer: roles.Viewer) -> tuple[str, str, str | None, str | None]
 
 
 SHARED = "*"  # the username of a scope's shared viewer (no account has it: names are 2+ characters)
+AS_OF_DAY = "as_of_day"  # the pages' "as known on" day (kpi.ui.vintage), kept across pages
+PAGE = "kpi_page"  # the url path of the page this run draws (dashboard.py)
+AS_OF_PAGES = frozenset({"", "regions", "clusters"})  # the pages with the picker ("": the Overview)
+
+
+def as_of() -> dt.datetime | None:
+    """The moment the figures are shown as known at (the end of the chosen day) on a page with
+    the picker; None: now (always on the other pages: upload, register, admin, ...)."""
+    if st.session_state.get(PAGE) not in AS_OF_PAGES:
+        return None
+    day = st.session_state.get(AS_OF_DAY)
+    return moments.end_of_day(day) if isinstance(day, dt.date) else None
 
 
 # ---------------------------------------------------------------- the signed-in user's scope
