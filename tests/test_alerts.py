@@ -132,7 +132,7 @@ def test_a_kpi_status_worse_than_the_quarter_before_is_alerted_once(db: Path) ->
 
 def test_late_statistics_are_alerted_once_per_unit_and_quarter(db: Path) -> None:
     assert ingest_text(db, stats_csv("2025Q3,南湖区,,30,1000,500,1000,70,100")).stored
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         con.execute("UPDATE alert_rules SET enabled = (rule = 'stats_late')")
     assert _check(db, dt.date(2025, 10, 20)) == []  # due 2025-10-20: not late on the day
     late = _check(db, dt.date(2025, 10, 21))
@@ -147,7 +147,7 @@ def test_late_statistics_are_alerted_once_per_unit_and_quarter(db: Path) -> None
 
 
 def test_the_grace_days_of_a_rule_are_data(db: Path) -> None:
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         con.execute("UPDATE alert_rules SET enabled = (rule = 'stats_late'), params = 'grace_days=5'")
     assert _check(db, dt.date(2025, 10, 25)) == []
     assert len(_check(db, dt.date(2025, 10, 26))) == 9
@@ -160,12 +160,12 @@ def test_a_platform_below_the_lowest_review_band_is_alerted_once(db: Path) -> No
         "纺织中试平台,乙集团,桐乡市,现代纺织与服装,市级培育库,多主体共建,2025-07-15,运行\n"
         "机器人中试平台,庚公司,平湖市,机器人与数控机床,市级培育库,龙头企业开放,2025-09-20,运行\n"
     )
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         assert ingest_platforms(con, register.encode(), "名录.csv").stored
         con.execute("UPDATE alert_rules SET enabled = (rule = 'platform_below_band')")
         for text in (
-            head + "纺织中试平台,乙集团,2025,92,\n机器人中试平台,庚公司,2025,55,\n",
-            head + "机器人中试平台,庚公司,2025,50,\n",
+            head + "纺织中试平台,乙集团,2025,92,服务成效显著\n机器人中试平台,庚公司,2025,55,服务企业数不足\n",
+            head + "机器人中试平台,庚公司,2025,50,服务企业数不足\n",
         ):
             assert reviews.ingest_reviews(con, text.encode(), "考核.csv").stored
             rules.check(con)

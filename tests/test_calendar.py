@@ -37,7 +37,7 @@ def arrived(db: Path) -> Path:
         times[ingest_text(db, text).upload_id] = when
     withdrawn = ingest_text(db, WITHDRAWN).upload_id
     times[withdrawn] = dt.datetime(2025, 10, 12)
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         writes.rollback_upload(con, withdrawn)
         for upload_id, when in times.items():
             con.execute("UPDATE uploads SET uploaded_at = $t WHERE id = $id", {"t": when, "id": upload_id})

@@ -27,7 +27,7 @@ T1, T2, T3 = dt.datetime(2026, 1, 5, 10), dt.datetime(2026, 2, 5, 10), dt.dateti
 
 
 def _at(db: Path, upload_id: int, when: dt.datetime, column: str = "uploaded_at") -> None:
-    with connection.connect(db) as con:
+    with connection.connect(db, write=True) as con:
         con.execute(f"UPDATE uploads SET {column} = $t WHERE id = $id", {"t": when, "id": upload_id})
 
 
