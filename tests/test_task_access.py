@@ -189,6 +189,8 @@ def test_a_department_sees_and_reports_its_own_unit_on_the_page(tasks_db: Path) 
     with connection.connect(tasks_db) as con:
         before = len(task_store.reports(con, history=True))
     period = at.selectbox(key="tasks_form_period").value
+    shown_periods = at.selectbox(key="tasks_form_period").options  # as a reader writes a quarter
+    assert all(re.fullmatch(r"20\d\d年第[一二三四]季度", p) for p in shown_periods), shown_periods
     key = f"二(一)1_{MINE}_{period}"
     at.number_input(key=f"tasks_pct_{key}").set_value(65.0)
     at.text_area(key=f"tasks_achievements_{key}").set_value("页面更正")
@@ -256,3 +258,7 @@ def test_the_page_writes_a_reported_quarter_as_a_reader_does_not_as_its_code(tas
     assert "年第" in behind["最近报告"].iloc[0] and "年第" in behind["持续"].iloc[0]
     assert not re.search(r"20\d\dQ[1-4]", shown), re.findall(r".{12}20\d\dQ[1-4]", shown)[:3]
     assert "Q3 2026" in tasks_view.as_of_line(b, "en")
+    with connection.connect(tasks_db) as con:
+        history = board.history(con, b.tasks[0].code)
+    periods = tasks_view.history_frame(history).iloc[:, 0]
+    assert periods.str.fullmatch(r"20\d\d年第[一二三四]季度").all(), list(periods)

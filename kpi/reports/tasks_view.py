@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from kpi.model.periods import Period
+from kpi.model.periods import Period, from_code
 from kpi.progress.tasks import (
     BEHIND,
     SEVERITY,
@@ -242,7 +242,7 @@ def history_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     )
     rows = [
         [
-            r.period,
+            quarter(from_code(r.period), lang),
             r.unit,
             pct_short(r.progress),
             r.achievements or "",
