@@ -31,7 +31,7 @@ def main() -> None:
     lang.widget_texts()
     user = signin.entry_guard(entry=True, paths=PATHS)
     pages = [
-        page("pages/overview.py", "overview", ":material/target:", default=True),
+        page("pages/overview.py", "overview", ":material/target:"),
         page("pages/regions.py", "regions", ":material/map:"),
         page("pages/clusters.py", "clusters", ":material/factory:"),
         page("pages/platforms.py", "platforms", ":material/science:"),
@@ -48,8 +48,18 @@ def main() -> None:
         admin.append(page("pages/audit.py", "audit", ":material/policy:"))
     st.sidebar.caption(lang.t("app_title"))
     ui_signin.account_box(user)
-    navigation = {lang.t("nav.group.dashboard"): pages, lang.t("nav.group.admin"): admin} if admin else pages
-    chosen = st.navigation(navigation)
+    # Every page URL answers, the ones not in the menu hidden: "/" goes on to /overview (a default
+    # page answers "/" only, so /overview would not), and a page the role may not open runs its own
+    # guard, which refuses in Chinese; an unknown URL gets Streamlit's English "Page not found".
+    home = st.Page(pages[0].run, title=pages[0].title, url_path="home", default=True, visibility="hidden")
+    offered = {p.url_path for p in pages + admin}
+    hidden = [home] + [
+        st.Page(f"pages/{p}.py", title=lang.t(f"nav.{p}"), url_path=p, visibility="hidden")
+        for p in PATHS
+        if p not in offered
+    ]
+    navigation = {lang.t("nav.group.dashboard"): pages + hidden, lang.t("nav.group.admin"): admin}
+    chosen = st.navigation(navigation if admin else pages + hidden)
     asked = ui_signin.destination()  # the page a signed-out visitor asked for, after the sign-in
     if asked:
         path, query = asked
@@ -58,6 +68,8 @@ def main() -> None:
             st.query_params.update(query)
         if target is not None and target.url_path != chosen.url_path:
             st.switch_page(target)
+    if chosen is home:
+        st.switch_page(pages[0], query_params=dict(st.query_params))
     st.session_state[ui_scope.PAGE] = chosen.url_path  # "as known on" applies to some pages only
     chosen.run()
 

@@ -132,3 +132,19 @@ def test_the_event_filter_still_narrows_the_table(trail: Path) -> None:
     next(s for s in at.selectbox if s.label == "事件").set_value("target_change").run()
     assert not at.exception, [e.value for e in at.exception]
     assert sorted(details(at, "详情")) == sorted(s for s in ZH if s.startswith("修改目标"))
+
+
+def test_the_demo_trail_reads_in_chinese_without_field_names(app_db: Path, monkeypatch) -> None:
+    """The review override, the annual figures upload and a department account read as sentences
+    (seen on the page: 'computed 10.9，host …', '上传（platform_figures）', a unit left out)."""
+    monkeypatch.setenv("KPI_LOGIN_DELAY_SECONDS", "0")
+    with connection.connect(app_db, write=True) as con:
+        accounts.add_user(con, "jxj", "a-long-password", "department", unit="市经信局", by="admin1")
+    shown = details(audit_page(), "详情")
+    assert (
+        "人工调整考核得分：机器人与数控机床中试验证中心（示例）（示例智能装备股份公司）2025年度 65 分"
+        "（计算得分 10.9），理由：列入培育库不足3个月" in "\n".join(shown)
+    )
+    assert any(d.startswith("上传平台年度服务数据 demo_figures.csv：14 行") for d in shown), shown
+    assert "新建账号 jxj，角色 责任单位（市经信局）" in shown
+    assert not [d for d in shown if "computed" in d or "platform_figures" in d or "host" in d]

@@ -226,12 +226,13 @@ def test_uploads_are_recorded_as_the_signed_in_statistician_and_other_roles_cann
     assert not at.text_input  # nobody types a name in
     for role in ("leader", "admin", "county"):
         other = support.app(role, "330402" if role == "county" else None)
-        # by its URL: not in this role's navigation, so Streamlit opens the default page instead
+        # by its URL: not in this role's navigation; the page's own guard refuses, in Chinese
         other.switch_page("pages/upload.py").run()
         assert not other.exception
         assert not other.get("file_uploader"), role
         assert not [b for b in other.get("download_button") if b.key.startswith("upload_")], role
-        assert other.title[0].value != "数据上传", role
+        assert not [t for t in other.title if t.value == "数据上传"], role
+        assert "无权" in " ".join(str(e.value) for e in other.error), role
 
 
 def test_platform_register_preview_shows_a_level_change(db):

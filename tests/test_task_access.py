@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -188,6 +189,8 @@ def test_a_department_sees_and_reports_its_own_unit_on_the_page(tasks_db: Path) 
     with connection.connect(tasks_db) as con:
         before = len(task_store.reports(con, history=True))
     period = at.selectbox(key="tasks_form_period").value
+    shown_periods = at.selectbox(key="tasks_form_period").options  # as a reader writes a quarter
+    assert all(re.fullmatch(r"20\d\d年第[一二三四]季度", p) for p in shown_periods), shown_periods
     key = f"二(一)1_{MINE}_{period}"
     at.number_input(key=f"tasks_pct_{key}").set_value(65.0)
     at.text_area(key=f"tasks_achievements_{key}").set_value("页面更正")
@@ -239,3 +242,23 @@ def test_a_bad_progress_file_on_the_page_is_listed_by_line_and_not_stored(tasks_
     assert not [b for b in at.button if b.label == "确认入库"]
     with connection.connect(tasks_db) as con:
         assert task_store.reports(con, history=True).equals(before)
+
+
+def test_the_page_writes_a_reported_quarter_as_a_reader_does_not_as_its_code(tasks_db: Path) -> None:
+    """'最近应报季度 2026年第三季度', '自 2026年第二季度 起', never '2026Q3' (a code for files)."""
+    from kpi.reports import tasks_view
+
+    with connection.connect(tasks_db) as con:
+        b = board.board(con, AS_OF)
+    line = tasks_view.as_of_line(b)
+    behind = tasks_view.behind_frame(b)
+    works = [tasks_view.unit_work(b, u.name, u.state) for t in b.tasks for u in t.units]
+    shown = "\n".join([line, behind.to_csv(), *works])
+    assert "最近应报季度 2026年第三季度（" in line
+    assert "年第" in behind["最近报告"].iloc[0] and "年第" in behind["持续"].iloc[0]
+    assert not re.search(r"20\d\dQ[1-4]", shown), re.findall(r".{12}20\d\dQ[1-4]", shown)[:3]
+    assert "Q3 2026" in tasks_view.as_of_line(b, "en")
+    with connection.connect(tasks_db) as con:
+        history = board.history(con, b.tasks[0].code)
+    periods = tasks_view.history_frame(history).iloc[:, 0]
+    assert periods.str.fullmatch(r"20\d\d年第[一二三四]季度").all(), list(periods)

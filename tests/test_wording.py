@@ -120,3 +120,11 @@ def test_a_disable_from_the_shell_ends_a_session_row_at_the_next_run(app_db: Pat
         accounts.disable_user(con, user.username, by="operator")
     at.run()
     assert not at.metric and "账号已停用" in texts(at)
+
+
+def test_no_latin_vs_in_a_chinese_heading() -> None:
+    """'本地区 vs 全市 vs 目标' was English on the Chinese page: '本地区、全市与目标'."""
+    from kpi.text.dashboard import UI_TEXT
+
+    found = {k: zh for k, (zh, _en) in UI_TEXT.items() if re.search(r"\bvs\b", zh)}
+    assert not found, found

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from kpi.model.periods import Period, from_code
 from kpi.progress.tasks import (
     BEHIND,
     SEVERITY,
@@ -31,6 +32,11 @@ from kpi.text.tasks import TASKS_TEXT
 
 def _t(key: str, lang: str, **params: object) -> str:
     return pick(TASKS_TEXT, key, lang, **params)
+
+
+def quarter(p: Period, lang: str = "zh") -> str:
+    """A reported quarter as a reader writes it: '2026年第三季度' ('Q3 2026'), never the code."""
+    return _t("tasks.quarter", lang, year=p.year, q="一二三四"[p.quarter - 1] if lang == "zh" else p.quarter)
 
 
 def cell(state: UnitState, lang: str = "zh") -> str:
@@ -70,7 +76,9 @@ def how_long(state: UnitState, as_of: dt.date, b: Board, lang: str = "zh") -> st
     """'自 2026Q2 起连续 2 个季度，已逾期 47 天' for a unit behind or unreported; '' otherwise."""
     if state.status not in BEHIND or state.behind_since is None:
         return ""
-    text = _t("tasks.how_long.quarters", lang, since=state.behind_since.code, n=state.behind_quarters)
+    text = _t(
+        "tasks.how_long.quarters", lang, since=quarter(state.behind_since, lang), n=state.behind_quarters
+    )
     if state.status is TaskStatus.NOT_REPORTED:
         first_missing = next_quarter(state.last_report) if state.last_report else first_quarter(b.rules)
         text += _t("tasks.how_long.overdue", lang, days=(as_of - due_date(first_missing, b.rules)).days)
@@ -94,7 +102,7 @@ def behind_frame(b: Board, lang: str = "zh") -> pd.DataFrame:
             DASH
             if u.state.gap_pp is None or u.state.status is TaskStatus.NOT_REPORTED
             else f"{u.state.gap_pp:.1f}",
-            u.state.last_report.code if u.state.last_report else DASH,
+            quarter(u.state.last_report, lang) if u.state.last_report else DASH,
             how_long(u.state, b.as_of, b, lang),
         ]
         for t, u in items
@@ -124,7 +132,12 @@ def unit_work(b: Board, name: str, state: UnitState, lang: str = "zh") -> str:
     status = task_status_word(state.status, lang)
     if state.status is TaskStatus.NOT_REPORTED and state.due is not None:
         last = (
-            _t("tasks.work.last", lang, period=state.last_report.code, progress=pct_short(state.progress))
+            _t(
+                "tasks.work.last",
+                lang,
+                period=quarter(state.last_report, lang),
+                progress=pct_short(state.progress),
+            )
             if state.last_report
             else _t("tasks.work.never", lang)
         )
@@ -132,7 +145,7 @@ def unit_work(b: Board, name: str, state: UnitState, lang: str = "zh") -> str:
             "tasks.work.missing",
             lang,
             unit=name,
-            due=state.due.code,
+            due=quarter(state.due, lang),
             due_date=due_date(state.due, r).isoformat(),
             as_of=b.as_of.isoformat(),
             last=last,
@@ -141,10 +154,14 @@ def unit_work(b: Board, name: str, state: UnitState, lang: str = "zh") -> str:
     if state.last_report is None or state.expected is None or state.gap_pp is None:
         first = first_quarter(r)
         return _t(
-            "tasks.work.not_due", lang, unit=name, first=first.code, first_due=due_date(first, r).isoformat()
+            "tasks.work.not_due",
+            lang,
+            unit=name,
+            first=quarter(first, lang),
+            first_due=due_date(first, r).isoformat(),
         )
     if state.status is TaskStatus.COMPLETED:
-        return _t("tasks.work.completed", lang, unit=name, period=state.last_report.code)
+        return _t("tasks.work.completed", lang, unit=name, period=quarter(state.last_report, lang))
     end = state.last_report.end_date
     gap = _t(
         "tasks.work.below" if state.gap_pp >= 0 else "tasks.work.ahead", lang, gap=f"{abs(state.gap_pp):.1f}"
@@ -153,7 +170,7 @@ def unit_work(b: Board, name: str, state: UnitState, lang: str = "zh") -> str:
         "tasks.work.reported",
         lang,
         unit=name,
-        period=state.last_report.code,
+        period=quarter(state.last_report, lang),
         progress=pct_short(state.progress),
         end=end.isoformat(),
         expected=pct_short(elapsed(end, r)),
@@ -176,7 +193,7 @@ def as_of_line(b: Board, lang: str = "zh") -> str:
         "tasks.as_of",
         lang,
         date=b.as_of.isoformat(),
-        due=due.code if due else _t("tasks.none_due", lang),
+        due=quarter(due, lang) if due else _t("tasks.none_due", lang),
         days=b.rules.due_days,
         elapsed=pct_short(elapsed(b.as_of, b.rules)),
         start=b.rules.plan_start.isoformat(),
@@ -225,7 +242,7 @@ def history_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     )
     rows = [
         [
-            r.period,
+            quarter(from_code(r.period), lang),
             r.unit,
             pct_short(r.progress),
             r.achievements or "",

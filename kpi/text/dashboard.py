@@ -133,7 +133,7 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "The link's “{param}” parameter is not valid; the default is shown.",
     ),
     "regions.kpis": (
-        "主要指标：本地区 vs 全市 vs 目标",
+        "主要指标：本地区、全市与目标",
         "Key indicators: this region vs the city vs the target",
     ),
     "regions.city_value": ("全市 {value}", "city {value}"),
@@ -142,7 +142,7 @@ UI_TEXT: dict[str, tuple[str, str]] = {
         "各年同期比较（年初至季末累计；粗线为{quarter}，虚线为全市）",
         "Each year's same period (year to date; thick: {quarter}, dotted: city)",
     ),
-    "regions.kpis_own": ("主要指标：本地区 vs 目标", "Key indicators: this region vs the target"),
+    "regions.kpis_own": ("主要指标：本地区与目标", "Key indicators: this region vs the target"),
     "regions.trend_own": (
         "各年同期比较（年初至季末累计；粗线为{quarter}）",
         "Each year's same period (year to date; thick: {quarter})",

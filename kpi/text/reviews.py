@@ -190,6 +190,15 @@ REVIEWS_TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload.kind.platform_figures": ("年度服务数据上传", "annual figures upload"),
     "upload.kind.figures_form": ("年度服务数据更正", "annual figures correction"),
+    # the audit trail's sentences for these uploads and for an override (kpi.ui.audit)
+    "audit.upload.platform_figures": ("上传平台年度服务数据", "Uploaded platform annual figures"),
+    "audit.upload.figures_form": ("更正平台年度服务数据", "Corrected platform annual figures"),
+    "audit.kind.platform_figures": ("平台年度服务数据", "platform annual figures"),
+    "audit.kind.figures_form": ("平台年度服务数据更正", "platform annual figures correction"),
+    "audit.text.review_override": (
+        "人工调整考核得分：{name}（{host}）{year}年度 {score} 分（计算得分 {computed}），理由：{reason}",
+        "Review score overridden: {name} ({host}), {year}, {score} (computed {computed}); reason: {reason}",
+    ),
     # ---- the scheme: the admin page's section and the methods page's
     "admin.tab.scheme": ("考核方案", "Review scheme"),
     "scheme.intro": (

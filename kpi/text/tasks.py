@@ -103,6 +103,8 @@ TASKS_TEXT: dict[str, tuple[str, str]] = {
         "time elapsed {elapsed} ({start} to {deadline}).",
     ),
     "tasks.none_due": ("尚无", "none yet"),
+    # a progress report is one quarter's, not a year to date: 2026年第三季度, not 2026Q3 nor 1—9月
+    "tasks.quarter": ("{year}年第{q}季度", "Q{q} {year}"),
     "tasks.as_of_pick": ("截至日期", "As of"),
     "tasks.unit_filter": ("责任单位", "Accountable unit"),
     "tasks.all_units": ("全部责任单位", "All units"),

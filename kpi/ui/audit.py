@@ -251,14 +251,28 @@ def _user(facts: dict[str, Any]) -> str:
     return name + (_paren(str(display)) if display else "")
 
 
-def _role(role: str, region: str | None) -> str:
-    return roles.role_label(role, lang.lang()) + (
-        _paren(fmt.region_name(region, short=False)) if region else ""
-    )
+def _role(role: str, region: str | None, unit: str | None = None) -> str:
+    """'区县（南湖区）', '责任单位（市经信局）': a county's region, a department's unit."""
+    where = fmt.region_name(region, short=False) if region else unit
+    return roles.role_label(role, lang.lang()) + (_paren(where) if where else "")
 
 
 def _user_add(facts: dict[str, Any]) -> str:
-    return lang.t("audit.text.user_add", user=_user(facts), role=_role(facts["role"], facts.get("region")))
+    role = _role(facts["role"], facts.get("region"), facts.get("unit"))
+    return lang.t("audit.text.user_add", user=_user(facts), role=role)
+
+
+def _review_override(facts: dict[str, Any]) -> str:
+    computed = facts["computed"]
+    return lang.t(
+        "audit.text.review_override",
+        name=facts["name"],
+        host=facts["host"],
+        year=int(facts["year"]),
+        score=f"{float(facts['score']):g}",
+        computed="—" if computed is None else f"{float(computed):g}",
+        reason=facts["reason"],
+    )
 
 
 def _user_role(facts: dict[str, Any]) -> str:
@@ -266,8 +280,8 @@ def _user_role(facts: dict[str, Any]) -> str:
     return lang.t(
         "audit.text.user_role",
         user=_user(facts),
-        old=_role(before["role"], before.get("region")),
-        new=_role(after["role"], after.get("region")),
+        old=_role(before["role"], before.get("region"), before.get("unit")),
+        new=_role(after["role"], after.get("region"), after.get("unit")),
     )
 
 
@@ -284,6 +298,7 @@ _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     audit.Action.ROLLBACK: _rollback,
     audit.Action.TARGET_CHANGE: _target_change,
     audit.Action.REWARD_SETTINGS: _reward_settings,
+    audit.Action.REVIEW_OVERRIDE: _review_override,
     audit.Action.USER_ADD: _user_add,
     audit.Action.USER_ROLE: _user_role,
     **{

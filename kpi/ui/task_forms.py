@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from kpi.model.errors import KpiError
-from kpi.model.periods import Period
+from kpi.model.periods import Period, from_code
 from kpi.progress.tasks import first_quarter, next_quarter
 from kpi.reports import tasks_view
 from kpi.reports.export import export_csv
@@ -80,12 +80,23 @@ def report_form(b: Board) -> None:
     )
     units = [own] if own is not None else list(tasks[code].units)
     unit = c2.selectbox(t("tasks.col.unit"), units, key=f"tasks_form_unit_{code}")
-    period = c3.selectbox(t("tasks.col.period"), periods, key="tasks_form_period")
+    period = c3.selectbox(
+        t("tasks.col.period"),
+        periods,
+        format_func=lambda c: tasks_view.quarter(from_code(c), lang()),
+        key="tasks_form_period",
+    )
     history = ui_tasks.read("history", code)
     existing = history[(history["unit"] == unit) & (history["period"] == period) & history["is_current"]]
     before = existing.iloc[0] if not existing.empty else None
     if before is not None:
-        st.info(t("tasks.form.correcting", period=period, progress=f"{before['progress'] * 100:g}%"))
+        st.info(
+            t(
+                "tasks.form.correcting",
+                period=tasks_view.quarter(from_code(period), lang()),
+                progress=f"{before['progress'] * 100:g}%",
+            )
+        )
     key = f"{code}_{unit}_{period}"
     with st.form(f"tasks_form_{key}", border=True):
         percent = st.number_input(

@@ -52,8 +52,9 @@ def table() -> None:
     )
     # pixel widths that add up to the page's content width: every column stays on screen, long
     # file names and rollback notes are cut with the full text on hover
-    widths = {"id": 50, "when": 125, "by": 95, "kind": 130, "file": 200}
-    widths |= {"rows": 140, "status": 130, "warnings": 60}
+    # (kind and rows wide enough for '考核结果上传（演示）' and '行数（新增/修订/未变）')
+    widths = {"id": 50, "when": 125, "by": 70, "kind": 165, "file": 170}
+    widths |= {"rows": 170, "status": 110, "warnings": 60}
     st.dataframe(
         shown,
         hide_index=True,
