@@ -437,3 +437,13 @@ def test_the_briefs_legend_explains_every_mark_on_its_cards(demo_db: Path) -> No
     assert style.status_text("no_target").replace(" ", "") in legend
     for status in ("achieved", "on_track", "at_risk", "off_track", "no_data"):
         assert style.status_text(status).replace(" ", "") in legend
+
+
+def test_each_contribution_of_a_change_is_written_in_percentage_points(demo_db: Path) -> None:
+    """'贡献+5.29' had no unit beside '同比+0.04个百分点'."""
+    import re
+
+    rd = status(demo_db)["indicators"]["rd_intensity"]
+    text = rd["decomposition"]["text"]
+    effects = re.findall(r"贡献([+\-−]?\d+\.\d+)(个百分点)?", text)
+    assert len(effects) == 2 and all(unit == "个百分点" for _, unit in effects), text

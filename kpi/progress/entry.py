@@ -296,17 +296,18 @@ def _decomposition(
     num_growth = _growth(before["numerator"], now["numerator"])
     den_growth = _growth(before["denominator"], now["denominator"])
     num_label, den_label = field_label(ratio.numerator, lang), field_label(ratio.denominator, lang)
-    if lang == "zh":
-        text = (
-            f"同比{pp_text(d.total_pp)}个百分点：其中{num_label}变动（{pp_text(num_growth)}%）贡献{pp_text(d.numerator_effect_pp)}，"
-            f"{den_label}变动（{pp_text(den_growth)}%）贡献{pp_text(d.denominator_effect_pp)}"
-        )
-    else:
-        text = (
-            f"{pp_text(d.total_pp)} pp on the same period a year earlier: {num_label} ({pp_text(num_growth)} %) "
-            f"explains {pp_text(d.numerator_effect_pp)}, {den_label} ({pp_text(den_growth)} %) explains "
-            f"{pp_text(d.denominator_effect_pp)}"
-        )
+    text = pick(
+        PROGRESS_TEXT,
+        "decomposition",
+        lang,
+        total=pp_text(d.total_pp),
+        num=num_label,
+        num_growth=pp_text(num_growth),
+        num_effect=pp_text(d.numerator_effect_pp),
+        den=den_label,
+        den_growth=pp_text(den_growth),
+        den_effect=pp_text(d.denominator_effect_pp),
+    )
     note = basis.note(aligned, lang, "previous")
     if note:
         text += ("（" if lang == "zh" else " (") + note + ("）" if lang == "zh" else ")")

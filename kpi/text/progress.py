@@ -49,6 +49,13 @@ PROGRESS_TEXT: dict[str, tuple[str, str]] = {
         "{edge} (the lower edge of {centre} ± {band} pp)",
     ),
     # the gap in words, by the light's own rule (kpi.progress.compute.gap_text)
+    # the split of a same-period change (kpi.progress.entry): every contribution in 个百分点
+    "decomposition": (
+        "同比{total}个百分点：其中{num}变动（{num_growth}%）贡献{num_effect}个百分点，"
+        "{den}变动（{den_growth}%）贡献{den_effect}个百分点",
+        "{total} pp on the same period a year earlier: {num} ({num_growth} %) explains {num_effect} pp, "
+        "{den} ({den_growth} %) explains {den_effect} pp",
+    ),
     "gap.below": ("距目标 {gap}", "{gap} to target"),
     "gap.above": ("超出目标 {gap}", "{gap} above target"),
     "gap.on_target": ("恰好达到目标", "exactly on target"),
