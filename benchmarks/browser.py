@@ -86,7 +86,7 @@ CHROMIUM_ARGS = [  # as tests/test_e2e_browser.py
 VIEWPORT = {"width": 1440, "height": 1000}
 # (url path, the page's file, its heading); the default page's URL is "/"
 PAGES = {
-    "overview": ("", "pages/overview.py", "总览"),
+    "overview": ("overview", "pages/overview.py", "总览"),
     "regions": ("regions", "pages/regions.py", "区县"),
     "platforms": ("platforms", "pages/platforms.py", "中试平台"),
     "clusters": ("clusters", "pages/clusters.py", "产业集群"),
@@ -455,7 +455,7 @@ def browser_part(db: Path, work: Path, pages: list[str], runs: int, cold_runs: i
                 for _ in range(runs):
                     view.click_nav(PAGES[other][0], PAGES[other][2], True)
                     ingest.append(revisions.ingest())
-                    after.append(view.click_nav("", PAGES["overview"][2], True))
+                    after.append(view.click_nav(PAGES["overview"][0], PAGES["overview"][2], True))
                     m["profile"].setdefault("overview", {})["after a data change"] = view.last
                 m["after_change"], m["ingest_s"] = _median(after), _median(ingest)
                 _say(f"after a data change: {m['after_change']:.0f} ms")

@@ -43,7 +43,9 @@ def cache_scope(viewer: roles.Viewer) -> tuple[str, str, str | None, str | None]
 SHARED = "*"  # the username of a scope's shared viewer (no account has it: names are 2+ characters)
 AS_OF_DAY = "as_of_day"  # the pages' "as known on" day (kpi.ui.vintage), kept across pages
 PAGE = "kpi_page"  # the url path of the page this run draws (dashboard.py)
-AS_OF_PAGES = frozenset({"", "regions", "clusters"})  # the pages with the picker ("": the Overview)
+AS_OF_PAGES = frozenset(
+    {"", "overview", "regions", "clusters"}
+)  # the pages with the picker ("": the Overview at /)
 
 
 def as_of() -> dt.datetime | None:
