@@ -3,9 +3,8 @@ keys; which rules run, and with what parameters, is data (`alert_rules`, seeded 
 kpi/reference/alert_rules.csv). `check` runs the enabled rules and queues what they find in the
 outbox, where an event's key is unique: the same event is queued once however often they run.
 
-A rule whose data are not in this program yet (the plan's tasks, kpi.tasks) is listed with
-`find=None` and what it waits for: it can be switched on, and does nothing, until its function
-lands here.
+A rule whose data are not in this program yet is listed with `find=None` and what it waits for:
+it can be switched on, and does nothing, until its function lands here (none is pending now).
 """
 
 from __future__ import annotations
@@ -22,8 +21,11 @@ from kpi.model.definitions import CITY_CODE, INDICATOR_ORDER, Status
 from kpi.model.periods import Period, from_code
 from kpi.platforms import rewards
 from kpi.platforms.reviews import current_reviews
+from kpi.progress.tasks import TaskStatus, classify, elapsed
 from kpi.store import outbox, reference, settings
+from kpi.store import tasks as task_store
 from kpi.store.outbox import Event
+from kpi.tasks import board as task_board
 from kpi.text import numbers
 from kpi.text.alerts import ALERT_TEXT
 from kpi.text.labels import LABELS
@@ -168,14 +170,113 @@ def platform_below_band(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Ev
     return events
 
 
+def task_report_late(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Event]:
+    """Each accountable unit that, more than `grace_days` days after the latest due quarter's due
+    day (the task rules' `due_days` after its end), has not reported on some of its tasks for that
+    quarter (the board's `not_reported`; a task reported done needs no further report). One event
+    per unit and quarter, naming the tasks."""
+    grace = int(ctx.params.get("grace_days", "0") or 0)
+    # the board on the day `grace` days ago: a quarter is due there only when due + grace has passed
+    b = task_board.board(con, ctx.today - dt.timedelta(days=grace))
+    missing: dict[tuple[str, Period], list[str]] = {}
+    for task in b.tasks:
+        for u in task.units:
+            if u.state.status is TaskStatus.NOT_REPORTED and u.state.due is not None:
+                missing.setdefault((u.name, u.state.due), []).append(task.code)
+    events = []
+    for (unit, quarter), codes in missing.items():
+        due = quarter.end_date + dt.timedelta(days=b.rules.due_days)
+        events.append(
+            Event(
+                key=f"task_report_late|{unit}|{quarter.code}",
+                rule="task_report_late",
+                who=unit,
+                what=_t("what.task_report_late", unit=unit, period=quarter.label(), n=len(codes)),
+                why=_t(
+                    "why.task_report_late",
+                    due=due.isoformat(),
+                    days=b.rules.due_days,
+                    today=ctx.today.isoformat(),
+                    tasks="、".join(codes),
+                ),
+                detail={"unit": unit, "period": quarter.code, "due": due.isoformat(), "tasks": codes},
+            )
+        )
+    return events
+
+
+def _lagging_since(con: duckdb.DuckDBPyConnection, b: task_board.Board, code: str, unit: str) -> Period:
+    """The first quarter of the unit's latest run of seriously lagging reports on the task (the
+    event: a new run after a recovery is a new alert, a run that goes on is not)."""
+    frame = task_store.reports(con, unit=unit, code=code)
+    since = None
+    for r in frame.sort_values("period", ascending=False).itertuples():
+        p = from_code(r.period)
+        if not task_board.has_ended_code(r.period, b.as_of):
+            continue
+        if (
+            classify(float(r.progress), elapsed(p.end_date, b.rules), b.rules)[0]
+            is not TaskStatus.SERIOUSLY_LAGGING
+        ):
+            break
+        since = p
+    assert since is not None  # the board's status rests on the latest such report
+    return since
+
+
+def task_seriously_lagging(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[Event]:
+    """Each task × accountable unit the board shows as 严重滞后 today (its latest report more than
+    `seriously_lagging_pp` below 序时进度 and no report missing since). One event per run: from
+    the first of the consecutive seriously lagging reports."""
+    b = task_board.board(con, ctx.today)
+    events = []
+    for task in b.tasks:
+        for u in task.units:
+            s = u.state
+            if s.status is not TaskStatus.SERIOUSLY_LAGGING or s.last_report is None:
+                continue
+            since = _lagging_since(con, b, task.code, u.name)
+            events.append(
+                Event(
+                    key=f"task_seriously_lagging|{task.code}|{u.name}|{since.code}",
+                    rule="task_seriously_lagging",
+                    who=u.name,
+                    what=_t(
+                        "what.task_seriously_lagging",
+                        code=task.code,
+                        title=task.title,
+                        unit=u.name,
+                        period=s.last_report.label(),
+                    ),
+                    why=_t(
+                        "why.task_seriously_lagging",
+                        period=s.last_report.label(),
+                        progress=numbers.pct_short(s.progress),
+                        expected=numbers.pct_short(s.expected),
+                        gap=numbers.pp(s.gap_pp, digits=1, signed=False),
+                        threshold=f"{b.rules.seriously_lagging_pp:g}",
+                    ),
+                    detail={
+                        "task": task.code,
+                        "unit": u.name,
+                        "period": s.last_report.code,
+                        "since": since.code,
+                        "progress": s.progress,
+                        "gap_pp": s.gap_pp,
+                    },
+                )
+            )
+    return events
+
+
 RULES: dict[str, Rule] = {
     r.code: r
     for r in (
         Rule("status_worsened", status_worsened),
         Rule("stats_late", stats_late),
         Rule("platform_below_band", platform_below_band),
-        Rule("task_report_late", None, needs="kpi.tasks"),
-        Rule("task_seriously_lagging", None, needs="kpi.tasks"),
+        Rule("task_report_late", task_report_late),
+        Rule("task_seriously_lagging", task_seriously_lagging),
     )
 }
 

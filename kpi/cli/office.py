@@ -27,8 +27,14 @@ def add_parsers(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     common: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    cal = sub.add_parser("calendar", help="the reporting calendar: which unit's statistics have arrived")
+    cal = sub.add_parser("calendar", help="the reporting calendar: which unit's reports have arrived")
     cal.add_argument("--period", help="default: the latest quarter that has ended")
+    cal.add_argument(
+        "--source",
+        choices=tuple(calendar.SOURCES),
+        default="stats",
+        help="stats: the units' statistics (default); tasks: the task progress reports",
+    )
     cal.add_argument("--json", action="store_true")
     common(cal)
     al = sub.add_parser("alerts", help="the alert outbox; send (for cron), check, rules, webhook")
@@ -57,17 +63,21 @@ def _t(key: str, lang: str, **params: object) -> str:
 
 def calendar_command(args: argparse.Namespace, db: Path, lang: str) -> int:
     with connection.connect(db) as con:
-        out = calendar.calendar_json(con, args.period)
+        out = calendar.calendar_json(con, args.period, source=args.source)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
-    p = from_code(out["period"])
-    lines = [pick(VINTAGE_TEXT, "calendar.head", lang, period=p.label(lang), due=out["due"])]
+    p, src = from_code(out["period"]), args.source
+    lines = [pick(VINTAGE_TEXT, f"calendar.head.{src}", lang, period=p.label(lang), due=out["due"])]
     for u in out["units"]:
         status = pick(VINTAGE_TEXT, f"calendar.status.{u['status']}", lang)
         lines.append(
-            pick(VINTAGE_TEXT, "calendar.line", lang, name=u["name"], status=status, values=u["values"])
+            pick(
+                VINTAGE_TEXT, f"calendar.line.{src}", lang, name=u["name"], status=status, values=u["values"]
+            )
         )
+    if not out["units"]:
+        lines.append(pick(VINTAGE_TEXT, "calendar.nothing_due", lang))
     print("\n".join(lines))
     return EXIT_OK
 

@@ -7,10 +7,15 @@ calendar`). A cell's status is one of four:
 - `late`: nothing, and the due day (the quarter's last day + the source's due days) has passed.
 
 `values` counts what counts now (statistics: one per row, that is per cluster plus the
-all-industry row). A source is one kind of report (`SOURCES`): its units, its due days and its
-arrivals. The statistics are the first; the plan's task progress reports (kpi.tasks) plug in as a
-second source: a `Source` whose `units` are the tasks' accountable units, `due_days` the tasks'
-own setting and `arrivals` the committed reports per (quarter, unit), added to SOURCES.
+all-industry row; task progress reports: one per task). A source is one kind of report
+(`SOURCES`): its units, its due days and its arrivals.
+
+- `stats`: the nine units (key = region code), due `stats_due_days` (app_settings, 20) after the
+  quarter's end, one value per statistics row.
+- `tasks`: the plan's accountable units (责任单位) that hold a current task, in the plan's order
+  (key = the unit's name: it has no code), due the tasks' own `due_days` (task_settings, from
+  kpi/reference/task_rules.csv: 15), one value per task report that counts. A quarter before the
+  plan's first (2025Q3) has no cells: nothing was due then.
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ import duckdb
 
 from kpi.model.errors import UnknownScope
 from kpi.model.periods import Period, parse_period
+from kpi.progress.tasks import first_quarter
 from kpi.store import arrivals, reference, settings
+from kpi.store import tasks as task_store
 from kpi.store.arrivals import Arrival
+from kpi.tasks import catalog
 
 
 class CellStatus(StrEnum):
@@ -40,10 +48,12 @@ class CellStatus(StrEnum):
 class Source:
     """One kind of report the calendar follows."""
 
-    name: str  # 'stats'
+    name: str  # 'stats', 'tasks'
     units: Callable[[duckdb.DuckDBPyConnection], list[tuple[str, str]]]  # (key, name), in order
     due_days: Callable[[duckdb.DuckDBPyConnection], int]
     arrivals: Callable[[duckdb.DuckDBPyConnection, list[str]], dict[tuple[str, str], Arrival]]
+    # the first quarter anything is due (None: every quarter)
+    starts: Callable[[duckdb.DuckDBPyConnection], Period] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,20 @@ STATISTICS = Source(
     due_days=lambda con: settings.whole(con, "stats_due_days"),
     arrivals=arrivals.statistics,
 )
-# the task progress reports join here once kpi.tasks is in (see the module's docstring)
-SOURCES: dict[str, Source] = {STATISTICS.name: STATISTICS}
+
+
+def _task_units(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return [(name, name) for name in catalog.unit_order(con)]
+
+
+TASK_REPORTS = Source(
+    name="tasks",
+    units=_task_units,
+    due_days=lambda con: int(task_store.settings(con)["due_days"]),
+    arrivals=arrivals.task_reports,
+    starts=lambda con: first_quarter(catalog.rules(con)),
+)
+SOURCES: dict[str, Source] = {s.name: s for s in (STATISTICS, TASK_REPORTS)}
 
 
 def due_date(period: Period, due_days: int) -> dt.date:
@@ -103,10 +125,14 @@ def matrix(
     source: str = "stats",
     today: dt.date | None = None,
 ) -> list[Cell]:
-    """Every unit × period cell of one source, units in their order, periods as given."""
+    """Every unit × period cell of one source, units in their order, periods as given (those
+    before the source's first due quarter left out)."""
     src = SOURCES[source]
     today = today or dt.date.today()
     days = src.due_days(con)
+    if src.starts is not None:
+        first = src.starts(con)
+        periods = [p for p in periods if p >= first]
     found = src.arrivals(con, [p.code for p in periods])
     cells = []
     for key, name in src.units(con):
@@ -137,12 +163,17 @@ def recent_periods(today: dt.date | None = None, count: int = 8) -> list[Period]
 
 
 def calendar_json(
-    con: duckdb.DuckDBPyConnection, period: str | None = None, *, today: dt.date | None = None
+    con: duckdb.DuckDBPyConnection,
+    period: str | None = None,
+    *,
+    source: str = "stats",
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The contract's `kpi calendar --json` object: one period, its due day, each unit's cell."""
+    """The contract's `kpi calendar --json` object: one period, its due day, each unit's cell
+    (`region` is the unit's key: a region code for statistics, the unit's name for tasks)."""
     p = resolve_period(period, today)
-    cells = matrix(con, [p], today=today)
-    due = due_date(p, STATISTICS.due_days(con))
+    cells = matrix(con, [p], source=source, today=today)
+    due = due_date(p, SOURCES[source].due_days(con))
     return {
         "period": p.code,
         "due": due.isoformat(),

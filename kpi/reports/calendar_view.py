@@ -48,6 +48,13 @@ def matrix_frames(cells: list[Cell], lang: str = "zh") -> tuple[pd.DataFrame, pd
     return frames[0], frames[1]
 
 
+def due_days(cells: list[Cell]) -> int | None:
+    """Days from a quarter's end to its due day, as the cells carry it (None without cells)."""
+    if not cells:
+        return None
+    return (cells[0].due - from_code(cells[0].period).end_date).days
+
+
 def cell_css(status: str) -> str:
     """The CSS of one cell of the table (the due row and empty cells: none)."""
     if status not in CALENDAR_STYLE:

@@ -11,7 +11,7 @@ import pandas as pd
 from kpi.model.definitions import MONEY_FIELDS
 from kpi.model.tasks import code_order
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -189,6 +189,13 @@ _MIGRATIONS: dict[int, str] = {
         created_at TIMESTAMP NOT NULL, sent_at TIMESTAMP, attempts INTEGER NOT NULL DEFAULT 0,
         last_attempt_at TIMESTAMP, next_attempt_at TIMESTAMP, last_error VARCHAR
     );
+    """,
+    # the two task alert rules (issue 19) work now that kpi.tasks is in: on by default, as in
+    # kpi/reference/alert_rules.csv, where version 8 seeded them off and nobody has set them since
+    9: """
+    UPDATE alert_rules SET enabled = true, params = CASE rule WHEN 'task_report_late' THEN 'grace_days=0'
+        ELSE params END, updated_at = now()
+    WHERE rule IN ('task_report_late', 'task_seriously_lagging') AND updated_by = 'reference' AND NOT enabled;
     """,
 }
 

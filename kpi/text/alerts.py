@@ -14,7 +14,7 @@ ALERT_TEXT: dict[str, tuple[str, str]] = {
     "rule.platform_below_band": ("平台考核得分低于最低档", "A platform's review below the lowest band"),
     "rule.task_report_late": ("任务进展报告逾期未报", "A task progress report late"),
     "rule.task_seriously_lagging": ("任务转为严重滞后", "A task turns seriously lagging"),
-    "rule.pending": ("待任务督办模块（kpi.tasks）合并后启用", "waits for the task module (kpi.tasks)"),
+    "rule.pending": ("待相应模块合并后启用", "waits for the module it needs"),
     "what.status_worsened": (
         "{scope}“{indicator}”状态由“{before}”变为“{now}”（{period}）",
         "{scope}: “{indicator}” went from “{before}” to “{now}” ({period})",
@@ -36,6 +36,23 @@ ALERT_TEXT: dict[str, tuple[str, str]] = {
     "why.platform_below_band": (
         "奖补规则的最低档为 {lowest} 分，低于此分不获培育库年度奖补。",
         "The reward rules' lowest band starts at {lowest}; below it the pool earns no reward for the year.",
+    ),
+    "what.task_report_late": (
+        "{unit} {period} 任务进展报告逾期未报（{n} 项任务）",
+        "{unit}: task progress reports for {period} are late ({n} task(s))",
+    ),
+    "why.task_report_late": (
+        "应报日期 {due}（季度结束后第 {days} 天），截至 {today} 未收到以下任务的进展报告：{tasks}。",
+        "Due {due} ({days} days after the quarter's end); by {today} no report had arrived on: {tasks}.",
+    ),
+    "what.task_seriously_lagging": (
+        "任务 {code}“{title}”{unit} 进度严重滞后（{period}）",
+        "Task {code} “{title}”: {unit} is seriously lagging ({period})",
+    ),
+    "why.task_seriously_lagging": (
+        "{period} 报告完成进度 {progress}，序时进度 {expected}，落后 {gap}（落后超过 {threshold} 个百分点为严重滞后）。",
+        "{period}: reported progress {progress} against {expected} of the time elapsed, {gap} behind "
+        "(seriously lagging: more than {threshold} pp behind).",
     ),
     "who.city": ("市中试平台建设专班", "the city task force"),
     "content": (

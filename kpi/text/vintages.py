@@ -63,11 +63,18 @@ VINTAGE_TEXT: dict[str, tuple[str, str]] = {
     ),
     # ---- the reporting calendar (kpi.engine.calendar, kpi.ui.calendar, kpi calendar)
     "calendar.title": ("报送日历", "Reporting calendar"),
-    "calendar.intro": (
+    "calendar.intro.stats": (
         "各单位各季度统计数据的到达情况：格内为状态和数值条数（每个集群一条，另加全行业一条）。"
         "应报日期为季度结束后第 {days} 天。",
         "What has arrived from each unit for each quarter: the status and the number of values "
         "(one per cluster, plus the all-industry row). Due {days} days after the quarter's end.",
+    ),
+    "calendar.intro.tasks": (
+        "各责任单位各季度任务进展报告的到达情况：格内为状态和报告份数（每项任务一份）。"
+        "应报日期为季度结束后第 {days} 天（任务督办的报送规则）；方案实施前的季度无须报送，不列出。",
+        "What has arrived from each accountable unit for each quarter: the status and the number of "
+        "task reports (one per task). Due {days} days after the quarter's end (the task rules); "
+        "quarters before the plan began are not listed.",
     ),
     "calendar.source.stats": ("统计数据", "Statistics"),
     "calendar.source.tasks": ("任务进展报告", "Task progress reports"),
@@ -86,6 +93,15 @@ VINTAGE_TEXT: dict[str, tuple[str, str]] = {
         "统计数据应报日（季度结束后第几天）",
         "Statistics due (days after the quarter's end)",
     ),
-    "calendar.head": ("{period} 统计数据报送（应报日期 {due}）", "{period} statistics (due {due})"),
-    "calendar.line": ("  {name}  {status}  {values} 条", "  {name}  {status}  {values} values"),
+    "calendar.head.stats": ("{period} 统计数据报送（应报日期 {due}）", "{period} statistics (due {due})"),
+    "calendar.head.tasks": (
+        "{period} 任务进展报告报送（应报日期 {due}）",
+        "{period} task progress reports (due {due})",
+    ),
+    "calendar.line.stats": ("  {name}  {status}  {values} 条", "  {name}  {status}  {values} values"),
+    "calendar.line.tasks": ("  {name}  {status}  {values} 份", "  {name}  {status}  {values} reports"),
+    "calendar.nothing_due": (
+        "  该季度在方案实施之前，无须报送",
+        "  nothing was due: the quarter precedes the plan",
+    ),
 }
