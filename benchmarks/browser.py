@@ -562,8 +562,8 @@ class Session:
         )
         if self.redirect:  # as the browser: load the route (its Set-Cookie), then the page again
             start = time.perf_counter()
-            self.http.open(self.url + urllib.parse.urlsplit(self.redirect).path + "?"
-                           + urllib.parse.urlsplit(self.redirect).query, timeout=30).read()  # fmt: skip
+            route = urllib.parse.urlsplit(self.redirect)  # the app's own host, as the browser has it
+            self.http.open(f"{self.url}{route.path}?{route.query}", timeout=30).read()
             self.close()
             self._connect()
             _, elements, _ = self.rerun()

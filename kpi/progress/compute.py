@@ -89,18 +89,17 @@ def gap_text(value: float | None, target: Target, lang: str = "zh") -> str:
 def gap_phrase(gap_pp: float, target_value: float, band_pp: float | None, lang: str = "zh") -> str:
     """`gap_text` from the gap in pp (target − value) and the target: the one place the sentence
     is made (kpi.reports.attention.gap_sentence uses it for entries that carry no gap_text)."""
-    pp = gap_pp
     if band_pp:
         low, high = pct(target_value - band_pp / 100), pct(target_value + band_pp / 100)
-        if pp - band_pp > _PP_TOLERANCE:
-            return _gap_sentence("gap.band_below", pp - band_pp, lang, low=low)
-        if -pp - band_pp > _PP_TOLERANCE:
-            return _gap_sentence("gap.band_above", -pp - band_pp, lang, high=high)
+        if gap_pp - band_pp > _PP_TOLERANCE:
+            return _gap_sentence("gap.band_below", gap_pp - band_pp, lang, low=low)
+        if -gap_pp - band_pp > _PP_TOLERANCE:
+            return _gap_sentence("gap.band_above", -gap_pp - band_pp, lang, high=high)
         return pick(PROGRESS_TEXT, "gap.band_within", lang, low=low, high=high)
-    if pp > _PP_TOLERANCE:
-        return _gap_sentence("gap.below", pp, lang)
-    if -pp > _PP_TOLERANCE:
-        return _gap_sentence("gap.above", -pp, lang)
+    if gap_pp > _PP_TOLERANCE:
+        return _gap_sentence("gap.below", gap_pp, lang)
+    if -gap_pp > _PP_TOLERANCE:
+        return _gap_sentence("gap.above", -gap_pp, lang)
     return pick(PROGRESS_TEXT, "gap.on_target", lang)
 
 
