@@ -61,6 +61,9 @@ def test_a_revised_figure_carries_the_badge_and_its_panel_lists_each_vintage(rev
     at = support.app("leader").run()
     badges = [m for m in _texts(at, "markdown") if "已修订" in m]
     assert len(badges) == 1  # the R&D card only: the other ratios did not change
+    assert not at.table  # the panels are drawn only when asked for (issue 16)
+    at.button(key="vintages_rd_intensity").click().run()  # the R&D card's 版本记录: a dialog
+    assert not at.exception, [e.value for e in at.exception]
     tables = [t.value for t in at.table]
     vintages = next(t for t in tables if "上传批次" in t.columns)
     assert vintages.index.tolist() == ["2026-02-05 10:00", "2026-01-05 10:00"]  # newest first
@@ -68,6 +71,7 @@ def test_a_revised_figure_carries_the_badge_and_its_panel_lists_each_vintage(rev
     assert vintages["变化"].tolist() == ["上传", "上传"]
     at.date_input(key="revised_since_day__w").set_value(dt.date(2026, 2, 6)).run()
     assert not [m for m in _texts(at, "markdown") if "已修订" in m]  # nothing changed since then
+    at.button(key="vintages_rd_intensity").click().run()
     assert any("“已修订”：自 2026-02-06 之后被修订过。" in c for c in _texts(at, "caption"))
 
 

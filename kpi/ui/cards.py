@@ -84,7 +84,7 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
             if spark:
                 st.markdown(spark, unsafe_allow_html=True)
         show_work(entry, key)
-        vintage.card_revisions(code, period, key)  # every vintage of the figure
+        vintage.card_revisions(code, period, key, label=entry["label"])  # every vintage of the figure
 
 
 def quarter_names() -> dict[int, str]:
@@ -133,7 +133,7 @@ def region_card(
             reasons.ratio_reason(entry, lang()),
         )
         show_work(entry, f"region-{code}")
-        vintage.card_revisions(code, period, f"region-{code}", region)  # every vintage of it
+        vintage.card_revisions(code, period, f"region-{code}", region, entry["label"])  # every vintage
 
 
 def ratio_metric(code: str, entry: dict[str, Any], period: str) -> None:

@@ -91,10 +91,18 @@ def revised_badge(code: str, period: str, region: str | None = HOME) -> None:
         st.markdown(_badge(), unsafe_allow_html=True)
 
 
-def card_revisions(code: str, period: str, key: str, region: str | None = HOME) -> None:
-    """At a KPI card's foot: the panel of the figure's vintages and its revision triangle."""
-    with st.popover(t("revised.panel"), icon=":material/history:", width="stretch"):
-        panel(_history(code, period, region), period, revised_since(), key)
+def card_revisions(code: str, period: str, key: str, region: str | None = HOME, label: str = "") -> None:
+    """At a KPI card's foot: a button that opens the figure's vintages and its revision triangle in
+    a dialog. The panel is read and drawn only when asked for: as a popover it was built and sent,
+    hidden, on every view of every card (a fifth of the Overview's script time, two tables per
+    card for the browser to lay out; issue 16)."""
+    if st.button(t("revised.panel"), icon=":material/history:", key=f"vintages_{key}", width="stretch"):
+        title = f"{t('revised.panel')} · {label}" if label else t("revised.panel")
+        st.dialog(title, width="large")(_open_panel)(code, period, key, region)
+
+
+def _open_panel(code: str, period: str, key: str, region: str | None) -> None:
+    panel(_history(code, period, region), period, revised_since(), key)
 
 
 def panel(history: History, period: str, since: dt.datetime | None, key: str) -> None:
