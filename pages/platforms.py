@@ -25,7 +25,7 @@ def body() -> None:
         return
     today = listing.today()
     taxonomy = scope.read("clusters")
-    standing = register.standing_on(plats, today)
+    standing = scope.read("standing", today)  # the platforms that count today, cached
     goals = register.goals(standing, list(taxonomy["code"]), scope.read("targets"), today)
     st.caption(lang.t("plat.as_of", date=today.isoformat(), deadline=goals[0].deadline.isoformat()))
     if not taxonomy["confirmed"].all():

@@ -18,6 +18,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -361,6 +362,23 @@ def test_a_database_of_a_newer_schema_is_named(db: Path, stats_file: Path) -> No
             f"数据库 {db} 的结构版本是 99，新于本程序支持的 {schema.SCHEMA_VERSION}，未作任何改动。请把程序升级到最新版本"
         )
     assert db.read_bytes() == before
+
+
+def test_a_process_that_read_the_file_still_sees_a_newer_schema_written_by_another(db: Path) -> None:
+    """The schema check is skipped while the file is unchanged since it was found current (issue
+    16); a newer program's migration, made by another process meanwhile, changes the file."""
+    with connection.read(db) as con:  # found current, remembered
+        con.execute("SELECT 1").fetchall()
+    with connection.read(db) as con:  # unchanged: not checked again
+        con.execute("SELECT 1").fetchall()
+    code = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+        "c.execute(\"UPDATE meta SET value = '99' WHERE key = 'schema_version'\"); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db)], check=True, timeout=60)
+    with pytest.raises(connection.DatabaseFault) as fault, connection.read(db):
+        pass
+    assert fault.value.key == "db_newer_schema"
 
 
 def test_no_permission_to_read_is_named(loaded: Path) -> None:

@@ -71,6 +71,9 @@ class _File:
         self.depth = 0  # nested write holds of that thread
         self.waiting = 0  # writers waiting: new readers let them go first
         self.gate: int | None = None  # the writers' gate, held while waiting for and holding "rw"
+        # the file's stamp (data_version) when its schema was last found current: the check is a
+        # catalogue query, a tenth of a cold page's time when made on every connection (issue 16)
+        self.schema_stamp: tuple[int, ...] | None = None
 
     # -- attach / detach (called with `cond` held)
 
@@ -327,10 +330,17 @@ def _open(p: Path, kind: str, create: bool, wait: float) -> Iterator[duckdb.Duck
 
 
 def _bring_schema(con: duckdb.DuckDBPyConnection, use: _Use, deadline: float) -> None:
+    """Check the schema (migrate where it is older), unless the file is unchanged since it was
+    last found current: any write, a migration by a newer program or a file put in its place,
+    changes the stamp, and while this connection holds the file no other process writes it."""
+    stamp = data_version(use.file.path)
+    if use.file.schema_stamp == stamp:
+        return
     found = schema_version(con)
     if found > SCHEMA_VERSION:
         raise DatabaseFault("newer_schema", str(use.file.path), found=found, supported=SCHEMA_VERSION)
     if found == SCHEMA_VERSION:
+        use.file.schema_stamp = stamp
         return
     try:
         use.hold("write", deadline)

@@ -129,6 +129,12 @@ _READERS: dict[str, Callable[..., Any]] = {
     # the pilot-platform page's readers (kpi.ui.platforms): not scoped, because the register, its
     # reviews and the reward rules are the same for every role (the recognised platforms are published)
     "register": lambda con: register.current_register(con),
+    # coverage at each quarter's end: the coverage and ladder tabs both draw it (a loop over the
+    # register per quarter, 30 % of the page's run when made on every view)
+    "standing": lambda con, today: register.standing_on(register.current_register(con), today),
+    "coverage_series": lambda con, today: register.coverage_series(
+        register.current_register(con), list(reference.clusters(con)["code"]), today
+    ),
     "versions": lambda con, name, host: register.versions(con, name, host),
     "reviews": lambda con: reviews.current_reviews(con),
     "settings": lambda con: rewards.setting_values(con),
@@ -139,9 +145,9 @@ _READERS: dict[str, Callable[..., Any]] = {
     "scheme": lambda con: scoring.load_scheme(con),
     "scheme_history": lambda con: scoring.scheme_history(con),
     # every vintage of a KPI figure (kpi.ui.vintage) and the reporting calendar (kpi.ui.calendar)
-    "revisions": lambda con, code, region, cluster, periods, viewer: revisions.history(
-        con, code, region, cluster, periods=list(periods), viewer=viewer
-    ),
+    "revisions": lambda con, region, cluster, periods, viewer: revisions.histories(
+        con, region, cluster, periods=list(periods), viewer=viewer
+    ),  # every ratio's at once: the cards of a page share one read
     "app_settings": lambda con: settings.values(con),
     "calendar": lambda con, periods, source, today: calendar.matrix(con, periods, source=source, today=today),
 }

@@ -81,7 +81,7 @@ def _badge() -> str:
 
 def _history(code: str, period: str, region: str | None) -> History:
     region = scope.home_region() if region == HOME else region
-    return scope.read("revisions", code, region, None, tuple(recent(period)))
+    return scope.read("revisions", region, None, tuple(recent(period)))[code]
 
 
 def revised_badge(code: str, period: str, region: str | None = HOME) -> None:

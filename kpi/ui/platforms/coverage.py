@@ -23,7 +23,7 @@ def coverage_section(plats: pd.DataFrame, standing: pd.DataFrame, as_of: dt.date
     taxonomy = scope.read("clusters")
     universe = list(taxonomy["code"])
     st.caption(lang.t("plat.cov.rule"))
-    series = register.coverage_series(plats, universe, as_of)
+    series = scope.read("coverage_series", as_of)
     now = series.iloc[-1] if not series.empty else None
     newly = list(now["newly"]) if now is not None else []
     st.markdown(f"**{lang.t('plat.cov.newly_now')}**")
@@ -190,7 +190,7 @@ def ladder_section(
         )
     )
     st.markdown(f"**{lang.t('plat.ladder.counts_over_time')}**")
-    series = register.coverage_series(plats, list(scope.read("clusters")["code"]), as_of)
+    series = scope.read("coverage_series", as_of)
     st.dataframe(
         pd.DataFrame(
             {
