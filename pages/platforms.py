@@ -17,6 +17,9 @@ from kpi.ui.platforms import rewards as platforms_rewards
 signin.entry_guard()
 
 
+TAB_KEY = "platforms_tab"  # the open tab's label (tests choose a tab through it)
+
+
 def body() -> None:
     layout.page_header(lang.t("nav.platforms"))
     plats = listing.read("register")
@@ -39,21 +42,21 @@ def body() -> None:
     names = ("register", "coverage", "ladder", "rewards", "reviews")
     if ui_signin.can(Permission.UPLOAD):  # corrections of the register: statisticians
         names += ("edit",)
-    tabs = dict(zip(names, st.tabs([lang.t(f"plat.tab.{n}") for n in names]), strict=True))
-    with tabs["register"]:
-        listing.register_table(plats)
-        listing.history_section(plats)
-    with tabs["coverage"]:
-        coverage.coverage_section(plats, standing, today)
-    with tabs["ladder"]:
-        coverage.ladder_section(plats, standing, goals, today)
-    with tabs["rewards"]:
-        platforms_rewards.rewards_section(plats, settings)
-    with tabs["reviews"]:
-        annual.reviews_section(plats, settings, today)  # scores from the figures, ranking, entry
-    if "edit" in tabs:
-        with tabs["edit"]:
-            forms.edit_section(plats)
+    # only the open tab runs (st.tabs' lazy mode): five tabs drew every table and both charts,
+    # hidden, on every view (issue 16); a click on a tab reruns the page with that one
+    sections = {
+        "register": lambda: (listing.register_table(plats), listing.history_section(plats)),
+        "coverage": lambda: coverage.coverage_section(plats, standing, today),
+        "ladder": lambda: coverage.ladder_section(plats, standing, goals, today),
+        "rewards": lambda: platforms_rewards.rewards_section(plats, settings),
+        "reviews": lambda: annual.reviews_section(plats, settings, today),  # scores, ranking, entry
+        "edit": lambda: forms.edit_section(plats),
+    }
+    tabs = layout.lazy_tabs([f"plat.tab.{n}" for n in names], TAB_KEY)
+    for name, tab in zip(names, tabs, strict=True):
+        with tab:
+            if tab.open:
+                sections[name]()
 
 
 layout.guarded(body)

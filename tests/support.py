@@ -213,3 +213,18 @@ def each_ratio(at: Any, control: str, marker: str) -> list[dict[str, Any]]:
         assert len(found) == 1, (code, len(found))
         specs.append(found[0])
     return specs
+
+
+PLATFORMS_TAB = "platforms_tab"  # pages/platforms.py's TAB_KEY: the open tab's label
+
+
+def platforms_tab(at: Any, name: str) -> Any:
+    """Open one tab of the platforms page (only the open tab runs, as a click on it does): `name`
+    is the tab's part of its text key, plat.tab.<name>, in the page's language."""
+    from kpi.text.dashboard import UI_TEXT
+
+    zh, en = UI_TEXT[f"plat.tab.{name}"]
+    at.session_state[PLATFORMS_TAB] = en if at.session_state["lang"] == "en" else zh
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

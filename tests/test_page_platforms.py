@@ -67,19 +67,22 @@ def test_the_goal_cards_equal_kpi_status(app_db: Path) -> None:
         values[2]
         == f"{ind['national_platforms']['value']} 家 / 目标 {ind['national_platforms']['target']:g} 家"
     )
+    assert any("演示数据" in w.value for w in at.warning)
+    assert not frames(at, "集群企业所在单位")  # only the open tab runs (issue 16)
+    support.platforms_tab(at, "coverage")
     # the uncovered clusters on the page are the JSON's, in the same order
     uncovered = frame(at, "集群企业所在单位")
     assert list(uncovered["产业集群"]) == ind["cluster_coverage"]["uncovered_names"]
-    # the ladder's cumulative provincial and national counts are the JSON's too
-    ladder = frame(at, "本级及以上（累计）").set_index("级别")["本级及以上（累计）"]
-    assert ladder["省级"] == ind["provincial_platforms"]["value"]
-    assert ladder["国家级"] == ind["national_platforms"]["value"]
     # the last quarter of the coverage table is today's coverage
     latest = frame(at, "不再覆盖").iloc[0]
     assert (
         latest["已覆盖集群数"] == f"{ind['cluster_coverage']['covered']}/{ind['cluster_coverage']['total']}"
     )
-    assert any("演示数据" in w.value for w in at.warning)
+    support.platforms_tab(at, "ladder")
+    # the ladder's cumulative provincial and national counts are the JSON's too
+    ladder = frame(at, "本级及以上（累计）").set_index("级别")["本级及以上（累计）"]
+    assert ladder["省级"] == ind["provincial_platforms"]["value"]
+    assert ladder["国家级"] == ind["national_platforms"]["value"]
 
 
 def test_filters_narrow_the_register(app_db: Path) -> None:
@@ -102,6 +105,7 @@ def test_filters_narrow_the_register(app_db: Path) -> None:
 def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> None:
     name, host = "现代纺织新材料中试平台（示例）", "示例纺织集团"
     at = start()
+    support.platforms_tab(at, "edit")
     key = f"{name}\x1f{host}"
     at.selectbox(key="plat_edit_pick__zh").set_value(key)
     rerun(at)
@@ -121,6 +125,7 @@ def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> 
     # the page and the JSON move together
     assert at.metric[1].value.startswith(f"{ind['provincial_platforms']['value']} 家")
     assert ind["provincial_platforms"]["value"] == 3
+    support.platforms_tab(at, "register")
     at.selectbox(key="plat_history__zh").set_value(key)
     rerun(at)
     history = frame(at, "事件")
@@ -142,11 +147,12 @@ def test_an_override_needs_a_reason_is_stored_and_leaves_the_due_list(app_db: Pa
     the due list."""
     name, host = "汽车零部件中试平台（示例）", "示例汽配科技公司"
     at = start()
+    committed = money(support.platforms_tab(at, "rewards").metric[3].value)
+    support.platforms_tab(at, "reviews")
     at.selectbox(key="plat_rv_year").set_value(2026)
     rerun(at)
     due = frame(at, "考核状态")
     assert (name, 2026) in set(zip(due["平台名称"], due["考核年度"], strict=True))
-    committed = money(at.metric[3].value)
     at.selectbox(key="plat_rv_pick__zh").set_value(f"{name}\x1f{host}")
     at.number_input(key="plat_rv_form_year_2026").set_value(2026)
     at.number_input(key="plat_rv_score").set_value(92)
@@ -170,11 +176,11 @@ def test_an_override_needs_a_reason_is_stored_and_leaves_the_due_list(app_db: Pa
     due = frames(at, "考核状态")
     assert not due or (name, 2026) not in set(zip(due[0]["平台名称"], due[0]["考核年度"], strict=True))
     # 92 earns the whole year's cap: 300 / 3 = 100万元 more committed
-    assert money(at.metric[3].value) == committed + 100
+    assert money(support.platforms_tab(at, "rewards").metric[3].value) == committed + 100
 
 
 def test_the_pool_cap_setting_changes_the_money(app_db: Path) -> None:
-    at = start("admin")  # the reward rules are an administrator's
+    at = support.platforms_tab(start("admin"), "rewards")  # the reward rules are an administrator's
     before = money(at.metric[4].value)  # pending reviews, at most
     at.radio(key="plat_rw_pool_cap_basis__zh").set_value("per_year")
     at.button(key="plat_rw_save").click()
@@ -221,7 +227,7 @@ def test_a_review_file_is_checked_then_stored_on_confirm(app_db: Path) -> None:
         "平台名称,依托单位,考核年度,考核得分,评语\n氢能装备中试平台（示例）,示例氢能检测中心,2026,81,良好\n"
     )
     bad = "平台名称,依托单位,考核年度,考核得分\n不存在的平台,某公司,2026,81\n"
-    at = start()
+    at = support.platforms_tab(start(), "reviews")
     at.file_uploader(key="plat_rv_file_0").set_value(("bad.csv", bad.encode("gb18030"), "text/csv"))
     rerun(at)
     assert any("未入库" in e.value for e in at.error)
@@ -245,16 +251,20 @@ def test_roles_without_the_upload_right_get_no_correction_or_review_forms(app_db
     at = start(role)
     labels = [t.label for t in at.tabs]
     assert "更正" not in " ".join(labels) and len(labels) == 5
-    keys = {w.key for w in [*at.button, *at.selectbox, *at.number_input]}
+    keys, buttons = set(), set()
+    for tab in ("register", "coverage", "ladder", "rewards", "reviews"):  # only the open tab runs
+        support.platforms_tab(at, tab)
+        keys |= {w.key for w in [*at.button, *at.selectbox, *at.number_input]}
+        buttons |= {b.key for b in at.button}
+        assert not at.get("file_uploader"), tab
     assert "plat_rv_save" not in keys and "plat_rv_score" not in keys
-    assert not at.get("file_uploader")
-    assert ("plat_rw_save" in {b.key for b in at.button}) == (role == "admin")  # the reward rules
+    assert ("plat_rw_save" in buttons) == (role == "admin")  # the reward rules
 
 
 def test_a_statistician_cannot_change_the_reward_rules(app_db: Path) -> None:
     at = start()
-    assert "plat_rw_save" not in {b.key for b in at.button}
-    assert "plat_rv_save" in {b.key for b in at.button}
+    assert "plat_rw_save" not in {b.key for b in support.platforms_tab(at, "rewards").button}
+    assert "plat_rv_save" in {b.key for b in support.platforms_tab(at, "reviews").button}
 
 
 def test_the_platform_reads_go_through_the_one_cached_reader_of_kpi_ui(app_db: Path) -> None:
@@ -269,7 +279,7 @@ def test_the_platform_reads_go_through_the_one_cached_reader_of_kpi_ui(app_db: P
     assert len(paths) >= 4
     for path in paths:
         assert "cache_data" not in path.read_text(encoding="utf-8"), path.name
-    at = start("leader")
+    at = support.platforms_tab(start("leader"), "rewards")
     rule = "的省级制造业中试平台奖励 {} 万元"
     assert any(rule.format(1000) in m.value for m in at.markdown)
     with connection.connect(app_db) as con:

@@ -48,6 +48,7 @@ def table(at: AppTest, *columns: str, without: str | None = None):
 
 
 def on_year(at: AppTest, year: int = YEAR) -> AppTest:
+    support.platforms_tab(at, "reviews")  # only the open tab runs
     at.selectbox(key="plat_rv_year").set_value(year)
     return rerun(at)
 
@@ -75,7 +76,7 @@ def test_the_page_shows_what_kpi_reviews_json_prints(app_db: Path) -> None:
     ]
     exits = table(at, "得分来源", without="排名")  # the exit candidates' table comes first
     assert list(exits["平台名称"]) == [p["name"] for p in out["platforms"] if p["exit_candidate"]]
-    assert at.metric[7].value == f"{out['pool_reward_wan']:,.1f}万元"
+    assert at.metric[4].value == f"{out['pool_reward_wan']:,.1f}万元"  # after the 3 goal cards: 在库, 奖励
     # the demo spreads over the bands: a top score, one below the lowest band, one pending
     assert pool[0]["reward_wan"] == 100.0 and any(p["exit_candidate"] for p in pool) and out["pending"]
     # the ranking chart draws the same scores
@@ -221,8 +222,10 @@ def test_every_text_key_of_the_review_widgets_exists_in_both_languages() -> None
 
 
 def test_the_review_tab_in_english(app_db: Path) -> None:
-    at = start()
-    at.sidebar.radio(key="lang").set_value("en").run()  # one run: AppTest formats options in Chinese
+    at = support.platforms_tab(start(), "reviews")
+    # one run after the switch (AppTest formats options in Chinese); the open tab stays open
+    at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
+    assert [t.label for t in at.tabs][4] == "Annual reviews"
     assert "Score" in table(at, "Rank").columns
     assert any(s.value.startswith("Pool platforms ranked") for s in at.subheader)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from kpi.model.errors import KpiError
 from kpi.store import reference
+from kpi.text.dashboard import UI_TEXT
 from kpi.ui import vintage
 from kpi.ui.data import log
 from kpi.ui.fmt import period_label, region_name
@@ -159,3 +160,17 @@ def select(
 def table_height(rows: int) -> int:
     """Pixel height that shows every row of a st.dataframe without an inner scrollbar."""
     return 38 + 35 * max(rows, 1)
+
+
+def lazy_tabs(keys: list[str], state_key: str) -> list:
+    """st.tabs in its lazy mode (each tab's `.open`; a click on a tab reruns the page with it): a
+    page runs only its open tab instead of drawing every hidden one (issue 16). `keys` are the
+    tabs' text keys; the open tab is kept in session state under `state_key` as its label, and a
+    language switch keeps it open (its label in the other language is carried over)."""
+    labels = [t(k) for k in keys]
+    chosen = st.session_state.get(state_key)
+    if chosen is not None and chosen not in labels:
+        same = [label for k, label in zip(keys, labels, strict=True) if chosen in UI_TEXT.get(k, ())]
+        if same:
+            st.session_state[state_key] = same[0]
+    return list(st.tabs(labels, on_change="rerun", key=state_key))
