@@ -171,3 +171,16 @@ def test_code_and_label_round_trip_for_every_quarter_accepted():
         parsed = parse_periods(pd.Series([spell(p) for p in every]))
         assert list(parsed) == [p.code for p in every]
     assert all(from_code(p.code) == p for p in every)
+
+
+def test_the_fast_road_for_stored_codes_reads_them_as_the_parser_does() -> None:
+    """parse_period reads a stored code directly (issue 16); it must agree with the parser of
+    every spelling on each code-like value, in range or not."""
+    from kpi.model import periods
+
+    for year in (1985, 1989, 1990, 2000, 2026, 2100, 2101, 2105):
+        for q in range(0, 6):
+            code = f"{year}Q{q}"
+            slow = periods.parse_periods(pd.Series([code])).iloc[0]
+            expected = None if pd.isna(slow) else periods.from_code(str(slow))
+            assert periods.parse_period(code) == expected, code
