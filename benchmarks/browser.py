@@ -36,7 +36,9 @@ so a page-relative clock would never see the signed-in page "after" the click.
   from the methods page to the overview, timed to script_finished. Slowest ÷ one session alone,
   with warm caches and after a data change. The lone session also gives each page's server time
   (script + serialisation + loopback, no browser), and its overview just after another session
-  signed in (a sign-in writes the database; cached reads are keyed on its stamp).
+  signed in (a sign-in writes the database; cached reads are keyed on its stamp). The same
+  SESSIONS-at-once figure is taken on the floor page (Streamlit's own ratio on this machine:
+  every rerun holds the GIL), and the serving process's memory (VmRSS) after the session part.
 
 --runs N (default 5): warm views, reloads and data changes N times each, cold rounds min(N, 3);
 --quick: one of each (about 2 minutes on 2 busy cores; the full run about 7).
@@ -287,6 +289,7 @@ def serve(script: Path, db: Path, log: Path) -> Iterator[str]:
             cwd=ROOT, env=_env(db), stdout=subprocess.DEVNULL, stderr=err,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    PIDS[url] = proc.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -306,6 +309,16 @@ def serve(script: Path, db: Path, log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+PIDS: dict[str, int] = {}  # url → the serving process (its memory is in the table)
+
+
+def rss_mb(url: str) -> float:
+    """The serving process's resident memory now (Linux /proc), in MB."""
+    with open(f"/proc/{PIDS[url]}/status", encoding="ascii") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return kb / 1024
 
 
 def _kpi(*args: str, db: Path, stdin: str | None = None) -> None:
@@ -580,17 +593,20 @@ def _open(session: Session, page: str, back: str = "methods") -> float:
     return session.rerun(PAGES[page][0])[0]
 
 
-def _all_at_once(sessions: list[Session]) -> list[float]:
-    """Every session opens the overview at the same moment (a barrier); each one's ms."""
+def _all_at_once(
+    sessions: list[Session], to: str = PAGES["overview"][0], back: str = PAGES["methods"][0]
+) -> list[float]:
+    """Every session opens the page `to` (a url path; from `back`, not timed) at the same moment
+    (a barrier); each one's ms."""
     for s in sessions:
-        s.rerun(PAGES["methods"][0])
+        s.rerun(back)
     barrier = threading.Barrier(len(sessions))
     times: list[float | BaseException] = [0.0] * len(sessions)
 
     def one(i: int) -> None:
         try:
             barrier.wait()
-            times[i] = sessions[i].rerun(PAGES["overview"][0])[0]
+            times[i] = sessions[i].rerun(to)[0]
         except BaseException as exc:  # reported below, in the main thread
             times[i] = exc
 
@@ -638,10 +654,35 @@ def session_part(db: Path, work: Path, pages: list[str], runs: int, revisions: R
                 revisions.ingest()
                 slowest.append(max(_all_at_once(sessions)))
             m["single_changed"], m["slowest_changed"] = _median(singles), _median(slowest)
+            m["rss_mb"] = rss_mb(url)  # after every session's views: no full GC after each run
         finally:
             for s in [alone, *sessions]:
                 s.close()
+    m["floor_single"], m["floor_slowest"] = _floor_sessions(db, work, runs)
     return m
+
+
+def _floor_sessions(db: Path, work: Path, runs: int) -> tuple[float, float]:
+    """The same figure for the floor page: one session switching between its two pages, and
+    SESSIONS sessions switching at once (slowest). What Streamlit itself does with ten reruns at
+    once on this machine: each run holds the GIL, so ten queue behind one another."""
+    with serve(FLOOR_PAGE, db, work / "streamlit.log") as url:
+        alone, sessions = Session(url), [Session(url) for _ in range(SESSIONS)]
+        try:
+            for s in [alone, *sessions]:
+                s.rerun()  # the navigation message: the pages' hashes
+
+            def switch(s: Session) -> float:
+                s.rerun("")
+                return s.rerun("b")[0]
+
+            switch(alone)
+            single = _median([switch(alone) for _ in range(max(runs, 5))])
+            rounds = [max(_all_at_once(sessions, "b", "")) for _ in range(max(runs, 3))]
+            return single, _median(rounds)
+        finally:
+            for s in [alone, *sessions]:
+                s.close()
 
 
 # ---------------------------------------------------------------- together
@@ -687,11 +728,14 @@ def figures(
                     None if warm_overview is None else b["after_change"] <= 1.5 * warm_overview))  # fmt: skip
     rows.append(Row(scale, f"{SESSIONS} sessions at once, slowest overview (floor = one session; websocket clients)",
                     s["slowest"], "ms", s["single"], "≤ 3× single", s["slowest"] <= 3 * s["single"]))  # fmt: skip
+    rows.append(Row(scale, f"floor page: {SESSIONS} sessions at once, slowest (floor = one floor session; "
+                    "Streamlit's own ratio on this machine)", s["floor_slowest"], "ms", s["floor_single"]))  # fmt: skip
     rows.append(Row(scale, "overview just after another person signed in (server-side; floor = one session warm)",
                     s["after_sign_in"], "ms", s["single"]))  # fmt: skip
     rows.append(Row(scale, f"{SESSIONS} sessions at once after a data change, slowest (floor = one session)",
                     s["slowest_changed"], "ms", s["single_changed"], "≤ 3× single",
                     s["slowest_changed"] <= 3 * s["single_changed"]))  # fmt: skip
+    rows.append(Row(scale, "server memory after the session part (VmRSS)", s["rss_mb"], "MB"))
     for when, load in (("start", load_start), ("end", load_end)):
         rows.append(Row(scale, f"load average at {when} (1 min; 5, 15 min: {load[1]:.2f}, {load[2]:.2f})",
                         load[0], f"on {os.cpu_count()} CPUs"))  # fmt: skip
