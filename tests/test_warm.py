@@ -74,3 +74,52 @@ def test_every_role_that_sees_the_city_shares_one_cached_answer() -> None:
     nanhu = scope.cache_scope(Viewer("a", Role.COUNTY, "330402"))
     assert nanhu == scope.cache_scope(Viewer("b", Role.COUNTY, "330402"))
     assert nanhu != scope.cache_scope(Viewer("c", Role.COUNTY, "330411")) and nanhu not in city
+
+
+def _recorded(monkeypatch) -> list:
+    """warm.refresh's reads, recorded instead of made (the order and the timing are the point)."""
+    calls: list = []
+    monkeypatch.setattr(warm, "cached_read", lambda version, name, args, scope: calls.append(name))
+    return calls
+
+
+def test_the_reads_made_most_often_are_warmed_first_each_page_in_its_own_order(
+    monkeypatch, tmp_path: Path
+) -> None:
+    calls = _recorded(monkeypatch)
+    monkeypatch.setattr(warm, "_start", lambda: None)  # no thread: refresh is called here
+    path = str(tmp_path / "x.duckdb")
+    monkeypatch.setitem(warm._recent, path, {})
+    version = (path, 1, 1)
+    warm.note(version, "clusters_page", (), None)  # a page opened once, long ago
+    for _ in range(3):  # the Overview, opened three times: its two reads in its order
+        warm.note(version, "status", (), None)
+        warm.note(version, "series", (), None)
+    warm.note(version, "regions_page", (), None)  # another page, opened once, just now
+    assert warm.refresh(version) == [
+        (n, (), None) for n in ("status", "series", "clusters_page", "regions_page")
+    ]
+    assert calls == ["status", "series", "clusters_page", "regions_page"]
+
+
+def test_the_warmer_waits_for_a_page_that_is_running(monkeypatch, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    calls = _recorded(monkeypatch)
+    monkeypatch.setattr(warm, "_start", lambda: None)
+    path = str(tmp_path / "x.duckdb")
+    monkeypatch.setitem(warm._recent, path, {})
+    warm.note((path, 1, 1), "status", (), None)
+    with warm.page_run():
+        worker = threading.Thread(target=warm.refresh, args=((path, 2, 2),))
+        worker.start()
+        time.sleep(0.3)
+        assert calls == []  # a page runs: the warmer has not started its read
+    worker.join(timeout=10)
+    assert calls == ["status"]  # the page ended: it went on
+    monkeypatch.setattr(warm, "YIELD_S", 0.2)
+    with warm.page_run():  # a page that never ends does not stop the warmer for good
+        start = time.monotonic()
+        warm.refresh((path, 3, 3))
+        assert calls == ["status", "status"] and time.monotonic() - start >= 0.2

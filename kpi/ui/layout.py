@@ -9,7 +9,7 @@ import streamlit as st
 from kpi.model.errors import KpiError
 from kpi.store import reference
 from kpi.text.dashboard import UI_TEXT
-from kpi.ui import vintage
+from kpi.ui import vintage, warm
 from kpi.ui.data import log
 from kpi.ui.fmt import period_label, region_name
 from kpi.ui.lang import lang, t
@@ -86,9 +86,11 @@ def empty_state() -> bool:
 
 
 def guarded(body: Callable[[], None]) -> None:
-    """Run a page body; a failure shows a plain message, never a traceback."""
+    """Run a page body; a failure shows a plain message, never a traceback. While it runs, the
+    cache warmer waits (kpi.ui.warm.page_run)."""
     try:
-        body()
+        with warm.page_run():
+            body()
     except KpiError as exc:
         st.error(exc.message(lang()))
     except Exception:

@@ -18,10 +18,11 @@ page to make, as before.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +37,51 @@ FRESH_S = 30 * 60  # a read not made for this long is not warmed (a session's id
 POLL_S = 0.1
 OPEN_WAIT_S = 60.0  # how long to wait for a writer in another process to let go of the file
 
+YIELD_S = 2.0  # how long a read waits for the pages running now, at most (then it goes ahead)
+
 _lock = threading.Lock()
-_recent: dict[str, dict[Key, float]] = {}  # database path → read → when last made (monotonic)
+# database path → read → (when last made (monotonic), how many times it was made)
+_recent: dict[str, dict[Key, tuple[float, int]]] = {}
 _thread: threading.Thread | None = None
+_running = 0  # page runs under way in this process (kpi.ui.layout.guarded)
+_idle = threading.Condition(_lock)
+
+
+@contextlib.contextmanager
+def page_run() -> Iterator[None]:
+    """Around a page's run: while one runs, the warmer waits (up to YIELD_S a read), so that a
+    page opened just after a change computes what it needs at full speed instead of sharing the
+    CPU with the warming of every other page's reads; what the page reads is then cached and the
+    warmer finds it there."""
+    global _running
+    with _lock:
+        _running += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _running -= 1
+            if not _running:
+                _idle.notify_all()
+
+
+def _wait_for_pages() -> None:
+    deadline = time.monotonic() + YIELD_S
+    with _lock:
+        while _running and (left := deadline - time.monotonic()) > 0:
+            _idle.wait(left)
 
 
 def note(version: tuple[Any, ...], name: str, args: tuple[Any, ...], scope: Hashable) -> None:
     """A page made this read under `version` (path first): remember it, and make sure the thread
     that watches the database runs."""
     path = str(version[0])
+    key = (name, args, scope)
     with _lock:
         reads = _recent.setdefault(path, {})
-        reads[(name, args, scope)] = time.monotonic()
+        reads[key] = (time.monotonic(), reads.get(key, (0.0, 0))[1] + 1)
         if len(reads) > KEEP:  # forget the oldest
-            for old in sorted(reads, key=reads.__getitem__)[: len(reads) - KEEP]:
+            for old in sorted(reads, key=lambda k: reads[k][0])[: len(reads) - KEEP]:
                 del reads[old]
     _start()
 
@@ -120,19 +152,22 @@ def _wait_for_writer(path: str) -> bool:
 
 
 def refresh(version: tuple[str, int, int], before: tuple[str, int, int] | None = None) -> list[Key]:
-    """Make the recent reads of `version`'s database under `version`, in the order they were last
-    made (a page's own order); with the stamp `before` the change, first the reads of the old
-    latest period for the new one. Returns the reads made (those that failed are left out)."""
+    """Make the recent reads of `version`'s database under `version`: the reads made most often
+    first (the Overview, where everyone lands, before a page opened once), those made equally
+    often in the order they were last made (a page's own order); with the stamp `before` the
+    change, first the reads of the old latest period for the new one. Each read waits for the
+    pages running now (page_run). Returns the reads made (those that failed are left out)."""
     path = version[0]
     horizon = time.monotonic() - FRESH_S
     with _lock:
-        reads = sorted(
-            (k for k, at in _recent.get(path, {}).items() if at >= horizon),
-            key=lambda k: _recent[path][k],
-        )
+        recent = dict(_recent.get(path, {}))
+    reads = sorted(
+        (k for k, (at, _) in recent.items() if at >= horizon), key=lambda k: (-recent[k][1], recent[k][0])
+    )
     reads = [*_moved(reads, version, before), *reads]
     made = []
     for name, args, scope in dict.fromkeys(reads):  # once each, in order
+        _wait_for_pages()
         try:
             cached_read(version, name, args, scope)
         except Exception as exc:  # a file gone, a database busy: the page will read for itself
