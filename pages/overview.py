@@ -39,11 +39,11 @@ def body() -> None:
 
     st.subheader(lang.t("overview.cards"))
     st.caption(lang.t("overview.elapsed_note"))  # 序时进度 / 序时路径, where they first appear
+    mine = ui_scope.derived("card_series", lambda: cards.series_by_ratio(series, period), scope, period)
     cols = st.columns(3)
     for i, r in enumerate(RATIOS):
         with cols[i]:
-            mine = series[(series["indicator"] == r.code) & (series["period"] <= period)]
-            cards.ratio_card(r.code, ind[r.code], period, mine, key=r.code)
+            cards.ratio_card(r.code, ind[r.code], period, mine[r.code], key=r.code)
     cols = st.columns(3)
     for i, code in enumerate(("cluster_coverage", "provincial_platforms", "national_platforms")):
         with cols[i]:
@@ -54,7 +54,13 @@ def body() -> None:
     ranking = ui_scope.read("ranking", period, None)
     names = ui_ranking.unit_names()
     targets = {r.code: cards.target_of(r.code) for r in RATIOS}
-    items = attention.attention_items(status, ranking, targets, names, lang.lang())
+    items = ui_scope.derived(
+        "attention",
+        lambda: attention.attention_items(status, ranking, targets, names, lang.lang()),
+        period,
+        scope,
+        lang.lang(),
+    )
     if items:
         st.markdown(
             "\n".join(f"- {ui_ranking.attention_line(item)}" for item in items), unsafe_allow_html=True

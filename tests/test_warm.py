@@ -123,3 +123,24 @@ def test_the_warmer_waits_for_a_page_that_is_running(monkeypatch, tmp_path: Path
         start = time.monotonic()
         warm.refresh((path, 3, 3))
         assert calls == ["status", "status"] and time.monotonic() - start >= 0.2
+
+
+def _main_texts(at) -> list[str]:
+    return [m.value for m in at.markdown] + [c.value for c in at.caption]
+
+
+def test_values_derived_from_cached_reads_are_kept_per_scope(app_db: Path) -> None:
+    """kpi.ui.scope.derived (the Overview's off-track list and the cards' lines): a leader's and a
+    county official's Overview made under one data version each show their own; the county's
+    equals what it shows with nothing cached."""
+    import streamlit as st
+
+    leader, county = support.app("leader"), support.app("county", "南湖区")  # both sessions first:
+    leader.run()  # a session is a write, and a write is a new data version
+    county.run()
+    assert not leader.exception and not county.exception
+    shown = _main_texts(county)
+    assert shown != _main_texts(leader)
+    st.cache_data.clear()
+    fresh = support.app("county", "南湖区").run()
+    assert _main_texts(fresh) == shown

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi.model.definitions import RATIO, TargetKind
+from kpi.model.definitions import RATIO, RATIOS, TargetKind
 from kpi.model.periods import from_code
 from kpi.progress.compute import Target
 from kpi.reports import charts, reasons, style
@@ -85,6 +85,12 @@ def ratio_card(code: str, entry: dict[str, Any], period: str, series: pd.DataFra
                 st.markdown(spark, unsafe_allow_html=True)
         show_work(entry, key)
         vintage.card_revisions(code, period, key, label=entry["label"])  # every vintage of the figure
+
+
+def series_by_ratio(series: pd.DataFrame, period: str) -> dict[str, pd.DataFrame]:
+    """Each ratio's series up to `period` (the cards' small lines), from the scope's series."""
+    upto = series[series["period"] <= period]
+    return {r.code: upto[upto["indicator"] == r.code] for r in RATIOS}
 
 
 def quarter_names() -> dict[int, str]:

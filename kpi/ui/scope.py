@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import streamlit as st
@@ -27,6 +28,28 @@ def read(name: str, *args: Any) -> Any:
     if moment is None:
         warm.note(version, name, args, scope)
     return cached_read(version, name, args, scope, moment)
+
+
+def derived(name: str, compute: Callable[[], Any], *key: Hashable) -> Any:
+    """A value a page computes from cached reads only (no database), kept as they are: per data
+    version, the viewer's scope and the moment shown, and `key`, which must name every other
+    input of `compute` (the period, the unit, the language). `compute` runs once for all the
+    sessions that share these; the pandas work a page did on its reads on every rerun was a
+    third of the Overview's run (issue 16). A copy is returned (st.cache_data), so a caller may
+    change it."""
+    return _derived(data_version(), cache_scope(signin.viewer()), as_of(), name, key, compute)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _derived(
+    version: tuple[str, int, int],
+    scope: tuple[str, str, str | None, str | None],
+    moment: dt.datetime | None,
+    name: str,
+    key: tuple[Hashable, ...],
+    _compute: Callable[[], Any],  # not part of the key (Streamlit skips a leading underscore)
+) -> Any:
+    return _compute()
 
 
 def cache_scope(viewer: roles.Viewer) -> tuple[str, str, str | None, str | None]:
