@@ -84,11 +84,10 @@ def _history(code: str, period: str, region: str | None) -> History:
     return scope.read("revisions", region, None, tuple(recent(period)))[code]
 
 
-def revised_badge(code: str, period: str, region: str | None = HOME) -> None:
-    """Under a KPI card's light: "已修订" when the figure was revised since the chosen day
-    (default: the quarter before's first publication); nothing otherwise."""
-    if _history(code, period, region).revised_since(period, revised_since()):
-        st.markdown(_badge(), unsafe_allow_html=True)
+def revised_badge(code: str, period: str, region: str | None = HOME) -> str:
+    """For a KPI card's title line: "已修订" (HTML) when the figure was revised since the chosen
+    day (default: the quarter before's first publication); "" otherwise."""
+    return _badge() if _history(code, period, region).revised_since(period, revised_since()) else ""
 
 
 def card_revisions(code: str, period: str, key: str, region: str | None = HOME, label: str = "") -> None:
