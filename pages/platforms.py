@@ -46,8 +46,8 @@ def body() -> None:
     # hidden, on every view (issue 16); a click on a tab reruns the page with that one
     sections = {
         "register": lambda: (listing.register_table(plats), listing.history_section(plats)),
-        "coverage": lambda: coverage.coverage_section(plats, standing, today),
-        "ladder": lambda: coverage.ladder_section(plats, standing, goals, today),
+        "coverage": lambda: coverage.coverage_section(standing, today),
+        "ladder": lambda: coverage.ladder_section(standing, goals, today),
         "rewards": lambda: platforms_rewards.rewards_section(plats, settings),
         "reviews": lambda: annual.reviews_section(plats, settings, today),  # scores, ranking, entry
         "edit": lambda: forms.edit_section(plats),

@@ -19,7 +19,7 @@ from kpi.ui.platforms.listing import clusters_text, day, goal_label, level_name,
 # ---------------------------------------------------------------- coverage
 
 
-def coverage_section(plats: pd.DataFrame, standing: pd.DataFrame, as_of: dt.date) -> None:
+def coverage_section(standing: pd.DataFrame, as_of: dt.date) -> None:
     taxonomy = scope.read("clusters")
     universe = list(taxonomy["code"])
     st.caption(lang.t("plat.cov.rule"))
@@ -141,9 +141,7 @@ def _coverage_chart(series: pd.DataFrame) -> go.Figure:
 # ---------------------------------------------------------------- ladder
 
 
-def ladder_section(
-    plats: pd.DataFrame, standing: pd.DataFrame, goals: list[register.Goal], as_of: dt.date
-) -> None:
+def ladder_section(standing: pd.DataFrame, goals: list[register.Goal], as_of: dt.date) -> None:
     st.caption(lang.t("plat.ladder.rule"))
     lad = register.ladder(standing)
     st.dataframe(
