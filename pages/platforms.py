@@ -18,6 +18,18 @@ signin.entry_guard()
 
 
 TAB_KEY = "platforms_tab"  # the open tab's label (tests choose a tab through it)
+# what a closed tab keeps: its filters and choices (a form's unsent fields live in the browser)
+KEEP = {
+    "plat.tab.register": ("plat_search", "plat_f_", "plat_history__"),
+    "plat.tab.reviews": (
+        "plat_rv_year",
+        "plat_rv_detail__",
+        "plat_fg_pick__",
+        "plat_fg_year",
+        "plat_rv_pick__",
+    ),
+    "plat.tab.edit": ("plat_edit_pick__",),
+}
 
 
 def body() -> None:
@@ -52,7 +64,7 @@ def body() -> None:
         "reviews": lambda: annual.reviews_section(plats, settings, today),  # scores, ranking, entry
         "edit": lambda: forms.edit_section(plats),
     }
-    tabs = layout.lazy_tabs([f"plat.tab.{n}" for n in names], TAB_KEY)
+    tabs = layout.lazy_tabs([f"plat.tab.{n}" for n in names], TAB_KEY, KEEP)
     for name, tab in zip(names, tabs, strict=True):
         with tab:
             if tab.open:

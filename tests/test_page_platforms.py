@@ -102,6 +102,38 @@ def test_filters_narrow_the_register(app_db: Path) -> None:
     assert any("没有符合" in i.value for i in at.info)
 
 
+def test_a_closed_tab_keeps_its_filters_and_choices(app_db: Path) -> None:
+    """Only the open tab runs, and a widget that does not run loses its state: the register's
+    filters, search and history choice must still be set on coming back from another tab."""
+    at = start()
+    key = "现代纺织新材料中试平台（示例）\x1f示例纺织集团"
+    at.multiselect(key="plat_f_region__zh").set_value(["JX-PORT"])
+    at.text_input(key="plat_search").set_value("氢能")
+    at.selectbox(key="plat_history__zh").set_value(key)
+    rerun(at)
+    assert list(frame(at, "列入名录时间")["平台名称"]) == ["氢能装备中试平台（示例）"]
+    support.platforms_tab(at, "coverage")
+    assert not frames(at, "列入名录时间")
+    rerun(at)  # a second run with the register closed (a rerun of the coverage tab)
+    support.platforms_tab(at, "register")
+    assert list(frame(at, "列入名录时间")["平台名称"]) == ["氢能装备中试平台（示例）"]
+    assert at.multiselect(key="plat_f_region__zh").value == ["JX-PORT"]
+    assert at.text_input(key="plat_search").value == "氢能"
+    assert at.selectbox(key="plat_history__zh").value == key
+    # the reviews tab's year choice too
+    support.platforms_tab(at, "reviews")
+    year = at.selectbox(key="plat_rv_year")
+    other = [o for o in year.options if str(o) != str(year.value)]
+    assert other, year.options
+    year.set_value(type(year.value)(other[0]))
+    rerun(at)
+    chosen = at.selectbox(key="plat_rv_year").value
+    assert str(chosen) == str(other[0])
+    support.platforms_tab(at, "ladder")
+    support.platforms_tab(at, "reviews")
+    assert at.selectbox(key="plat_rv_year").value == chosen
+
+
 def test_the_correction_form_stores_a_version_with_who_and_why(app_db: Path) -> None:
     name, host = "现代纺织新材料中试平台（示例）", "示例纺织集团"
     at = start()

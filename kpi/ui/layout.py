@@ -164,15 +164,27 @@ def table_height(rows: int) -> int:
     return 38 + 35 * max(rows, 1)
 
 
-def lazy_tabs(keys: list[str], state_key: str) -> list:
+def lazy_tabs(keys: list[str], state_key: str, keep: dict[str, tuple[str, ...]] | None = None) -> list:
     """st.tabs in its lazy mode (each tab's `.open`; a click on a tab reruns the page with it): a
     page runs only its open tab instead of drawing every hidden one (issue 16). `keys` are the
     tabs' text keys; the open tab is kept in session state under `state_key` as its label, and a
-    language switch keeps it open (its label in the other language is carried over)."""
+    language switch keeps it open (its label in the other language is carried over).
+
+    A widget that does not run loses its state at the end of the run, so a filter set on one tab
+    and a half-filled form would be gone on coming back. `keep` maps a tab's text key to the key
+    prefixes of its value widgets (selects, inputs; never buttons or uploaders, whose state cannot
+    be written): while that tab is closed, their values are written back each run, Streamlit's own
+    way of keeping a widget's state past a run that does not draw it."""
     labels = [t(k) for k in keys]
     chosen = st.session_state.get(state_key)
     if chosen is not None and chosen not in labels:
         same = [label for k, label in zip(keys, labels, strict=True) if chosen in UI_TEXT.get(k, ())]
         if same:
             st.session_state[state_key] = same[0]
+            chosen = same[0]
+    open_key = keys[labels.index(chosen)] if chosen in labels else keys[0]
+    closed = tuple(p for k, prefixes in (keep or {}).items() if k != open_key for p in prefixes)
+    if closed:
+        for name in [n for n in st.session_state if isinstance(n, str) and n.startswith(closed)]:
+            st.session_state[name] = st.session_state[name]
     return list(st.tabs(labels, on_change="rerun", key=state_key))
