@@ -21,8 +21,8 @@ from kpi.progress.compute import Target
 from kpi.reports import charts, reasons, style
 from kpi.reports.sparkline import sparkline_svg
 from kpi.text import numbers
-from kpi.ui import vintage
-from kpi.ui.data import cached_read, data_version
+from kpi.ui import vintage, warm
+from kpi.ui.data import data_version
 from kpi.ui.fmt import colon, gap_text, money, pct, period_label, pp, status_badge
 from kpi.ui.lang import lang, t
 
@@ -39,7 +39,7 @@ def _targets(version: tuple[str, int, int]) -> dict[str, Target]:
     """Every target of one data version, built once: a page asks for each several times, and
     filtering the targets frame each time was a fifth of an Overview rerun. Targets are the same
     for every viewer (the reference table), so one dictionary serves every session."""
-    frame = cached_read(version, "targets", ())
+    frame = warm.cached(version, "targets", ())
     out = {}
     for row in frame.to_dict("records"):
         out[str(row["indicator"])] = Target(

@@ -17,6 +17,8 @@ from kpi.model.roles import Viewer
 from kpi.platforms import figures, register, reviews, rewards, scoring
 from kpi.reports import clusters as cluster_reports
 from kpi.store import connection, queries, reference, settings, vintages
+from kpi.store import tasks as task_store
+from kpi.tasks import board, catalog
 
 log = logging.getLogger("kpi.ui")
 
@@ -45,10 +47,13 @@ def cached_read(
     version: tuple[str, int, int],
     name: str,
     args: tuple[Any, ...],
-    scope: tuple[str, str, str | None, str | None] | None = None,
-    as_of: dt.datetime | None = None,
+    scope: tuple[str, str, str | None, str | None] | None,
+    as_of: dt.datetime | None,
 ) -> Any:
-    # `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
+    # Every caller passes all five arguments (no defaults, on purpose): Streamlit keys a cached
+    # call on the arguments as passed, so a call that left `as_of=None` out was another entry than
+    # the page's call with it. The cache warmer made its reads that way, and not one of them ever
+    # served a page (issue 16). `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
     # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2);
     # `as_of` a past moment the reader sees the data at (kpi.store.vintages). Read only, on a
     # connection closed at once: the app never keeps the file from a writer, and a read-only
@@ -60,19 +65,24 @@ def cached_read(
         return _READERS[name](con, *args)
 
 
-def cached(name: str, *args: Any) -> Any:
-    """A cached read that needs nobody signed in (the guard's own account lookup)."""
-    if name in SCOPED:
-        raise ValueError(f"{name} is scoped: use read()")
-    return cached_read(data_version(), name, args)
-
-
 def clear_cache() -> None:
     cached_read.clear()
 
 
 # readers whose answer depends on the signed-in user: they take `viewer=`
-SCOPED = frozenset({"status", "series", "ranking", "cluster_ratios", "matrix", "cluster_table", "revisions"})
+SCOPED = frozenset(
+    {
+        "status",
+        "series",
+        "ranking",
+        "cluster_ratios",
+        "matrix",
+        "cluster_table",
+        "revisions",
+        "task_board",
+        "task_history",
+    }
+)
 # readers of the figures, which the pages' "as known on" picker applies to (kpi.ui.scope.read;
 # the pages that show the picker: Overview, Regions, Clusters). The register page, whose forms
 # edit the current versions, the upload history, accounts, settings and reference tables are
@@ -150,4 +160,13 @@ _READERS: dict[str, Callable[..., Any]] = {
     ),  # every ratio's at once: the cards of a page share one read
     "app_settings": lambda con: settings.values(con),
     "calendar": lambda con, periods, source, today: calendar.matrix(con, periods, source=source, today=today),
+    # the plan's tasks (kpi.ui.tasks): the board and the report history as the viewer may see them
+    # (a department its own unit's rows); the task list, units and settings are the same for all
+    "task_board": lambda con, as_of, unit, viewer: board.board(con, as_of, unit, viewer=viewer),
+    "task_history": lambda con, code, viewer: board.history(con, code, viewer=viewer),
+    "task_units": lambda con: catalog.unit_names(con),
+    "task_list": lambda con: catalog.tasks(con),
+    "task_versions": lambda con: task_store.task_versions(con),
+    "task_settings": lambda con: task_store.settings(con),
+    "task_settings_log": lambda con: task_store.settings_log(con),
 }

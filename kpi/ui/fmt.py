@@ -8,7 +8,8 @@ import re
 from kpi.model.periods import from_code
 from kpi.reports import attention, style
 from kpi.text import numbers
-from kpi.ui.data import cached_read, data_version
+from kpi.ui import warm
+from kpi.ui.data import data_version
 from kpi.ui.lang import lang, t
 
 # ---------------------------------------------------------------- supplied text
@@ -85,7 +86,7 @@ def region_name(code: str | None, short: bool = True) -> str:
 def _region_names(version: tuple[str, int, int], lng: str, short: bool) -> dict[str, str]:
     """Code → name for one data version and language: pages name every unit in every chart, and a
     dictionary lookup costs microseconds where filtering the cached frame cost a millisecond."""
-    frame = cached_read(version, "regions", ())
+    frame = warm.cached(version, "regions", ())
     column = "name_en" if lng == "en" else ("short_name" if short else "name")
     return {str(c): str(n) for c, n in zip(frame["code"], frame[column], strict=True)}
 
@@ -100,7 +101,7 @@ def cluster_name(code: str | None) -> str:
 def _cluster_names(version: tuple[str, int, int], lng: str) -> dict[str, str]:
     """Code → cluster name for one data version and language (the heat map names every cluster:
     filtering the cached frame once per name was half of the clusters page's rerun)."""
-    frame = cached_read(version, "clusters", ())
+    frame = warm.cached(version, "clusters", ())
     column = "name_en" if lng == "en" else "name"
     return {str(c): str(n) for c, n in zip(frame["code"], frame[column], strict=True)}
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi.model import moments, roles
 from kpi.ui import signin, warm
-from kpi.ui.data import AS_OF_READERS, SCOPED, cached_read, data_version
+from kpi.ui.data import AS_OF_READERS, SCOPED, data_version
 from kpi.ui.fmt import region_name
 from kpi.ui.lang import t
 
@@ -25,9 +25,7 @@ def read(name: str, *args: Any) -> Any:
     scope = cache_scope(signin.viewer()) if name in SCOPED else None
     version = data_version()
     moment = as_of() if name in AS_OF_READERS else None
-    if moment is None:
-        warm.note(version, name, args, scope)
-    return cached_read(version, name, args, scope, moment)
+    return warm.cached(version, name, args, scope, moment)
 
 
 def derived(name: str, compute: Callable[[], Any], *key: Hashable) -> Any:

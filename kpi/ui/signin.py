@@ -67,9 +67,9 @@ def _lang() -> str:
 
 
 def _account(username: str) -> accounts.User | None:
-    from kpi.ui import data
+    from kpi.ui import data, warm
 
-    return data.cached("account", username)
+    return warm.cached(data.data_version(), "account", (username,))
 
 
 def current_user() -> accounts.User | None:

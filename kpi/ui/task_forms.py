@@ -66,7 +66,7 @@ def report_form(b: Board) -> None:
     """Submit a report, or correct one (the same task × unit × quarter again: a revision)."""
     _flash()
     own = ui_tasks.own_unit()
-    tasks = {task.code: task for task in ui_tasks.read("tasks") if own is None or own in task.units}
+    tasks = {task.code: task for task in ui_tasks.read("list") if own is None or own in task.units}
     if not tasks:
         st.caption(t("tasks.form.no_task"))
         return
@@ -149,7 +149,7 @@ def upload_section(b: Board) -> None:
     periods = ended_quarters(b, dt.date.today())
     if periods:
         frame = reports.template(
-            {task.code: task.units for task in ui_tasks.read("tasks")}, periods[0], ui_tasks.own_unit()
+            {task.code: task.units for task in ui_tasks.read("list")}, periods[0], ui_tasks.own_unit()
         )
         st.download_button(
             t("tasks.upload.template"),
@@ -247,7 +247,7 @@ def _rules_form() -> None:
 
 
 def _task_form() -> None:
-    tasks = {task.code: task for task in ui_tasks.read("tasks")}
+    tasks = {task.code: task for task in ui_tasks.read("list")}
     new = t("tasks.manage.new")
     picked = st.selectbox(t("tasks.manage.pick"), [new, *tasks], key="tasks_manage_pick")
     task = tasks.get(picked)

@@ -72,6 +72,22 @@ def _wait_for_pages() -> None:
             _idle.wait(left)
 
 
+def cached(
+    version: tuple[str, int, int],
+    name: str,
+    args: tuple[Any, ...],
+    scope: Hashable = None,
+    as_of: Any = None,
+) -> Any:
+    """A cached read (kpi.ui.data.cached_read) that the warmer remembers, to make again when the
+    data change, when it is of the data as they are now (`as_of` None). Every read a page makes
+    goes through here, and the warmer makes its reads with the same arguments, so what it makes is
+    the very cache entry the page asks for next (a read under another key warms nobody)."""
+    if as_of is None:
+        note(version, name, args, scope)
+    return cached_read(version, name, args, scope, as_of)  # type: ignore[arg-type]
+
+
 def note(version: tuple[Any, ...], name: str, args: tuple[Any, ...], scope: Hashable) -> None:
     """A page made this read under `version` (path first): remember it, and make sure the thread
     that watches the database runs."""
@@ -169,7 +185,7 @@ def refresh(version: tuple[str, int, int], before: tuple[str, int, int] | None =
     for name, args, scope in dict.fromkeys(reads):  # once each, in order
         _wait_for_pages()
         try:
-            cached_read(version, name, args, scope)
+            cached_read(version, name, args, scope, None)
         except Exception as exc:  # a file gone, a database busy: the page will read for itself
             log.debug("not warmed: %s %s: %s", name, args, exc)
             continue
@@ -191,5 +207,5 @@ def _moved(reads: list[Key], version: tuple[str, int, int], before: tuple[str, i
 
 
 def _latest(version: tuple[str, int, int]) -> str | None:
-    periods = cached_read(version, "periods", ())
+    periods = cached_read(version, "periods", (), None, None)
     return periods[-1] if len(periods) else None
