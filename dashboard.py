@@ -12,7 +12,7 @@ to find `app`, Streamlit's own web app (st.App) with the route that sets the sig
 import streamlit as st
 
 from kpi.model.roles import Permission
-from kpi.ui import cookie, lang, signin, transport
+from kpi.ui import cookie, lang, signin, transport, warm
 from kpi.ui import scope as ui_scope
 from kpi.ui import signin as ui_signin
 
@@ -75,7 +75,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # the script, once per page view
-    main()
+    with warm.page_run():  # the sign-in check and the menu too: the cache warmer waits meanwhile
+        main()
 else:  # imported by `streamlit run`: the web app, with the route that sets the sign-in cookie
     transport.install()  # before the server accepts a connection: no 40 ms Nagle stalls
     app = st.App(__file__, routes=cookie.routes())
