@@ -28,8 +28,11 @@ so a page-relative clock would never see the signed-in page "after" the click.
   time from the reload to the overview again, signed in; compared with the warm overview
   (target ≤ 1.5×).
 - first view after a data change: `kpi ingest stats` of a small revision (the latest quarter of
-  the nine units, values scaled up a little) while the server runs, then a click to the overview;
-  compared with the warm overview (target ≤ 1.5×).
+  the nine units, values scaled up a little) while the server runs, then a click to the overview
+  at once (the page makes its reads itself: nothing could have been warmed yet), and again with
+  SETTLED_S between the command's end and the click (a viewer arriving a moment after an upload:
+  the serving process has warmed the caches meanwhile); compared with the warm overview (target
+  ≤ 1.5×; the settled figure is what the target's "warm the caches when data change" gives).
 - concurrency, server-side and without browsers: SESSIONS websocket clients (threads of this
   process speaking Streamlit's protobuf protocol on /_stcore/stream, as the browser does) against
   a fresh `streamlit run`, each signed in through the form, then all at once (a barrier) switching
@@ -99,6 +102,7 @@ USER = "bench_browser"
 PASSWORD = "bench-browser-password"  # a private copy of a synthetic database
 SESSIONS = 10
 SETTLE_MS = 500
+SETTLED_S = 2.0  # from the end of an ingest to the click, for the "settled" first view
 TIMEOUT_MS = 180_000
 
 
@@ -472,6 +476,14 @@ def browser_part(db: Path, work: Path, pages: list[str], runs: int, cold_runs: i
                     m["profile"].setdefault("overview", {})["after a data change"] = view.last
                 m["after_change"], m["ingest_s"] = _median(after), _median(ingest)
                 _say(f"after a data change: {m['after_change']:.0f} ms")
+                settled = []
+                for _ in range(runs):
+                    view.click_nav(PAGES[other][0], PAGES[other][2], True)
+                    revisions.ingest()
+                    time.sleep(SETTLED_S)
+                    settled.append(view.click_nav(PAGES["overview"][0], PAGES["overview"][2], True))
+                m["after_change_settled"] = _median(settled)
+                _say(f"{SETTLED_S:g} s after a data change: {m['after_change_settled']:.0f} ms")
                 view.close()
         finally:
             browser.close()
@@ -726,6 +738,9 @@ def figures(
     rows.append(Row(scale, "overview, first view after `kpi ingest stats` (floor = warm overview)",
                     b["after_change"], "ms", warm_overview, "≤ 1.5× warm",
                     None if warm_overview is None else b["after_change"] <= 1.5 * warm_overview))  # fmt: skip
+    rows.append(Row(scale, f"overview, first view {SETTLED_S:g} s after `kpi ingest stats` (the server has warmed; "
+                    "floor = warm overview)", b["after_change_settled"], "ms", warm_overview, "≤ 1.5× warm",
+                    None if warm_overview is None else b["after_change_settled"] <= 1.5 * warm_overview))  # fmt: skip
     rows.append(Row(scale, f"{SESSIONS} sessions at once, slowest overview (floor = one session; websocket clients)",
                     s["slowest"], "ms", s["single"], "≤ 3× single", s["slowest"] <= 3 * s["single"]))  # fmt: skip
     rows.append(Row(scale, f"floor page: {SESSIONS} sessions at once, slowest (floor = one floor session; "
