@@ -120,6 +120,12 @@ def test_a_closed_tab_keeps_its_filters_and_choices(app_db: Path) -> None:
     assert at.multiselect(key="plat_f_region__zh").value == ["JX-PORT"]
     assert at.text_input(key="plat_search").value == "氢能"
     assert at.selectbox(key="plat_history__zh").value == key
+    # and the browser is told so: a kept value goes out with the widget (set_value), or the box
+    # showed empty while the table was filtered
+    search = at.text_input(key="plat_search").proto
+    assert search.set_value and search.value == "氢能"
+    region = at.multiselect(key="plat_f_region__zh").proto
+    assert region.set_value and list(region.raw_values) == ["嘉兴港区"]  # as its label
     # the reviews tab's year choice too
     support.platforms_tab(at, "reviews")
     year = at.selectbox(key="plat_rv_year")

@@ -183,8 +183,14 @@ def lazy_tabs(keys: list[str], state_key: str, keep: dict[str, tuple[str, ...]] 
             st.session_state[state_key] = same[0]
             chosen = same[0]
     open_key = keys[labels.index(chosen)] if chosen in labels else keys[0]
-    closed = tuple(p for k, prefixes in (keep or {}).items() if k != open_key for p in prefixes)
-    if closed:
-        for name in [n for n in st.session_state if isinstance(n, str) and n.startswith(closed)]:
+    shown_key = f"{state_key}__shown"  # the tab the last run drew
+    reopened = st.session_state.get(shown_key) != open_key
+    st.session_state[shown_key] = open_key
+    # the closed tabs' values, so they outlive this run; and the tab opened just now, because a
+    # value kept that way reaches the browser only when written in the run that draws the widget
+    # again (else the register said "1 of 10 shown" under an empty search box)
+    kept = tuple(p for k, prefixes in (keep or {}).items() if k != open_key or reopened for p in prefixes)
+    if kept:
+        for name in [n for n in st.session_state if isinstance(n, str) and n.startswith(kept)]:
             st.session_state[name] = st.session_state[name]
     return list(st.tabs(labels, on_change="rerun", key=state_key))
