@@ -53,11 +53,12 @@ def cached_read(
     # Every caller passes all five arguments (no defaults, on purpose): Streamlit keys a cached
     # call on the arguments as passed, so a call that left `as_of=None` out was another entry than
     # the page's call with it. The cache warmer made its reads that way, and not one of them ever
-    # served a page (issue 16). `version` is part of the key: any write to the file (app or shell) gives a new key; `scope`
-    # is the signed-in user for the readers whose answer depends on who asks (TRAPS.md 2);
-    # `as_of` a past moment the reader sees the data at (kpi.store.vintages). Read only, on a
-    # connection closed at once: the app never keeps the file from a writer, and a read-only
-    # file (a replica, a backup, a read-only mount) serves the pages as well.
+    # served a page (issue 16). `version` is part of the key: any write to the file (app or
+    # shell) gives a new key; `scope` is the signed-in user for the readers whose answer depends
+    # on who asks (TRAPS.md 2); `as_of` a past moment the reader sees the data at
+    # (kpi.store.vintages). Read only, on a connection closed at once: the app never keeps the
+    # file from a writer, and a read-only file (a replica, a backup, a read-only mount) serves the
+    # pages as well.
     with connection.read(version[0]) as base, vintages.seen_at(base, as_of) as con:
         if name in SCOPED:
             assert scope is not None
