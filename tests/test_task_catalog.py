@@ -150,8 +150,13 @@ def test_the_overview_card_and_the_brief_say_what_the_board_says(app_db: Path) -
         b = board.board(con, TODAY)
         section = tasks_brief.section(tasks_brief.gather(con, today=TODAY))
     # 二(二)3: 市科技局 39.8 pp behind (seriously lagging); the 15 other tasks have no report
-    assert tasks_view.card_line(b) == "重点任务：0 项按序时推进，1 项滞后，15 项未报送"
-    assert "重点任务：0 项按序时推进，1 项滞后，15 项未报送（其中 1 项严重滞后）" in section
+    # the seriously lagging one is named beside the lagging count (the pills show them apart)
+    assert tasks_view.card_line(b) == "重点任务：0 项按序时推进，1 项滞后（其中 1 项严重滞后），15 项未报送"
+    assert (
+        tasks_view.card_line(b, "en")
+        == "Tasks: 0 on schedule, 1 lagging (1 of them seriously), 15 not reported"
+    )
+    assert "重点任务：0 项按序时推进，1 项滞后（其中 1 项严重滞后），15 项未报送。" in section
     assert "需督办：二(二)3 ✖ 严重滞后（2个单位）" in section
     at = support.app("leader")
     at.run()

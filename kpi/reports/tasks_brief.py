@@ -10,7 +10,7 @@ from html import escape
 import duckdb
 
 from kpi.model import roles
-from kpi.progress.tasks import BEHIND, SEVERITY, TaskStatus
+from kpi.progress.tasks import BEHIND, SEVERITY
 from kpi.reports import tasks_view
 from kpi.reports.style import task_status_text
 from kpi.tasks import board
@@ -41,9 +41,7 @@ def behind_line(b: Board) -> str:
 
 def section(b: Board) -> str:
     """The section's HTML (every value escaped): a heading and one paragraph of two lines."""
-    tally = board.tally(b)
-    serious = tally[TaskStatus.SERIOUSLY_LAGGING]
-    line = tasks_view.card_line(b, "zh") + (f"（其中 {serious} 项严重滞后）" if serious else "") + "。"
+    line = tasks_view.card_line(b, "zh") + "。"
     text = line + behind_line(b)
     demo = "【演示数据】" if b.demo else ""
     return (

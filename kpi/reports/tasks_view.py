@@ -202,14 +202,17 @@ def as_of_line(b: Board, lang: str = "zh") -> str:
 
 
 def card_line(b: Board, lang: str = "zh") -> str:
-    """'重点任务：x 项按序时推进，y 项滞后，z 项未报送' (completed tasks count as on schedule,
-    seriously lagging ones as lagging: each task once, by its worst unit)."""
+    """'重点任务：x 项按序时推进，y 项滞后（其中 s 项严重滞后），z 项未报送' (completed tasks
+    count as on schedule, seriously lagging ones as lagging and are named beside that count, so
+    the line and the status pills never seem to disagree: each task once, by its worst unit)."""
     n = tally(b)
+    serious = n[TaskStatus.SERIOUSLY_LAGGING]
     return _t(
         "tasks.card.line",
         lang,
         on=n[TaskStatus.ON_SCHEDULE] + n[TaskStatus.COMPLETED],
-        behind=n[TaskStatus.LAGGING] + n[TaskStatus.SERIOUSLY_LAGGING],
+        behind=n[TaskStatus.LAGGING] + serious,
+        serious=_t("tasks.card.seriously", lang, n=serious) if serious else "",
         missing=n[TaskStatus.NOT_REPORTED],
     )
 
@@ -219,8 +222,6 @@ def card_caption(b: Board, lang: str = "zh") -> str:
     extra = ""
     if n[TaskStatus.COMPLETED]:
         extra += _t("tasks.card.completed", lang, n=n[TaskStatus.COMPLETED])
-    if n[TaskStatus.SERIOUSLY_LAGGING]:
-        extra += _t("tasks.card.seriously", lang, n=n[TaskStatus.SERIOUSLY_LAGGING])
     return extra + _t("tasks.card.caption", lang, date=b.as_of.isoformat(), n=len(b.tasks))
 
 

@@ -222,15 +222,15 @@ TASKS_TEXT: dict[str, tuple[str, str]] = {
     # ---- the overview card and the brief
     "tasks.card.title": ("重点任务", "The plan's tasks"),
     "tasks.card.line": (
-        "重点任务：{on} 项按序时推进，{behind} 项滞后，{missing} 项未报送",
-        "Tasks: {on} on schedule, {behind} lagging, {missing} not reported",
+        "重点任务：{on} 项按序时推进，{behind} 项滞后{serious}，{missing} 项未报送",
+        "Tasks: {on} on schedule, {behind} lagging{serious}, {missing} not reported",
     ),
     "tasks.card.completed": ("其中 {n} 项已完成。", "{n} of them completed. "),
     "tasks.card.caption": (
         "截至 {date}，共 {n} 项任务；按各任务最差的责任单位计。详见“任务督办”页。",
         "As of {date}, {n} tasks, each counted by its worst unit. See the Task supervision page.",
     ),
-    "tasks.card.seriously": ("滞后中 {n} 项严重滞后。", "{n} of the lagging seriously. "),
+    "tasks.card.seriously": ("（其中 {n} 项严重滞后）", " ({n} of them seriously)"),
     # ---- the report form and the progress file
     "tasks.form.no_task": ("没有可报送的任务。", "No task to report on."),
     "tasks.form.no_period": ("还没有结束的报告期。", "No reporting quarter has ended yet."),
