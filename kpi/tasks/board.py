@@ -85,14 +85,16 @@ def board(
     if asked is not None:
         authorize_task_unit(viewer, asked)
     shown = asked or own
-    rules = catalog.rules(con)
+    values = store.settings(con)  # read once: the rules and the note (a third of the board's
+    current = catalog.tasks(con)  # reads were these two made twice, issue 16)
+    rules = catalog.rules(con, values)
     frame = store.reports(con, unit=shown)
     counted = frame[[has_ended_code(p, on) for p in frame["period"]]] if not frame.empty else frame
     by_key: dict[tuple[str, str], list[Report]] = {}
     for r in counted.itertuples():
         by_key.setdefault((r.code, r.unit), []).append(Report(from_code(r.period), float(r.progress)))
     rows = []
-    for task in catalog.tasks(con):
+    for task in current:
         names = [u for u in task.units if shown is None or u == shown]
         if not names:
             continue
@@ -107,9 +109,9 @@ def board(
                 units,
             )
         )
-    order = [u for u in catalog.unit_order(con) if shown is None or u == shown]
+    order = [u for u in catalog.unit_order(con, current) if shown is None or u == shown]
     demo = bool(not counted.empty and counted["is_demo"].any())
-    return Board(on, rules, shown, catalog.note(con), tuple(rows), tuple(order), demo)
+    return Board(on, rules, shown, catalog.note(con, values), tuple(rows), tuple(order), demo)
 
 
 def has_ended_code(code: str, on: dt.date) -> bool:

@@ -21,7 +21,7 @@ from kpi.model.tasks import code_order, is_code, normalise_code, valid_unit_name
 from kpi.progress.tasks import TaskRules
 from kpi.store import audit, connection, writes
 from kpi.store import tasks as store
-from kpi.store.reference import targets
+from kpi.store.reference import plan_span
 
 TITLE_MAX, SECTION_MAX, DELIVERABLE_MAX, NOTE_MAX = 60, 60, 300, 200
 RULE_KEYS = ("lagging_pp", "seriously_lagging_pp", "due_days")
@@ -54,28 +54,31 @@ def unit_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(n) for n in store.departments(con)["name"]]
 
 
-def unit_order(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The units that have at least one current task, in the order the plan first names them."""
-    used = {u for t in tasks(con) for u in t.units}
+def unit_order(con: duckdb.DuckDBPyConnection, current: list[Task] | None = None) -> list[str]:
+    """The units that have at least one current task, in the order the plan first names them
+    (`current`: the task list, where the caller has read it already)."""
+    used = {u for t in (tasks(con) if current is None else current) for u in t.units}
     return [u for u in unit_names(con) if u in used]
 
 
-def note(con: duckdb.DuckDBPyConnection) -> str:
-    """The plan's note on 责任主体 (the zones and every county government, for every task)."""
-    return store.settings(con).get("note", "")
+def note(con: duckdb.DuckDBPyConnection, values: dict[str, str] | None = None) -> str:
+    """The plan's note on 责任主体 (the zones and every county government, for every task);
+    `values`: the task settings, where the caller has read them already."""
+    return (store.settings(con) if values is None else values).get("note", "")
 
 
 # ---------------------------------------------------------------- the status rules
 
 
-def rules(con: duckdb.DuckDBPyConnection) -> TaskRules:
-    """The rules in force: thresholds and due day from `task_settings`; the plan's span from the
-    targets table (the earliest plan start, the latest deadline: 2025-07-04 to 2027-12-31)."""
-    values = store.settings(con)
-    frame = targets(con)
+def rules(con: duckdb.DuckDBPyConnection, values: dict[str, str] | None = None) -> TaskRules:
+    """The rules in force: thresholds and due day from `task_settings` (`values`, where the
+    caller has read them already); the plan's span from the targets table (the earliest plan
+    start, the latest deadline: 2025-07-04 to 2027-12-31)."""
+    values = store.settings(con) if values is None else values
+    start, end = plan_span(con)
     return TaskRules(
-        plan_start=pd.Timestamp(frame["plan_start"].min()).date(),
-        deadline=pd.Timestamp(frame["deadline"].max()).date(),
+        plan_start=start,
+        deadline=end,
         lagging_pp=float(values["lagging_pp"]),
         seriously_lagging_pp=float(values["seriously_lagging_pp"]),
         due_days=int(values["due_days"]),
