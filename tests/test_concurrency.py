@@ -461,3 +461,90 @@ def test_a_waiting_writer_goes_before_readers_that_come_after_it(db: Path, tmp_p
     answer, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert json.loads(answer)["indicators"]["rd_intensity"]["value"] == pytest.approx(0.035)
+
+
+def _attaches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every attachment of a database file this process makes from now on (True: read-write)."""
+    made: list[bool] = []
+    attach = connection._File._attach
+
+    def counted(self: connection._File, writing: bool, deadline: float) -> None:
+        made.append(writing)
+        attach(self, writing, deadline)
+
+    monkeypatch.setattr(connection._File, "_attach", counted)
+    return made
+
+
+def _count(db: Path) -> int:
+    with connection.read(db) as con:
+        return con.execute("SELECT count(*) FROM stat_values").fetchall()[0][0]
+
+
+def test_reads_held_together_attach_the_file_once_and_let_it_go_at_the_end(db: Path, monkeypatch):
+    """A page's reads after a change share one attachment (issue 16); single reads each attach."""
+    made = _attaches(monkeypatch)
+    for _ in range(3):
+        _count(db)
+    assert made == [False] * 3  # the file is let go after every single read
+    made.clear()
+    with connection.reads_together():
+        for _ in range(3):
+            _count(db)
+            assert connection._file(db).mode == "ro"  # kept between the reads
+    assert made == [False]
+    assert connection._file(db).mode is None  # and let go at the block's end: nobody else kept out
+
+
+def test_reads_held_together_let_a_writer_of_another_process_in_at_the_next_read(db: Path, tmp_path: Path):
+    """While a page holds the file for its reads, a `kpi ingest` waits for it; the page's next read
+    sees the writer waiting (the writers' gate), lets go and reads after the commit, as a
+    single read would: the writer never waits for the rest of the page."""
+    f = _file(tmp_path, "q2.csv", "2025Q2,南湖区,,70,2000,900,2000,140,200")
+    before = _count(db)
+    with connection.reads_together():
+        _count(db)
+        writer = _ingest(db, f)
+        deadline = time.monotonic() + 60
+        while not _gate_taken(db):  # it waits for the file this block keeps attached
+            assert writer.poll() is None and time.monotonic() < deadline, writer.communicate()
+            time.sleep(0.05)
+        assert _count(db) == before + 1  # the next read let the writer in and saw its row
+        _, err = writer.communicate(timeout=60)
+        assert writer.returncode == 0, err  # done while the block is still open
+        assert connection._file(db).mode is None  # not taken again while this read was queued
+
+
+def test_reads_held_together_let_a_writer_of_this_process_in_at_the_next_read(db: Path):
+    """Another session's write in the same process waits for a page's held file only up to the
+    page's next read."""
+    read_once, go_on, written = threading.Event(), threading.Event(), threading.Event()
+    seen: list[float] = []
+
+    def page() -> None:
+        with connection.reads_together():
+            _count(db)
+            read_once.set()
+            go_on.wait(30)
+            deadline = time.monotonic() + 30
+            while not connection._file(db).waiting:  # until the writer waits for the held file
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            _count(db)
+            seen.append(written.is_set())
+
+    def write() -> None:
+        with connection.connect(db) as con, connection.transaction(con):
+            con.execute("UPDATE targets SET note = note")
+        written.set()
+
+    reader = threading.Thread(target=page)
+    reader.start()
+    assert read_once.wait(30)
+    writer = threading.Thread(target=write)
+    writer.start()
+    go_on.set()
+    reader.join(30)
+    writer.join(30)
+    assert seen == [True]  # the page's second read came after the write, inside its block
+    assert not reader.is_alive() and not writer.is_alive()

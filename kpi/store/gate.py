@@ -74,3 +74,21 @@ def pass_through(db: Path, deadline: float) -> None:
         _take(fd, fcntl.LOCK_SH, deadline, db)
     finally:
         os.close(fd)
+
+
+def writer_waiting(db: Path) -> bool:
+    """Whether a writer holds the gate now (waiting for the file or writing); no gate: False.
+    Asked by a reader that keeps the file attached between reads (connection.reads_together)."""
+    try:
+        fd = os.open(gate_path(db), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing lets go of the shared lock, where it was taken
+    return False

@@ -57,7 +57,8 @@ def page_run() -> Iterator[None]:
     with _lock:
         _running += 1
     try:
-        yield
+        with connection.reads_together():  # a cold page's reads share one attachment of the file
+            yield
     finally:
         with _lock:
             _running -= 1
@@ -182,15 +183,30 @@ def refresh(version: tuple[str, int, int], before: tuple[str, int, int] | None =
     )
     reads = [*_moved(reads, version, before), *reads]
     made = []
-    for name, args, scope in dict.fromkeys(reads):  # once each, in order
-        _wait_for_pages()
-        try:
-            cached_read(version, name, args, scope, None)
-        except Exception as exc:  # a file gone, a database busy: the page will read for itself
-            log.debug("not warmed: %s %s: %s", name, args, exc)
-            continue
-        made.append((name, args, scope))
+    # the reads share one attachment of the file (connection.reads_together), let go of while
+    # the warmer waits for a page, so that the file is never kept attached by a thread at rest
+    together, held = contextlib.ExitStack(), False
+    with together:
+        for name, args, scope in dict.fromkeys(reads):  # once each, in order
+            if _pages_running():
+                together.close()
+                held = False
+                _wait_for_pages()
+            if not held:
+                together.enter_context(connection.reads_together())
+                held = True
+            try:
+                cached_read(version, name, args, scope, None)
+            except Exception as exc:  # a file gone, a database busy: the page will read for itself
+                log.debug("not warmed: %s %s: %s", name, args, exc)
+                continue
+            made.append((name, args, scope))
     return made
+
+
+def _pages_running() -> bool:
+    with _lock:
+        return _running > 0
 
 
 def _moved(reads: list[Key], version: tuple[str, int, int], before: tuple[str, int, int] | None) -> list[Key]:
