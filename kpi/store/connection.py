@@ -273,8 +273,10 @@ def reads_together() -> Iterator[None]:
     attachment and a detachment for each (about 2 ms, and DuckDB's buffers emptied each time;
     issue 16). Only reads are held this way, and only while no writer waits: a writer of this
     process (file.waiting) or of another (the writers' gate) is seen at the next read, and the
-    hold then lets go so that the writer comes in as it would between single reads. Nested
-    blocks are one block. The block adds nothing where it makes no read (a page whose reads are
+    hold then lets go so that the writer comes in as it would between single reads; a writer
+    that starts waiting after the block's last read waits for the block's end (a page run: tens
+    of milliseconds where the page only shows; its downloads are made after the run, outside
+    the block). Nested blocks are one block. The block adds nothing where it makes no read (a page whose reads are
     all cached never attaches)."""
     if getattr(_together, "held", None) is not None:
         yield
