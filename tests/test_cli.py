@@ -315,3 +315,21 @@ def test_a_reader_gone_by_the_last_flush_is_no_failure_either(tmp_path):
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_every_command_and_subcommand_has_a_help_that_prints():
+    """`kpi ingest --help` died with argparse's ValueError: a help text held a bare '%'
+    ('完成进度(%)'), which argparse reads as a format. Every parser in the tree formats its help."""
+    import argparse
+
+    from kpi.cli.main import build_parser
+
+    seen, todo = 0, [build_parser()]
+    while todo:
+        parser = todo.pop()
+        assert parser.format_help()  # raises on a bad help text, as --help would
+        seen += 1
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo.extend(action.choices.values())
+    assert seen > 20  # the whole tree was walked, not the top parser alone

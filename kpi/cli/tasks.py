@@ -48,7 +48,7 @@ def add_ingest_parser(
 ) -> None:
     """`kpi ingest progress FILE`."""
     p = isub.add_parser(
-        "progress", help="task progress reports (任务编号, 责任单位, 报告期, 完成进度(%), ...)"
+        "progress", help="task progress reports (任务编号, 责任单位, 报告期, 完成进度(%%), ...)"
     )
     p.add_argument("files", nargs=1, type=Path)
     p.add_argument("--by", help="who uploads (recorded with the upload)")
