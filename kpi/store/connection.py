@@ -33,8 +33,9 @@ from pathlib import Path
 import duckdb
 
 from kpi.model.errors import DatabaseBusy, DatabaseFault, DatabaseMissing
-from kpi.store import faults, gate
+from kpi.store import faults, gate, together
 from kpi.store.schema import SCHEMA_VERSION, migrate, schema_version
+from kpi.store.together import reads_together  # noqa: F401 - part of this module's interface
 
 DEFAULT_DB = Path("data") / "kpi.duckdb"
 ALIAS = "kpi"  # the name the file is attached under in its process's instance
@@ -261,50 +262,6 @@ class _Use:
 _uses: dict[int, _Use] = {}  # id of an open connection → how it uses its file
 
 
-# ---------------------------------------------------------------- reads held together
-
-_together = threading.local()  # .held: _File → what this thread's hold took (None: no block)
-
-
-@contextlib.contextmanager
-def reads_together() -> Iterator[None]:
-    """Within the block, the file stays attached between this thread's reads: the first read
-    attaches it, the block's end lets go. A page that reads a dozen times after a change paid an
-    attachment and a detachment for each (about 2 ms, and DuckDB's buffers emptied each time;
-    issue 16). Only reads are held this way, and only while no writer waits: a writer of this
-    process (file.waiting) or of another (the writers' gate) is seen at the next read, and the
-    hold then lets go so that the writer comes in as it would between single reads; a writer
-    that starts waiting after the block's last read waits for the block's end (a page run: tens
-    of milliseconds where the page only shows; its downloads are made after the run, outside
-    the block). Nested blocks are one block. The block adds nothing where it makes no read (a page whose reads are
-    all cached never attaches)."""
-    if getattr(_together, "held", None) is not None:
-        yield
-        return
-    _together.held = {}
-    try:
-        yield
-    finally:
-        held, _together.held = _together.held, None
-        for file, took in held.items():
-            with contextlib.suppress(Exception):
-                file.release(took)
-
-
-def _hold_together(file: _File, deadline: float) -> None:
-    """In a reads_together block: keep `file` attached for the block, or let go where a writer waits."""
-    held: dict[_File, str] | None = getattr(_together, "held", None)
-    if held is None:
-        return
-    waiting = file.waiting > 0 or gate.writer_waiting(file.path)
-    if file in held:
-        if waiting:
-            file.release(held.pop(file))
-        return
-    if not waiting:
-        held[file] = file.acquire_read(deadline)
-
-
 # ---------------------------------------------------------------- connections
 
 
@@ -350,7 +307,7 @@ def _open(p: Path, kind: str, create: bool, wait: float) -> Iterator[duckdb.Duck
             use.held = use.file.acquire_write(deadline, create=create)
         else:
             if kind == "read":
-                _hold_together(use.file, deadline)
+                together.hold(use.file, deadline)
             use.hold("read", deadline)
         root = use.file.root
         assert root is not None
