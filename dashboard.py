@@ -11,7 +11,7 @@ to find `app`, Streamlit's own web app (st.App) with the route that sets the sig
 
 import streamlit as st
 
-from kpi.model.roles import Permission
+from kpi.model.roles import Permission, Role
 from kpi.ui import cookie, lang, signin, transport, warm
 from kpi.ui import scope as ui_scope
 from kpi.ui import signin as ui_signin
@@ -51,7 +51,12 @@ def main() -> None:
     # Every page URL answers, the ones not in the menu hidden: "/" goes on to /overview (a default
     # page answers "/" only, so /overview would not), and a page the role may not open runs its own
     # guard, which refuses in Chinese; an unknown URL gets Streamlit's English "Page not found".
-    home = st.Page(pages[0].run, title=pages[0].title, url_path="home", default=True, visibility="hidden")
+    # where "/" leads: a department (责任单位) reports on its own tasks, so it lands on 任务督办;
+    # every other role on the Overview
+    start = pages[0]
+    if user.role == Role.DEPARTMENT:
+        start = next((p for p in pages if p.url_path == "tasks"), pages[0])
+    home = st.Page(start.run, title=start.title, url_path="home", default=True, visibility="hidden")
     offered = {p.url_path for p in pages + admin}
     hidden = [home] + [
         st.Page(f"pages/{p}.py", title=lang.t(f"nav.{p}"), url_path=p, visibility="hidden")
@@ -69,7 +74,7 @@ def main() -> None:
         if target is not None and target.url_path != chosen.url_path:
             st.switch_page(target)
     if chosen is home:
-        st.switch_page(pages[0], query_params=dict(st.query_params))
+        st.switch_page(start, query_params=dict(st.query_params))
     st.session_state[ui_scope.PAGE] = chosen.url_path  # "as known on" applies to some pages only
     chosen.run()
 

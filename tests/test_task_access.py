@@ -262,3 +262,16 @@ def test_the_page_writes_a_reported_quarter_as_a_reader_does_not_as_its_code(tas
         history = board.history(con, b.tasks[0].code)
     periods = tasks_view.history_frame(history).iloc[:, 0]
     assert periods.str.fullmatch(r"20\d\d年第[一二三四]季度").all(), list(periods)
+
+
+def test_a_department_lands_on_its_tasks_and_every_other_role_on_the_overview(tasks_db: Path) -> None:
+    """The address '/' leads a 责任单位 to 任务督办, where its work is; the others to 总览."""
+    at = support.app("department", unit=MINE)
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] == ["任务督办"]
+    assert any(MINE in i.value for i in at.info)  # its own rows only, as on that page
+    at = support.app("leader")
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] == ["总览"]
