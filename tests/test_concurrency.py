@@ -34,7 +34,7 @@ from support import (
 from kpi.access import accounts, sessions
 from kpi.ingest.stats import ingest_stats
 from kpi.model.roles import Role, Viewer
-from kpi.store import audit, connection
+from kpi.store import audit, connection, gate
 
 pytestmark = pytest.mark.slow
 
@@ -417,19 +417,7 @@ with connection.read(sys.argv[1]) as con:
 
 def _gate_taken(db: Path) -> bool:
     """Whether a writer holds the writers' gate beside the database (kpi.store.gate)."""
-    import fcntl
-
-    try:
-        fd = os.open(db.with_name(db.name + ".lock"), os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return gate.writer_waiting(db)
 
 
 def test_a_waiting_writer_goes_before_readers_that_come_after_it(db: Path, tmp_path: Path):

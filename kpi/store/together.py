@@ -24,8 +24,8 @@ def reads_together() -> Iterator[None]:
     hold then lets go so that the writer comes in as it would between single reads; a writer
     that starts waiting after the block's last read waits for the block's end (a page run: tens
     of milliseconds where the page only shows; its downloads are made after the run, outside
-    the block). Nested blocks are one block. The block adds nothing where it makes no read (a page whose reads are
-    all cached never attaches)."""
+    the block). Nested blocks are one block. The block adds nothing where it makes no read (a
+    page whose reads are all cached never attaches)."""
     if getattr(_together, "held", None) is not None:
         yield
         return
